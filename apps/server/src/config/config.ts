@@ -1,0 +1,114 @@
+import path from 'node:path';
+
+/** Runtime configuration. `loadConfig()` is the only reader of `process.env` in the server. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  databaseUrl: string | undefined;
+  /** Directory of the embedded database (PGlite) and other local state. */
+  dataDir: string;
+  /** Load the demo city into an empty database. */
+  demo: boolean;
+  /** Initial administrator password when the demo is off and the database is empty. */
+  adminPassword: string | undefined;
+  /** The city (GB/T 2260 code and name) and its authority, created when the demo is off. */
+  cityCode: string | undefined;
+  cityName: string | undefined;
+  authorityName: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Mark session cookies `Secure` (browsers treat http://localhost as secure too). */
+  cookieSecure: boolean;
+  /** Maximum request body in bytes for JSON APIs. */
+  bodyLimit: number;
+  /** Idle lifetime of a session in minutes. */
+  sessionTtlMinutes: number;
+  /** Failed sign-ins before an account is locked, and for how long. */
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+  /** Sign-in attempts allowed per client address per minute. */
+  signInRatePerMinute: number;
+  /** Directory of the built web app (served at `/`). */
+  webDistDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    public readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be 1/0 or true/false, got "${raw}"`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  if (databaseUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:port/database)');
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${url.protocol}"`);
+    }
+  }
+  const host = env.HOST ?? '0.0.0.0';
+  if (host === '' || /\s/.test(host)) throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
+  const logLevel = (env.HUITONG_LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('HUITONG_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const demo = boolVar(env, 'HUITONG_DEMO', true);
+  const adminPassword = env.HUITONG_ADMIN_PASSWORD === '' ? undefined : env.HUITONG_ADMIN_PASSWORD;
+  if (adminPassword !== undefined && adminPassword.length < 10) {
+    throw new ConfigError('HUITONG_ADMIN_PASSWORD', 'must be at least 10 characters long');
+  }
+  const cityCode = env.HUITONG_CITY_CODE === '' ? undefined : env.HUITONG_CITY_CODE;
+  if (cityCode !== undefined && !/^\d{6}$/.test(cityCode)) {
+    throw new ConfigError('HUITONG_CITY_CODE', `must be a 6-digit GB/T 2260 division code, got "${cityCode}"`);
+  }
+  const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+  return {
+    port: intVar(env, 'PORT', 8080, 0, 65535),
+    host,
+    databaseUrl,
+    dataDir: path.resolve(cwd, env.HUITONG_DATA_DIR ?? 'data'),
+    demo,
+    adminPassword,
+    cityCode,
+    cityName: env.HUITONG_CITY_NAME || undefined,
+    authorityName: env.HUITONG_AUTHORITY_NAME || undefined,
+    logLevel,
+    cookieSecure: boolVar(env, 'HUITONG_COOKIE_SECURE', true),
+    bodyLimit: intVar(env, 'HUITONG_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    sessionTtlMinutes: intVar(env, 'HUITONG_SESSION_TTL_MINUTES', 8 * 60, 5, 7 * 24 * 60),
+    lockoutThreshold: intVar(env, 'HUITONG_LOCKOUT_THRESHOLD', 5, 1, 100),
+    lockoutMinutes: intVar(env, 'HUITONG_LOCKOUT_MINUTES', 15, 1, 24 * 60),
+    signInRatePerMinute: intVar(env, 'HUITONG_SIGNIN_RATE', 20, 1, 10000),
+    webDistDir: path.resolve(repoRoot, env.HUITONG_WEB_DIST ?? 'apps/web/dist'),
+  };
+}

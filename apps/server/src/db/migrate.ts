@@ -1,0 +1,31 @@
+import { Migrator, sql, type Kysely } from 'kysely';
+import type { Database } from './database.types.ts';
+import { migrations } from './migrations/index.ts';
+
+/**
+ * Applies pending migrations. An advisory lock keeps two server processes starting at once on
+ * one PostgreSQL from migrating together (Kysely also locks its own table).
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return latestMigration();
+}
+
+export function latestMigration(): string {
+  const names = Object.keys(migrations).sort();
+  return names[names.length - 1] ?? 'none';
+}
+
+export async function appliedMigration(db: Kysely<Database>): Promise<string | null> {
+  const row = await sql<{
+    name: string;
+  }>`select name from schema_migrations order by name desc limit 1`.execute(db);
+  return row.rows[0]?.name ?? null;
+}

@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Config } from './config/config.ts';
+import type { Backend } from './db/database.ts';
+import type { Database } from './db/database.types.ts';
+import type { RoutePolicy } from './shared/policy.ts';
+import type { Principal } from './shared/principal.ts';
+import type { CalendarService } from './modules/platform/calendar.service.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<Database>;
+    backend: Backend;
+    config: Config;
+    calendar: CalendarService;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** The route-level authorization rule (shared/policy.ts). Required on every /api route. */
+    policy?: RoutePolicy;
+  }
+}

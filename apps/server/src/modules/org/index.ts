@@ -1,0 +1,5 @@
+export { authRoutes } from './auth.routes.ts';
+export { orgRoutes } from './org.routes.ts';
+export { resolveCredential, resolveSession } from './auth.service.ts';
+export { hashPassword } from './password.ts';
+export { countOrgs } from './org.repository.ts';

@@ -1,0 +1,63 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, AuditRow } from '../../db/database.types.ts';
+import type { Jurisdiction } from '../../shared/policy.ts';
+
+export type Db = Kysely<Database>;
+
+/** Serialises appends across every connection and server process sharing the database. */
+export async function lockChain(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+}
+// An arbitrary constant shared by every Huitong process ("HTAUDIT" in ASCII, fits in int8).
+const AUDIT_LOCK_KEY = 0x48544155444954;
+
+export async function lastEntry(trx: Db): Promise<{ seq: number; hash: string } | undefined> {
+  return trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertEntry(trx: Db, row: Omit<AuditRow, 'detail'> & { detail: string }): Promise<void> {
+  await trx.insertInto('audit_log').values(row).execute();
+}
+
+export interface AuditFilter {
+  action?: string | undefined;
+  actorId?: string | undefined;
+  orgId?: string | undefined;
+  result?: 'success' | 'failure' | 'denied' | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  scope: Jurisdiction;
+}
+
+function filtered(db: Db, f: AuditFilter) {
+  let q = db.selectFrom('audit_log').leftJoin('organisations as o', 'o.id', 'audit_log.org_id');
+  if (f.action) q = q.where('audit_log.action', 'like', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
+  if (f.actorId) q = q.where('audit_log.actor_id', '=', f.actorId);
+  if (f.orgId) q = q.where('audit_log.org_id', '=', f.orgId);
+  if (f.result) q = q.where('audit_log.result', '=', f.result);
+  if (f.from) q = q.where('audit_log.at', '>=', new Date(f.from));
+  if (f.to) q = q.where('audit_log.at', '<', new Date(f.to));
+  const scope = f.scope;
+  if (scope.scope === 'division') q = q.where('o.division_code', '=', scope.divisionCode);
+  if (scope.scope === 'org') q = q.where('audit_log.org_id', '=', scope.orgId);
+  return q;
+}
+
+export async function listEntries(db: Db, f: AuditFilter, offset: number, limit: number) {
+  const [rows, count] = await Promise.all([
+    filtered(db, f)
+      .selectAll('audit_log')
+      .select('o.name as org_name')
+      .orderBy('audit_log.seq', 'desc')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+    filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Entries in chain order, a page at a time, for verification. */
+export async function chainPage(db: Db, afterSeq: number, limit: number): Promise<AuditRow[]> {
+  return db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+}

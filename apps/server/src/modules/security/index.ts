@@ -1,0 +1,3 @@
+export { appendAudit, verifyChain, entryHash, GENESIS_HASH } from './audit.service.ts';
+export type { AuditInput, ChainReport } from './audit.service.ts';
+export { auditRoutes } from './audit.routes.ts';

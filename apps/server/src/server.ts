@@ -1,0 +1,85 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { BootstrapError, DEMO_ORGS, DEMO_PASSWORD, DEMO_PUBLIC_ACCOUNTS, HEADLINE_ACCOUNTS } from './modules/platform/index.ts';
+
+function demoAccountTable(): string {
+  const staff = DEMO_ORGS.flatMap((o) => o.accounts.map((a) => ({ ...a, org: o.shortName })));
+  const lines = HEADLINE_ACCOUNTS.map((username) => {
+    const s = staff.find((a) => a.username === username);
+    if (s) return `  ${username.padEnd(18)} ${s.org} · ${s.displayName}`;
+    const p = DEMO_PUBLIC_ACCOUNTS.find((a) => a.username === username);
+    return `  ${username.padEnd(18)} ${p ? `公众 · ${p.displayName}` : ''}`;
+  });
+  return [
+    `Demo accounts (password for all: ${DEMO_PASSWORD}):`,
+    ...lines,
+    `  …and <dept>.cataloguer / .provider / .approver / .user / .security for every department`,
+    `  (${staff.length} staff accounts in all; see README.md)`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  let built;
+  try {
+    built = await buildApp(config);
+  } catch (err) {
+    if (err instanceof BootstrapError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { app, bootstrap } = built;
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // app.close() stops accepting connections, waits for in-flight requests, then closes the database.
+    const force = setTimeout(() => {
+      app.log.error('shutdown timed out after 30 s');
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  const lines = [
+    '',
+    `汇通 Huitong is running at ${url}  (database: ${app.backend === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+    `  portal ${url}/   workspace ${url}/workspace   API docs ${url}/api/docs`,
+  ];
+  if (bootstrap.kind === 'demo') lines.push('Loaded the demo city 沈阳市.');
+  if (bootstrap.kind === 'empty') lines.push(`Created the administrator "${bootstrap.adminUsername}" with HUITONG_ADMIN_PASSWORD.`);
+  if (config.demo) lines.push(demoAccountTable());
+  console.log(lines.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  console.error('Huitong failed to start:', err);
+  process.exit(1);
+});

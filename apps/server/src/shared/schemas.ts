@@ -1,0 +1,65 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/** A string restricted to the given values (a plain JSON-schema `enum`, typed as their union). */
+export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+export function Nullable<T extends TSchema>(schema: T) {
+  return Type.Union([schema, Type.Null()]);
+}
+
+export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export type IdParams = Static<typeof IdParams>;
+
+export const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+export const DateTime = Type.String({ format: 'date-time' });
+
+export const PageQuery = {
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+};
+
+export function Paged<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+  });
+}
+
+export const LocalisedMessage = Type.Object({ zh: Type.String(), en: Type.String() });
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    message: LocalisedMessage,
+    fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: LocalisedMessage }))),
+    lockedUntil: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details with Chinese and English messages' },
+);
+
+const problemRef = Type.Unsafe<Static<typeof Problem>>(Type.Ref('Problem'));
+
+/** Response schemas for a route: the given success schemas plus problem+json for client errors. */
+export function responses<T extends Record<number, TSchema>>(ok: T) {
+  return {
+    ...ok,
+    400: problemRef,
+    401: problemRef,
+    403: problemRef,
+    404: problemRef,
+    409: problemRef,
+    429: problemRef,
+  } as T & Record<400 | 401 | 403 | 404 | 409 | 429, typeof problemRef>;
+}
+
+export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'No content' });
