@@ -8,7 +8,12 @@ import type { Config } from './config/config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { authRoutes, orgRoutes } from './modules/org/index.ts';
-import { CalendarService, bootstrap, platformRoutes, type BootstrapResult } from './modules/platform/index.ts';
+import {
+  CalendarService,
+  bootstrap,
+  platformRoutes,
+  type BootstrapResult,
+} from './modules/platform/index.ts';
 import { auditRoutes } from './modules/security/index.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
@@ -41,7 +46,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: options.logger ?? {
       level: config.logLevel,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-csrf-token"]',
+          'res.headers["set-cookie"]',
+        ],
         censor: '[redacted]',
       },
     },

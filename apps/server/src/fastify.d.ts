@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config/config.ts';
 import type { Backend } from './db/database.ts';
 import type { Database } from './db/database.types.ts';
+import type { RouteEntry } from './plugins/policy.ts';
 import type { RoutePolicy } from './shared/policy.ts';
 import type { Principal } from './shared/principal.ts';
 import type { CalendarService } from './modules/platform/calendar.service.ts';
@@ -12,6 +13,8 @@ declare module 'fastify' {
     backend: Backend;
     config: Config;
     calendar: CalendarService;
+    /** Every /api route with its authorization rule, as registered. */
+    routeTable: RouteEntry[];
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -1,6 +1,12 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
-import { BootstrapError, DEMO_ORGS, DEMO_PASSWORD, DEMO_PUBLIC_ACCOUNTS, HEADLINE_ACCOUNTS } from './modules/platform/index.ts';
+import {
+  BootstrapError,
+  DEMO_ORGS,
+  DEMO_PASSWORD,
+  DEMO_PUBLIC_ACCOUNTS,
+  HEADLINE_ACCOUNTS,
+} from './modules/platform/index.ts';
 
 function demoAccountTable(): string {
   const staff = DEMO_ORGS.flatMap((o) => o.accounts.map((a) => ({ ...a, org: o.shortName })));
@@ -74,7 +80,8 @@ async function main(): Promise<void> {
     `  portal ${url}/   workspace ${url}/workspace   API docs ${url}/api/docs`,
   ];
   if (bootstrap.kind === 'demo') lines.push('Loaded the demo city 沈阳市.');
-  if (bootstrap.kind === 'empty') lines.push(`Created the administrator "${bootstrap.adminUsername}" with HUITONG_ADMIN_PASSWORD.`);
+  if (bootstrap.kind === 'empty')
+    lines.push(`Created the administrator "${bootstrap.adminUsername}" with HUITONG_ADMIN_PASSWORD.`);
   if (config.demo) lines.push(demoAccountTable());
   console.log(lines.join('\n') + '\n');
 }

@@ -49,7 +49,8 @@ function intVar(env: Env, name: string, fallback: number, min: number, max: numb
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -70,14 +71,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     try {
       url = new URL(databaseUrl);
     } catch {
-      throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:port/database)');
+      throw new ConfigError(
+        'DATABASE_URL',
+        'is not a valid URL (expected postgres://user@host:port/database)',
+      );
     }
     if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-      throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${url.protocol}"`);
+      throw new ConfigError(
+        'DATABASE_URL',
+        `must start with postgres:// or postgresql://, got "${url.protocol}"`,
+      );
     }
   }
   const host = env.HOST ?? '0.0.0.0';
-  if (host === '' || /\s/.test(host)) throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
+  if (host === '' || /\s/.test(host))
+    throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
   const logLevel = (env.HUITONG_LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('HUITONG_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -89,7 +97,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const cityCode = env.HUITONG_CITY_CODE === '' ? undefined : env.HUITONG_CITY_CODE;
   if (cityCode !== undefined && !/^\d{6}$/.test(cityCode)) {
-    throw new ConfigError('HUITONG_CITY_CODE', `must be a 6-digit GB/T 2260 division code, got "${cityCode}"`);
+    throw new ConfigError(
+      'HUITONG_CITY_CODE',
+      `must be a 6-digit GB/T 2260 division code, got "${cityCode}"`,
+    );
   }
   const repoRoot = path.resolve(import.meta.dirname, '../../../..');
   return {

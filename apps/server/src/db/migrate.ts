@@ -14,7 +14,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string> {
     migrationLockTableName: 'schema_migrations_lock',
   });
   const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
   return latestMigration();
 }
 

@@ -57,7 +57,10 @@ function fieldProblems(errors: AjvError[], context: string): FieldProblem[] {
       case 'type':
         return {
           field: base || context,
-          message: { zh: `类型应为 ${String(e.params.type)}`, en: `must be of type ${String(e.params.type)}` },
+          message: {
+            zh: `类型应为 ${String(e.params.type)}`,
+            en: `must be of type ${String(e.params.type)}`,
+          },
         };
       case 'enum':
         return {
@@ -70,7 +73,10 @@ function fieldProblems(errors: AjvError[], context: string): FieldProblem[] {
       case 'format':
         return {
           field: base || context,
-          message: { zh: `格式应为 ${String(e.params.format)}`, en: `must be a valid ${String(e.params.format)}` },
+          message: {
+            zh: `格式应为 ${String(e.params.format)}`,
+            en: `must be a valid ${String(e.params.format)}`,
+          },
         };
       case 'minLength':
       case 'maxLength':
@@ -81,10 +87,16 @@ function fieldProblems(errors: AjvError[], context: string): FieldProblem[] {
       case 'pattern':
         return {
           field: base || context,
-          message: { zh: `不符合要求（${e.keyword} ${JSON.stringify(e.params)}）`, en: e.message ?? e.keyword },
+          message: {
+            zh: `不符合要求（${e.keyword} ${JSON.stringify(e.params)}）`,
+            en: e.message ?? e.keyword,
+          },
         };
       default:
-        return { field: base || context, message: { zh: e.message ?? '不合法', en: e.message ?? 'is invalid' } };
+        return {
+          field: base || context,
+          message: { zh: e.message ?? '不合法', en: e.message ?? 'is invalid' },
+        };
     }
   });
 }
@@ -98,7 +110,10 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: 
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,
     code: 'unsupported_media_type',
-    message: { zh: '不支持的内容类型，请使用 application/json', en: 'Unsupported content type; use application/json' },
+    message: {
+      zh: '不支持的内容类型，请使用 application/json',
+      en: 'Unsupported content type; use application/json',
+    },
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     status: 400,
@@ -134,7 +149,13 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     if (known) return sendProblem(reply, new AppError(known.code, known.status, known.message));
     if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
-      return sendProblem(reply, new AppError('malformed_json', 400, FRAMEWORK_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY!.message));
+      return sendProblem(
+        reply,
+        new AppError('malformed_json', 400, {
+          zh: '请求体不是合法的 JSON',
+          en: 'Request body is not valid JSON',
+        }),
+      );
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -145,6 +166,9 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
       );
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, new AppError('internal', 500, { zh: '服务器内部错误', en: 'Internal server error' }));
+    return sendProblem(
+      reply,
+      new AppError('internal', 500, { zh: '服务器内部错误', en: 'Internal server error' }),
+    );
   });
 });

@@ -3,7 +3,13 @@ import fp from 'fastify-plugin';
 import { actorOf } from './auth.ts';
 import { appendAudit } from '../modules/security/index.ts';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.ts';
-import { ROUTE_POLICIES } from '../shared/policy.ts';
+import { ROUTE_POLICIES, type RoutePolicy } from '../shared/policy.ts';
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  policy: RoutePolicy;
+}
 
 // Routes registered by the documentation plugin, readable by anyone.
 const DOC_PREFIXES = ['/api/docs', '/api/openapi.json'];
@@ -13,15 +19,22 @@ const DOC_PREFIXES = ['/api/docs', '/api/openapi.json'];
  * request is checked against its route's rule before anything else runs.
  */
 export const policyPlugin = fp(async (app: FastifyInstance) => {
+  const table: RouteEntry[] = [];
+  app.decorate('routeTable', table);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api')) return;
-    const config = (route.config ?? {}) as { policy?: string };
-    if (config.policy !== undefined) return;
-    if (DOC_PREFIXES.some((p) => route.url.startsWith(p))) {
-      route.config = { ...config, policy: 'public' };
-      return;
+    const config = (route.config ?? {}) as { policy?: RoutePolicy };
+    let policy = config.policy;
+    if (policy === undefined && DOC_PREFIXES.some((p) => route.url.startsWith(p))) {
+      policy = 'public';
+      route.config = { ...config, policy };
     }
-    throw new Error(`Route ${String(route.method)} ${route.url} has no authorization policy (config.policy)`);
+    if (policy === undefined) {
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} has no authorization policy (config.policy)`,
+      );
+    }
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, policy });
   });
 
   app.addHook('onRequest', async (request) => {

@@ -13,9 +13,16 @@ export const webPlugin = fp(async (app: FastifyInstance, opts: { distDir: string
     await app.register(fastifyStatic, { root: opts.distDir, prefix: '/', wildcard: false, index: false });
   }
   app.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith('/api') || !hasWeb || (request.method !== 'GET' && request.method !== 'HEAD')) {
+    if (
+      request.url.startsWith('/api') ||
+      !hasWeb ||
+      (request.method !== 'GET' && request.method !== 'HEAD')
+    ) {
       throw new AppError('not_found', 404, { zh: '请求的地址不存在', en: 'No such address' });
     }
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.createReadStream(index));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(fs.createReadStream(index));
   });
 });

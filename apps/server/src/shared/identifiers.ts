@@ -47,6 +47,7 @@ export function isValidIdNumber(id: string): boolean {
   if (!/^\d{17}[\dX]$/.test(id)) return false;
   const birth = id.slice(6, 14);
   const date = new Date(`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10).replaceAll('-', '') !== birth) return false;
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10).replaceAll('-', '') !== birth)
+    return false;
   return idNumberCheckCharacter(id.slice(0, 17)) === id.charAt(17);
 }

@@ -33,7 +33,8 @@ export const ROUTE_POLICIES: Record<RoutePolicy, (p: Principal | null) => boolea
   admin: (p) => hasRole(p, 'admin') && p?.kind === 'staff' && p.org.kind === 'authority',
   cityAdmin: (p) => hasRole(p, 'admin') && p?.kind === 'staff' && isCityAuthority(p),
   credentialManager: (p) =>
-    p?.kind === 'staff' && ((hasRole(p, 'admin') && p.org.kind === 'authority') || hasRole(p, 'security_officer')),
+    p?.kind === 'staff' &&
+    ((hasRole(p, 'admin') && p.org.kind === 'authority') || hasRole(p, 'security_officer')),
   auditor: (p) => p?.kind === 'staff' && hasRole(p, 'auditor'),
 };
 
@@ -48,12 +49,15 @@ export interface OrgRef {
  * Which organisations a staff member's authority has jurisdiction over: the city authority over
  * all of them, a district authority over those of its own division, anyone else only over their own.
  */
-export type Jurisdiction = { scope: 'all' } | { scope: 'division'; divisionCode: string } | { scope: 'org'; orgId: string };
+export type Jurisdiction =
+  { scope: 'all' } | { scope: 'division'; divisionCode: string } | { scope: 'org'; orgId: string };
 
 export function jurisdiction(p: Principal): Jurisdiction | null {
   if (p.kind === 'public') return null;
   if (p.org.kind === 'authority') {
-    return p.org.level === 'city' ? { scope: 'all' } : { scope: 'division', divisionCode: p.org.divisionCode };
+    return p.org.level === 'city'
+      ? { scope: 'all' }
+      : { scope: 'division', divisionCode: p.org.divisionCode };
   }
   return { scope: 'org', orgId: p.org.id };
 }

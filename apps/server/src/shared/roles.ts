@@ -30,7 +30,8 @@ export const ROLE_INFO: readonly RoleInfo[] = [
     zh: '平台管理员',
     en: 'Platform administrator',
     descriptionZh: '管理本级及下辖的机构、账号、API 凭证和工作日历',
-    descriptionEn: 'Manages organisations, accounts, API credentials and the calendar within its jurisdiction',
+    descriptionEn:
+      'Manages organisations, accounts, API credentials and the calendar within its jurisdiction',
     orgKinds: ['authority'],
     forSystems: false,
   },
@@ -84,7 +85,8 @@ export const ROLE_INFO: readonly RoleInfo[] = [
     zh: '安全管理负责人',
     en: 'Security officer',
     descriptionZh: '负责本部门数据安全、API 凭证与安全预警（第三十一条、第三十二条）',
-    descriptionEn: "Responsible for the organisation's data security, API credentials and warnings (Art. 31, 32)",
+    descriptionEn:
+      "Responsible for the organisation's data security, API credentials and warnings (Art. 31, 32)",
     orgKinds: ['authority', 'department', 'enterprise'],
     forSystems: false,
   },
@@ -102,7 +104,8 @@ export const ROLE_INFO: readonly RoleInfo[] = [
     zh: '评估员',
     en: 'Evaluator',
     descriptionZh: '第三方评估机构人员，查阅评估指标，不接触受限原始数据（第八条）',
-    descriptionEn: 'Staff of a third-party evaluator; reads evaluation indicators, never restricted raw data (Art. 8)',
+    descriptionEn:
+      'Staff of a third-party evaluator; reads evaluation indicators, never restricted raw data (Art. 8)',
     orgKinds: ['evaluator'],
     forSystems: false,
   },

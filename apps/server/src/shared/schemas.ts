@@ -1,7 +1,10 @@
 import { Type, type Static, type TSchema } from 'typebox';
 
 /** A string restricted to the given values (a plain JSON-schema `enum`, typed as their union). */
-export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: Record<string, unknown> = {},
+) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 

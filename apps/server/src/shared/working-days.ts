@@ -47,7 +47,9 @@ const packageData = require('chinese-days/dist/chinese-days.json') as {
 
 /** Years for which the holiday package has data. */
 export const PACKAGE_YEARS: ReadonlySet<number> = new Set(
-  [...Object.keys(packageData.holidays), ...Object.keys(packageData.workdays)].map((d) => Number(d.slice(0, 4))),
+  [...Object.keys(packageData.holidays), ...Object.keys(packageData.workdays)].map((d) =>
+    Number(d.slice(0, 4)),
+  ),
 );
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -86,14 +88,30 @@ export function dayInfo(date: string, data: CalendarData): DayInfo {
   const isWeekend = weekday(date) === 0 || weekday(date) === 6;
   const override = data.overrides.get(date);
   if (override) {
-    return { date, workday: override.isWorkday, name: override.name, makeUp: override.isWorkday && isWeekend, source: 'override', covered };
+    return {
+      date,
+      workday: override.isWorkday,
+      name: override.name,
+      makeUp: override.isWorkday && isWeekend,
+      source: 'override',
+      covered,
+    };
   }
   if (PACKAGE_YEARS.has(year)) {
     const holiday = packageData.holidays[date];
-    if (holiday) return { date, workday: false, name: packageName(holiday), makeUp: false, source: 'package', covered };
+    if (holiday)
+      return { date, workday: false, name: packageName(holiday), makeUp: false, source: 'package', covered };
     const workday = packageData.workdays[date];
-    if (workday && isWeekend) return { date, workday: true, name: packageName(workday), makeUp: true, source: 'package', covered };
-    return { date, workday: chineseDays.isWorkday(date), name: null, makeUp: false, source: 'package', covered };
+    if (workday && isWeekend)
+      return { date, workday: true, name: packageName(workday), makeUp: true, source: 'package', covered };
+    return {
+      date,
+      workday: chineseDays.isWorkday(date),
+      name: null,
+      makeUp: false,
+      source: 'package',
+      covered,
+    };
   }
   return { date, workday: !isWeekend, name: null, makeUp: false, source: 'weekday', covered };
 }
@@ -107,13 +125,26 @@ export function yearWarning(year: number): YearWarning {
 }
 
 function warningsFor(years: Iterable<number>, data: CalendarData): YearWarning[] {
-  return [...new Set(years)].filter((y) => !yearCovered(y, data)).sort().map(yearWarning);
+  return [...new Set(years)]
+    .filter((y) => !yearCovered(y, data))
+    .sort()
+    .map(yearWarning);
 }
 
-export function daysBetween(from: string, to: string, data: CalendarData): { items: DayInfo[]; warnings: YearWarning[] } {
+export function daysBetween(
+  from: string,
+  to: string,
+  data: CalendarData,
+): { items: DayInfo[]; warnings: YearWarning[] } {
   const items: DayInfo[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) items.push(dayInfo(d, data));
-  return { items, warnings: warningsFor(items.map((i) => Number(i.date.slice(0, 4))), data) };
+  return {
+    items,
+    warnings: warningsFor(
+      items.map((i) => Number(i.date.slice(0, 4))),
+      data,
+    ),
+  };
 }
 
 /**

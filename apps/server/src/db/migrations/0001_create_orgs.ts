@@ -32,7 +32,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('organisations_division_idx').on('organisations').column('division_code').execute();
+  await db.schema
+    .createIndex('organisations_division_idx')
+    .on('organisations')
+    .column('division_code')
+    .execute();
   await db.schema
     .createIndex('organisations_name_division_uq')
     .on('organisations')
@@ -52,7 +56,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('phone', 'text')
     .addColumn('email', 'text')
     .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('active').check(sql`status in ('active', 'disabled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('active')
+        .check(sql`status in ('active', 'disabled')`),
+    )
     .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('locked_until', 'timestamptz')
     .addColumn('must_change_password', 'boolean', (c) => c.notNull().defaultTo(false))

@@ -74,7 +74,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/me',
     {
       config: { policy: 'signedIn' },
-      schema: { tags: ['auth'], summary: 'The signed-in account and its CSRF token / 当前账号', response: responses({ 200: Me }) },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in account and its CSRF token / 当前账号',
+        response: responses({ 200: Me }),
+      },
     },
     async (request) => {
       if (!request.principal) throw new UnauthenticatedError();

@@ -2,7 +2,7 @@ import type { Config } from '../../config/config.ts';
 import { invalidField } from '../../shared/errors.ts';
 import { randomToken, safeEqual, sm3Hex } from '../../shared/crypto.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
-import { isRole, type Role } from '../../shared/roles.ts';
+import { isRole } from '../../shared/roles.ts';
 import { appendAudit } from '../security/index.ts';
 import {
   AccountDisabledError,
@@ -96,13 +96,21 @@ export async function signIn(
     throw new AccountDisabledError();
   }
   return db.transaction().execute(async (trx) => {
-    await repo.updateAccount(trx, account.id, { failed_attempts: 0, locked_until: null, last_sign_in_at: new Date() });
-    const session = await openSession(trx, cfg, account.id, ip, userAgent);
-    await appendAudit(trx, { principal: session.principal, ip }, {
-      action: 'auth.sign_in',
-      targetType: 'account',
-      targetId: account.id,
+    await repo.updateAccount(trx, account.id, {
+      failed_attempts: 0,
+      locked_until: null,
+      last_sign_in_at: new Date(),
     });
+    const session = await openSession(trx, cfg, account.id, ip, userAgent);
+    await appendAudit(
+      trx,
+      { principal: session.principal, ip },
+      {
+        action: 'auth.sign_in',
+        targetType: 'account',
+        targetId: account.id,
+      },
+    );
     return session;
   });
 }
@@ -140,14 +148,27 @@ export async function resolveSession(db: Db, cfg: AuthConfig, token: string): Pr
   if (row.kind === 'public') {
     return { kind: 'public', ...common, publicType: row.public_type ?? 'natural' };
   }
-  if (!row.org_id || !row.org_kind || !row.org_level || !row.division_code || !row.org_name || !row.org_active) {
+  if (
+    !row.org_id ||
+    !row.org_kind ||
+    !row.org_level ||
+    !row.division_code ||
+    !row.org_name ||
+    !row.org_active
+  ) {
     return null;
   }
   const roles = (await repo.accountRoles(db, row.account_id)).filter(isRole);
   return {
     kind: 'staff',
     ...common,
-    org: { id: row.org_id, name: row.org_name, kind: row.org_kind, level: row.org_level, divisionCode: row.division_code },
+    org: {
+      id: row.org_id,
+      name: row.org_name,
+      kind: row.org_kind,
+      level: row.org_level,
+      divisionCode: row.division_code,
+    },
     roles,
   };
 }
@@ -161,14 +182,21 @@ export async function resolveCredential(db: Db, token: string): Promise<Principa
   const row = await repo.findCredentialPrincipal(db, keyId);
   if (!row || !safeEqual(row.secret_hash, sm3Hex(secret))) return null;
   if (row.revoked_at || (row.expires_at && row.expires_at <= new Date()) || !row.org_active) return null;
-  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) await repo.touchCredential(db, row.id);
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)
+    await repo.touchCredential(db, row.id);
   return {
     kind: 'credential',
     credentialId: row.id,
     keyId: row.key_id,
     displayName: row.name,
-    org: { id: row.org_id, name: row.org_name, kind: row.org_kind, level: row.org_level, divisionCode: row.division_code },
-    roles: row.roles.filter(isRole) as Role[],
+    org: {
+      id: row.org_id,
+      name: row.org_name,
+      kind: row.org_kind,
+      level: row.org_level,
+      divisionCode: row.division_code,
+    },
+    roles: row.roles.filter(isRole),
   };
 }
 
@@ -182,7 +210,11 @@ export async function changePassword(
   const account = await repo.findAccountById(db, p.accountId);
   if (!account) throw new InvalidCredentialsError();
   if (!(await verifyPassword(account.password_hash, input.currentPassword))) {
-    await appendAudit(db, actor, { action: 'auth.password_change', result: 'failure', detail: { reason: 'wrong_password' } });
+    await appendAudit(db, actor, {
+      action: 'auth.password_change',
+      result: 'failure',
+      detail: { reason: 'wrong_password' },
+    });
     throw new WrongPasswordError();
   }
   assertStrongPassword(input.newPassword, 'newPassword');
@@ -198,7 +230,11 @@ export async function changePassword(
     });
     // Other sessions of the account end; this one stays.
     await repo.deleteSessionsOf(trx, p.accountId, p.sessionId);
-    await appendAudit(trx, actor, { action: 'auth.password_change', targetType: 'account', targetId: p.accountId });
+    await appendAudit(trx, actor, {
+      action: 'auth.password_change',
+      targetType: 'account',
+      targetId: p.accountId,
+    });
   });
 }
 
@@ -223,7 +259,11 @@ export async function registerPublic(
   const username = normaliseUsername(input.username);
   if (input.publicType === 'legal') {
     if (!input.creditCode) {
-      throw invalidField('creditCode', '法人和其他组织须填写统一社会信用代码', 'is required for legal persons');
+      throw invalidField(
+        'creditCode',
+        '法人和其他组织须填写统一社会信用代码',
+        'is required for legal persons',
+      );
     }
     assertCreditCode(input.creditCode);
   }
@@ -243,12 +283,16 @@ export async function registerPublic(
       password_hash: hashed,
     });
     const session = await openSession(trx, cfg, id, ip, userAgent);
-    await appendAudit(trx, { principal: session.principal, ip }, {
-      action: 'auth.register',
-      targetType: 'account',
-      targetId: id,
-      detail: { publicType: input.publicType },
-    });
+    await appendAudit(
+      trx,
+      { principal: session.principal, ip },
+      {
+        action: 'auth.register',
+        targetType: 'account',
+        targetId: id,
+        detail: { publicType: input.publicType },
+      },
+    );
     return session;
   });
 }

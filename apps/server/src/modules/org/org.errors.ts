@@ -68,7 +68,10 @@ export const usernameTaken = () =>
   ]);
 
 export const outsideJurisdiction = () =>
-  new ForbiddenError({ zh: '该机构不在您的管辖范围内', en: 'This organisation is outside your jurisdiction' });
+  new ForbiddenError({
+    zh: '该机构不在您的管辖范围内',
+    en: 'This organisation is outside your jurisdiction',
+  });
 
 /** Rejects a credit code whose length, alphabet or GB 32100 check character is wrong. */
 export function assertCreditCode(code: string, field = 'creditCode'): void {
@@ -76,7 +79,11 @@ export function assertCreditCode(code: string, field = 'creditCode'): void {
     case null:
       return;
     case 'length':
-      throw invalidField(field, '应为 18 位统一社会信用代码', 'must be an 18-character unified social credit code');
+      throw invalidField(
+        field,
+        '应为 18 位统一社会信用代码',
+        'must be an 18-character unified social credit code',
+      );
     case 'alphabet':
       throw invalidField(
         field,
@@ -90,5 +97,6 @@ export function assertCreditCode(code: string, field = 'creditCode'): void {
 
 const CLASSES = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/];
 export function assertStrongPassword(password: string, field: string): void {
-  if (password.length < 10 || CLASSES.filter((c) => c.test(password)).length < 3) throw new WeakPasswordError(field);
+  if (password.length < 10 || CLASSES.filter((c) => c.test(password)).length < 3)
+    throw new WeakPasswordError(field);
 }

@@ -52,7 +52,11 @@ function orgQuery(db: Db, f: OrgFilter) {
   if (f.q) {
     const like = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
     q = q.where((eb) =>
-      eb.or([eb('o.name', 'ilike', like), eb('o.short_name', 'ilike', like), eb('o.credit_code', 'ilike', like)]),
+      eb.or([
+        eb('o.name', 'ilike', like),
+        eb('o.short_name', 'ilike', like),
+        eb('o.credit_code', 'ilike', like),
+      ]),
     );
   }
   return q;
@@ -82,13 +86,17 @@ export async function listOrgs(db: Db, f: OrgFilter, offset: number, limit: numb
   const [rows, count] = await Promise.all([
     orgQuery(db, f)
       .select(orgColumns)
-      .orderBy(sql`case o.kind when 'authority' then 0 when 'department' then 1 when 'enterprise' then 2 else 3 end`)
+      .orderBy(
+        sql`case o.kind when 'authority' then 0 when 'department' then 1 when 'enterprise' then 2 else 3 end`,
+      )
       .orderBy('o.division_code')
       .orderBy('o.name')
       .offset(offset)
       .limit(limit)
       .execute(),
-    orgQuery(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    orgQuery(db, f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
@@ -106,7 +114,11 @@ export async function findOrg(db: Db, id: string): Promise<OrgRow | undefined> {
 }
 
 export async function findOrgByCreditCode(db: Db, creditCode: string) {
-  return db.selectFrom('organisations').select(['id', 'name']).where('credit_code', '=', creditCode).executeTakeFirst();
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'name'])
+    .where('credit_code', '=', creditCode)
+    .executeTakeFirst();
 }
 
 export async function findOrgByName(db: Db, divisionCode: string, name: string) {
@@ -157,7 +169,8 @@ function accountQuery(db: Db, f: AccountFilter) {
     q = q.where((eb) => eb.or([eb('a.username', 'ilike', like), eb('a.display_name', 'ilike', like)]));
   }
   const s = f.scope;
-  if (s.scope === 'division') q = q.where('o.division_code', '=', s.divisionCode).where('o.level', '=', 'district');
+  if (s.scope === 'division')
+    q = q.where('o.division_code', '=', s.divisionCode).where('o.level', '=', 'district');
   if (s.scope === 'org') q = q.where('a.org_id', '=', s.orgId);
   return q;
 }
@@ -177,15 +190,25 @@ const accountColumns = [
   'a.email',
   'a.must_change_password',
   'a.created_at',
-  sql<string[]>`coalesce((select array_agg(r.role order by r.role) from account_roles r where r.account_id = a.id), '{}')`.as(
+  sql<
+    string[]
+  >`coalesce((select array_agg(r.role order by r.role) from account_roles r where r.account_id = a.id), '{}')`.as(
     'roles',
   ),
 ] as const;
 
 export async function listAccounts(db: Db, f: AccountFilter, offset: number, limit: number) {
   const [rows, count] = await Promise.all([
-    accountQuery(db, f).select(accountColumns).orderBy('o.name').orderBy('a.username').offset(offset).limit(limit).execute(),
-    accountQuery(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    accountQuery(db, f)
+      .select(accountColumns)
+      .orderBy('o.name')
+      .orderBy('a.username')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+    accountQuery(db, f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
@@ -262,7 +285,11 @@ export async function incrementFailures(db: Db, id: string): Promise<number> {
 }
 
 export async function accountRoles(db: Db, accountId: string): Promise<string[]> {
-  const rows = await db.selectFrom('account_roles').select('role').where('account_id', '=', accountId).execute();
+  const rows = await db
+    .selectFrom('account_roles')
+    .select('role')
+    .where('account_id', '=', accountId)
+    .execute();
   return rows.map((r) => r.role).sort();
 }
 
@@ -280,7 +307,14 @@ export async function setAccountRoles(db: Db, accountId: string, roles: readonly
 
 export async function insertSession(
   db: Db,
-  s: { id: string; account_id: string; csrf_token: string; ip: string; user_agent: string | null; expires_at: Date },
+  s: {
+    id: string;
+    account_id: string;
+    csrf_token: string;
+    ip: string;
+    user_agent: string | null;
+    expires_at: Date;
+  },
 ) {
   await db.insertInto('sessions').values(s).execute();
 }
@@ -363,7 +397,8 @@ export async function listCredentials(db: Db, f: { orgId?: string | undefined; s
   let q = credentialQuery(db).select(credentialColumns);
   if (f.orgId) q = q.where('c.org_id', '=', f.orgId);
   const s = f.scope;
-  if (s.scope === 'division') q = q.where('o.division_code', '=', s.divisionCode).where('o.level', '=', 'district');
+  if (s.scope === 'division')
+    q = q.where('o.division_code', '=', s.divisionCode).where('o.level', '=', 'district');
   if (s.scope === 'org') q = q.where('c.org_id', '=', s.orgId);
   return q.orderBy('c.created_at', 'desc').execute();
 }
@@ -376,13 +411,25 @@ export async function findCredential(db: Db, id: string): Promise<CredentialRow 
 
 export async function insertCredential(
   db: Db,
-  c: { key_id: string; secret_hash: string; name: string; org_id: string; roles: string[]; created_by: string; expires_at: Date | null },
+  c: {
+    key_id: string;
+    secret_hash: string;
+    name: string;
+    org_id: string;
+    roles: string[];
+    created_by: string;
+    expires_at: Date | null;
+  },
 ) {
   return db.insertInto('api_credentials').values(c).returning('id').executeTakeFirstOrThrow();
 }
 
 export async function revokeCredential(db: Db, id: string, by: string) {
-  await db.updateTable('api_credentials').set({ revoked_at: new Date(), revoked_by: by }).where('id', '=', id).execute();
+  await db
+    .updateTable('api_credentials')
+    .set({ revoked_at: new Date(), revoked_by: by })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function findCredentialPrincipal(db: Db, keyId: string) {

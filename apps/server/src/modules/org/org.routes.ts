@@ -37,7 +37,11 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/roles',
     {
       config: { policy: 'public' },
-      schema: { tags: ['accounts'], summary: 'Roles and who may hold them / 角色', response: responses({ 200: RoleList }) },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Roles and who may hold them / 角色',
+        response: responses({ 200: RoleList }),
+      },
     },
     async () => ({ items: [...orgs.roles()] }),
   );
@@ -47,7 +51,11 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/divisions',
     {
       config: { policy: 'public' },
-      schema: { tags: ['organisations'], summary: 'Administrative divisions (GB/T 2260) / 行政区划', response: responses({ 200: DivisionList }) },
+      schema: {
+        tags: ['organisations'],
+        summary: 'Administrative divisions (GB/T 2260) / 行政区划',
+        response: responses({ 200: DivisionList }),
+      },
     },
     async () => ({ items: (await orgs.listDivisions(db)).map(divisionDto) }),
   );
@@ -55,9 +63,15 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/divisions',
     {
       config: { policy: 'cityAdmin' },
-      schema: { tags: ['organisations'], summary: 'Add a division / 新增行政区划', body: CreateDivisionBody, response: responses({ 201: Division }) },
+      schema: {
+        tags: ['organisations'],
+        summary: 'Add a division / 新增行政区划',
+        body: CreateDivisionBody,
+        response: responses({ 201: Division }),
+      },
     },
-    async (request, reply) => reply.code(201).send(divisionDto(await orgs.createDivision(db, actorOf(request), request.body))),
+    async (request, reply) =>
+      reply.code(201).send(divisionDto(await orgs.createDivision(db, actorOf(request), request.body))),
   );
   app.patch(
     '/divisions/:code',
@@ -71,7 +85,8 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses({ 200: Division }),
       },
     },
-    async (request) => divisionDto(await orgs.renameDivision(db, actorOf(request), request.params.code, request.body.name)),
+    async (request) =>
+      divisionDto(await orgs.renameDivision(db, actorOf(request), request.params.code, request.body.name)),
   );
 
   // ---------- organisations ----------
@@ -79,7 +94,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/organisations',
     {
       config: { policy: 'staff' },
-      schema: { tags: ['organisations'], summary: 'List organisations / 机构列表', querystring: ListOrgsQuery, response: responses({ 200: Paged(Organisation) }) },
+      schema: {
+        tags: ['organisations'],
+        summary: 'List organisations / 机构列表',
+        querystring: ListOrgsQuery,
+        response: responses({ 200: Paged(Organisation) }),
+      },
     },
     async (request) => {
       const { page = 1, pageSize = 20, ...filter } = request.query;
@@ -91,7 +111,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/organisations/:id',
     {
       config: { policy: 'staff' },
-      schema: { tags: ['organisations'], summary: 'One organisation / 机构详情', params: IdParams, response: responses({ 200: Organisation }) },
+      schema: {
+        tags: ['organisations'],
+        summary: 'One organisation / 机构详情',
+        params: IdParams,
+        response: responses({ 200: Organisation }),
+      },
     },
     async (request) => orgDto(await orgs.getOrg(db, request.params.id)),
   );
@@ -99,9 +124,15 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/organisations',
     {
       config: { policy: 'admin' },
-      schema: { tags: ['organisations'], summary: 'Create an organisation / 新建机构', body: CreateOrgBody, response: responses({ 201: Organisation }) },
+      schema: {
+        tags: ['organisations'],
+        summary: 'Create an organisation / 新建机构',
+        body: CreateOrgBody,
+        response: responses({ 201: Organisation }),
+      },
     },
-    async (request, reply) => reply.code(201).send(orgDto(await orgs.createOrg(db, actorOf(request), request.body))),
+    async (request, reply) =>
+      reply.code(201).send(orgDto(await orgs.createOrg(db, actorOf(request), request.body))),
   );
   app.patch(
     '/organisations/:id',
@@ -123,7 +154,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/accounts',
     {
       config: { policy: 'admin' },
-      schema: { tags: ['accounts'], summary: 'Staff accounts you manage / 账号列表', querystring: ListAccountsQuery, response: responses({ 200: Paged(Account) }) },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Staff accounts you manage / 账号列表',
+        querystring: ListAccountsQuery,
+        response: responses({ 200: Paged(Account) }),
+      },
     },
     async (request) => {
       const { page = 1, pageSize = 20, orgId, q } = request.query;
@@ -136,7 +172,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/accounts/:id',
     {
       config: { policy: 'admin' },
-      schema: { tags: ['accounts'], summary: 'One staff account / 账号详情', params: IdParams, response: responses({ 200: Account }) },
+      schema: {
+        tags: ['accounts'],
+        summary: 'One staff account / 账号详情',
+        params: IdParams,
+        response: responses({ 200: Account }),
+      },
     },
     async (request) => accountDto(await orgs.getAccount(db, actorOf(request), request.params.id)),
   );
@@ -144,9 +185,15 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/accounts',
     {
       config: { policy: 'admin' },
-      schema: { tags: ['accounts'], summary: 'Create a staff account / 新建账号', body: CreateAccountBody, response: responses({ 201: Account }) },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create a staff account / 新建账号',
+        body: CreateAccountBody,
+        response: responses({ 201: Account }),
+      },
     },
-    async (request, reply) => reply.code(201).send(accountDto(await orgs.createAccount(db, actorOf(request), request.body))),
+    async (request, reply) =>
+      reply.code(201).send(accountDto(await orgs.createAccount(db, actorOf(request), request.body))),
   );
   app.patch(
     '/accounts/:id',
@@ -160,7 +207,8 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses({ 200: Account }),
       },
     },
-    async (request) => accountDto(await orgs.updateAccount(db, actorOf(request), request.params.id, request.body)),
+    async (request) =>
+      accountDto(await orgs.updateAccount(db, actorOf(request), request.params.id, request.body)),
   );
   app.post(
     '/accounts/:id/password',
@@ -183,7 +231,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/accounts/:id/unlock',
     {
       config: { policy: 'admin' },
-      schema: { tags: ['accounts'], summary: 'Lift a lock-out / 解除锁定', params: IdParams, response: responses({ 204: NoContent }) },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Lift a lock-out / 解除锁定',
+        params: IdParams,
+        response: responses({ 204: NoContent }),
+      },
     },
     async (request, reply) => {
       await orgs.unlockAccount(db, actorOf(request), request.params.id);
@@ -196,7 +249,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/credentials',
     {
       config: { policy: 'credentialManager' },
-      schema: { tags: ['credentials'], summary: 'API credentials / API 凭证列表', querystring: ListCredentialsQuery, response: responses({ 200: CredentialList }) },
+      schema: {
+        tags: ['credentials'],
+        summary: 'API credentials / API 凭证列表',
+        querystring: ListCredentialsQuery,
+        response: responses({ 200: CredentialList }),
+      },
     },
     async (request) => ({
       items: (await orgs.listCredentials(db, actorOf(request), request.query.orgId)).map(credentialDto),
@@ -223,7 +281,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/credentials/:id/revoke',
     {
       config: { policy: 'credentialManager' },
-      schema: { tags: ['credentials'], summary: 'Revoke an API credential / 吊销 API 凭证', params: IdParams, response: responses({ 200: Credential }) },
+      schema: {
+        tags: ['credentials'],
+        summary: 'Revoke an API credential / 吊销 API 凭证',
+        params: IdParams,
+        response: responses({ 200: Credential }),
+      },
     },
     async (request) => credentialDto(await orgs.revokeCredential(db, actorOf(request), request.params.id)),
   );

@@ -5,10 +5,17 @@ import type { AccountRow, CredentialRow, OrgRow } from './org.repository.ts';
 import type { Principal } from '../../shared/principal.ts';
 
 export const OrgKindSchema = StringEnum(['authority', 'department', 'enterprise', 'evaluator'] as const, {
-  description: 'authority 大数据主管部门 · department 政务部门 · enterprise 公共服务企业 · evaluator 第三方评估机构',
+  description:
+    'authority 大数据主管部门 · department 政务部门 · enterprise 公共服务企业 · evaluator 第三方评估机构',
 });
 export const OrgLevelSchema = StringEnum(['city', 'district'] as const);
-export const DivisionKindSchema = StringEnum(['province', 'city', 'district', 'county', 'county_city'] as const);
+export const DivisionKindSchema = StringEnum([
+  'province',
+  'city',
+  'district',
+  'county',
+  'county_city',
+] as const);
 export const RoleSchema = StringEnum(ROLES);
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const CreditCode = Type.String({ minLength: 1, maxLength: 32, description: '统一社会信用代码 (GB 32100)' });
@@ -31,10 +38,18 @@ export const CreateDivisionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const DivisionParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false });
+export const DivisionParams = Type.Object(
+  { code: Type.String({ pattern: '^[0-9]{6}$' }) },
+  { additionalProperties: false },
+);
 export const UpdateDivisionBody = Type.Object({ name: Text(50) }, { additionalProperties: false });
 
-export function divisionDto(d: { code: string; name: string; kind: Static<typeof DivisionKindSchema>; parent_code: string | null }) {
+export function divisionDto(d: {
+  code: string;
+  name: string;
+  kind: Static<typeof DivisionKindSchema>;
+  parent_code: string | null;
+}) {
   return { code: d.code, name: d.name, kind: d.kind, parentCode: d.parent_code };
 }
 
@@ -238,7 +253,10 @@ export function credentialDto(c: CredentialRow): Static<typeof Credential> {
   };
 }
 export const CredentialList = Type.Object({ items: Type.Array(Credential) });
-export const ListCredentialsQuery = Type.Object({ orgId: Type.Optional(Uuid) }, { additionalProperties: false });
+export const ListCredentialsQuery = Type.Object(
+  { orgId: Type.Optional(Uuid) },
+  { additionalProperties: false },
+);
 export const CreateCredentialBody = Type.Object(
   {
     orgId: Uuid,
@@ -257,7 +275,10 @@ export const CreatedCredential = Type.Object({
 // ---------- auth ----------
 
 export const SignInBody = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  {
+    username: Type.String({ minLength: 1, maxLength: 100 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
   { additionalProperties: false },
 );
 export const ChangePasswordBody = Type.Object(
@@ -269,7 +290,9 @@ export const RegisterBody = Type.Object(
     username: Username,
     password: Password,
     displayName: Text(100),
-    publicType: StringEnum(['natural', 'legal'] as const, { description: 'natural 自然人 · legal 法人和其他组织' }),
+    publicType: StringEnum(['natural', 'legal'] as const, {
+      description: 'natural 自然人 · legal 法人和其他组织',
+    }),
     creditCode: Type.Optional(CreditCode),
     phone: Type.Optional(Type.String({ maxLength: 30, pattern: '^[0-9+()\\- ]*$' })),
     email: Type.Optional(Type.String({ maxLength: 100, format: 'email' })),
@@ -285,7 +308,13 @@ export const Me = Type.Object({
     publicType: Nullable(StringEnum(['natural', 'legal'] as const)),
     mustChangePassword: Type.Boolean(),
     org: Nullable(
-      Type.Object({ id: Uuid, name: Type.String(), kind: OrgKindSchema, level: OrgLevelSchema, divisionCode: Type.String() }),
+      Type.Object({
+        id: Uuid,
+        name: Type.String(),
+        kind: OrgKindSchema,
+        level: OrgLevelSchema,
+        divisionCode: Type.String(),
+      }),
     ),
     roles: Type.Array(RoleSchema),
   }),

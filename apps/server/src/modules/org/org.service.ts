@@ -48,9 +48,11 @@ export async function createDivision(
 ) {
   return db.transaction().execute(async (trx) => {
     if (await repo.findDivision(trx, input.code)) {
-      throw new ConflictError('division_exists', { zh: '该区划代码已存在', en: 'This division code exists already' }, [
-        { field: 'code', message: { zh: '已存在', en: 'exists already' } },
-      ]);
+      throw new ConflictError(
+        'division_exists',
+        { zh: '该区划代码已存在', en: 'This division code exists already' },
+        [{ field: 'code', message: { zh: '已存在', en: 'exists already' } }],
+      );
     }
     if (input.parentCode && !(await repo.findDivision(trx, input.parentCode))) {
       throw invalidField('parentCode', '上级区划不存在', 'is not a known division');
@@ -61,7 +63,12 @@ export async function createDivision(
       kind: input.kind,
       parent_code: input.parentCode ?? null,
     });
-    await appendAudit(trx, actor, { action: 'division.create', targetType: 'division', targetId: input.code, detail: input });
+    await appendAudit(trx, actor, {
+      action: 'division.create',
+      targetType: 'division',
+      targetId: input.code,
+      detail: input,
+    });
     const created = await repo.findDivision(trx, input.code);
     if (!created) throw divisionNotFound();
     return created;
@@ -116,7 +123,10 @@ async function checkOrgFields(trx: Db, input: Partial<OrgInput>, selfId?: string
     if (other && other.id !== selfId) {
       throw new ConflictError(
         'credit_code_taken',
-        { zh: `统一社会信用代码已被“${other.name}”使用`, en: `The credit code is already used by ${other.name}` },
+        {
+          zh: `统一社会信用代码已被“${other.name}”使用`,
+          en: `The credit code is already used by ${other.name}`,
+        },
         [{ field: 'creditCode', message: { zh: '已被使用', en: 'is taken' } }],
       );
     }
@@ -125,20 +135,28 @@ async function checkOrgFields(trx: Db, input: Partial<OrgInput>, selfId?: string
     throw invalidField('divisionCode', '行政区划不存在', 'is not a known division');
   }
   if (input.parentId) {
-    if (input.parentId === selfId) throw invalidField('parentId', '不能是机构自身', 'cannot be the organisation itself');
-    if (!(await repo.findOrg(trx, input.parentId))) throw invalidField('parentId', '上级机构不存在', 'is not a known organisation');
+    if (input.parentId === selfId)
+      throw invalidField('parentId', '不能是机构自身', 'cannot be the organisation itself');
+    if (!(await repo.findOrg(trx, input.parentId)))
+      throw invalidField('parentId', '上级机构不存在', 'is not a known organisation');
   }
   if (input.kind === 'evaluator' && input.level === 'district') {
-    throw invalidField('level', '第三方评估机构由市人民政府委托，层级应为市级', 'must be city for an evaluator');
+    throw invalidField(
+      'level',
+      '第三方评估机构由市人民政府委托，层级应为市级',
+      'must be city for an evaluator',
+    );
   }
 }
 
 async function checkNameFree(trx: Db, divisionCode: string, name: string, selfId?: string) {
   const other = await repo.findOrgByName(trx, divisionCode, name);
   if (other && other.id !== selfId) {
-    throw new ConflictError('org_name_taken', { zh: '本区划内已有同名机构', en: 'An organisation with this name exists in the division' }, [
-      { field: 'name', message: { zh: '已存在', en: 'exists already' } },
-    ]);
+    throw new ConflictError(
+      'org_name_taken',
+      { zh: '本区划内已有同名机构', en: 'An organisation with this name exists in the division' },
+      [{ field: 'name', message: { zh: '已存在', en: 'exists already' } }],
+    );
   }
 }
 
@@ -163,14 +181,24 @@ export async function createOrg(db: Db, actor: Actor, input: OrgInput) {
       contact_phone: input.contactPhone ?? null,
       contact_email: input.contactEmail ?? null,
     });
-    await appendAudit(trx, actor, { action: 'org.create', targetType: 'organisation', targetId: row.id, detail: { ...input } });
+    await appendAudit(trx, actor, {
+      action: 'org.create',
+      targetType: 'organisation',
+      targetId: row.id,
+      detail: { ...input },
+    });
     const created = await repo.findOrg(trx, row.id);
     if (!created) throw orgNotFound();
     return created;
   });
 }
 
-export async function updateOrg(db: Db, actor: Actor, id: string, input: Partial<OrgInput> & { active?: boolean }) {
+export async function updateOrg(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: Partial<OrgInput> & { active?: boolean },
+) {
   const p = principalOf(actor);
   return db.transaction().execute(async (trx) => {
     const before = await repo.findOrg(trx, id);
@@ -204,7 +232,12 @@ export async function updateOrg(db: Db, actor: Actor, id: string, input: Partial
       ...(input.contactEmail !== undefined ? { contact_email: input.contactEmail } : {}),
       ...(input.active !== undefined ? { active: input.active } : {}),
     });
-    await appendAudit(trx, actor, { action: 'org.update', targetType: 'organisation', targetId: id, detail: { ...input } });
+    await appendAudit(trx, actor, {
+      action: 'org.update',
+      targetType: 'organisation',
+      targetId: id,
+      detail: { ...input },
+    });
     const updated = await repo.findOrg(trx, id);
     if (!updated) throw orgNotFound();
     return updated;
@@ -217,7 +250,11 @@ function assertRolesFit(roles: readonly Role[], orgKind: OrgKind, field = 'roles
   for (const role of roles) {
     const info = roleInfo(role);
     if (!info.orgKinds.includes(orgKind)) {
-      throw invalidField(field, `“${info.zh}”角色不适用于此类机构`, `role ${role} does not fit this kind of organisation`);
+      throw invalidField(
+        field,
+        `“${info.zh}”角色不适用于此类机构`,
+        `role ${role} does not fit this kind of organisation`,
+      );
     }
   }
   if (roles.includes('admin') && roles.includes('auditor')) {
@@ -225,7 +262,13 @@ function assertRolesFit(roles: readonly Role[], orgKind: OrgKind, field = 'roles
   }
 }
 
-export async function listAccounts(db: Db, actor: Actor, filter: { orgId?: string; q?: string }, page: number, pageSize: number) {
+export async function listAccounts(
+  db: Db,
+  actor: Actor,
+  filter: { orgId?: string; q?: string },
+  page: number,
+  pageSize: number,
+) {
   const p = principalOf(actor);
   return repo.listAccounts(db, { ...filter, scope: scopeOf(p) }, (page - 1) * pageSize, pageSize);
 }
@@ -305,7 +348,8 @@ export async function updateAccount(
   return db.transaction().execute(async (trx) => {
     const { account, org } = await managedAccount(trx, p, id);
     if (p.kind === 'staff' && p.accountId === id) {
-      if (input.status === 'disabled') throw invalidField('status', '不能停用自己的账号', 'cannot disable your own account');
+      if (input.status === 'disabled')
+        throw invalidField('status', '不能停用自己的账号', 'cannot disable your own account');
       if (input.roles && !input.roles.includes('admin')) {
         throw invalidField('roles', '不能移除自己的管理员角色', 'cannot remove your own administrator role');
       }
@@ -382,11 +426,16 @@ export async function createCredential(
     assertRolesFit(input.roles, org.kind);
     for (const role of input.roles) {
       if (!roleInfo(role).forSystems) {
-        throw invalidField('roles', `“${roleInfo(role).zh}”只能授予人员，不能授予系统`, `role ${role} is for people only`);
+        throw invalidField(
+          'roles',
+          `“${roleInfo(role).zh}”只能授予人员，不能授予系统`,
+          `role ${role} is for people only`,
+        );
       }
     }
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
-    if (expiresAt && expiresAt <= new Date()) throw invalidField('expiresAt', '应晚于当前时间', 'must be in the future');
+    if (expiresAt && expiresAt <= new Date())
+      throw invalidField('expiresAt', '应晚于当前时间', 'must be in the future');
     const keyId = `hk_${randomBytes(8).toString('hex')}`;
     const secret = randomToken(32);
     const { id } = await repo.insertCredential(trx, {

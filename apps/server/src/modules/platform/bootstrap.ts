@@ -4,9 +4,16 @@ import type { Database } from '../../db/database.types.ts';
 import { SYSTEM_ACTOR } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
 import { hashPassword } from '../org/index.ts';
-import { DEMO_DIVISIONS, DEMO_ORGS, DEMO_PASSWORD, DEMO_PUBLIC_ACCOUNTS, demoCreditCode } from './demo-city.ts';
+import {
+  DEMO_DIVISIONS,
+  DEMO_ORGS,
+  DEMO_PASSWORD,
+  DEMO_PUBLIC_ACCOUNTS,
+  demoCreditCode,
+} from './demo-city.ts';
 
-export type BootstrapResult = { kind: 'existing' } | { kind: 'demo' } | { kind: 'empty'; adminUsername: string };
+export type BootstrapResult =
+  { kind: 'existing' } | { kind: 'demo' } | { kind: 'empty'; adminUsername: string };
 
 export class BootstrapError extends Error {}
 
@@ -19,9 +26,15 @@ const BOOTSTRAP_LOCK = 0x48544253; // "HTBS"
 export async function bootstrap(db: Kysely<Database>, config: Config): Promise<BootstrapResult> {
   if (!config.demo) {
     const missing = (['adminPassword', 'cityCode', 'cityName'] as const).find((k) => config[k] === undefined);
-    const names = { adminPassword: 'HUITONG_ADMIN_PASSWORD', cityCode: 'HUITONG_CITY_CODE', cityName: 'HUITONG_CITY_NAME' };
+    const names = {
+      adminPassword: 'HUITONG_ADMIN_PASSWORD',
+      cityCode: 'HUITONG_CITY_CODE',
+      cityName: 'HUITONG_CITY_NAME',
+    };
     if (missing && !(await hasOrganisations(db))) {
-      throw new BootstrapError(`HUITONG_DEMO=0 on an empty database needs ${names[missing]} to create the administrator`);
+      throw new BootstrapError(
+        `HUITONG_DEMO=0 on an empty database needs ${names[missing]} to create the administrator`,
+      );
     }
   }
   const passwordHash = await hashPassword(config.demo ? DEMO_PASSWORD : (config.adminPassword ?? ''));
@@ -30,12 +43,18 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
     if (await hasOrganisations(trx)) return { kind: 'existing' };
     if (config.demo) {
       await loadDemo(trx, passwordHash);
-      await appendAudit(trx, SYSTEM_ACTOR, { action: 'platform.demo_loaded', detail: { organisations: DEMO_ORGS.length } });
+      await appendAudit(trx, SYSTEM_ACTOR, {
+        action: 'platform.demo_loaded',
+        detail: { organisations: DEMO_ORGS.length },
+      });
       return { kind: 'demo' };
     }
     const cityCode = config.cityCode ?? '';
     const cityName = config.cityName ?? '';
-    await trx.insertInto('divisions').values({ code: cityCode, name: cityName, kind: 'city', parent_code: null }).execute();
+    await trx
+      .insertInto('divisions')
+      .values({ code: cityCode, name: cityName, kind: 'city', parent_code: null })
+      .execute();
     const org = await trx
       .insertInto('organisations')
       .values({
@@ -60,7 +79,10 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.insertInto('account_roles').values({ account_id: admin.id, role: 'admin' }).execute();
-    await appendAudit(trx, SYSTEM_ACTOR, { action: 'platform.initialised', detail: { cityCode, adminUsername: 'admin' } });
+    await appendAudit(trx, SYSTEM_ACTOR, {
+      action: 'platform.initialised',
+      detail: { cityCode, adminUsername: 'admin' },
+    });
     return { kind: 'empty', adminUsername: 'admin' };
   });
 }

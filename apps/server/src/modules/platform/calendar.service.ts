@@ -43,7 +43,11 @@ export class CalendarService {
     if (to < from) throw invalidField('to', '不能早于开始日期', 'must not be before from');
     const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
     if (span > MAX_RANGE_DAYS) {
-      throw invalidField('to', `查询范围不能超过 ${MAX_RANGE_DAYS} 天`, `range must not exceed ${MAX_RANGE_DAYS} days`);
+      throw invalidField(
+        'to',
+        `查询范围不能超过 ${MAX_RANGE_DAYS} 天`,
+        `range must not exceed ${MAX_RANGE_DAYS} days`,
+      );
     }
     return daysBetween(from, to, await this.data());
   }
@@ -57,7 +61,11 @@ export class CalendarService {
     return repo.listOverrides(this.db);
   }
 
-  async setOverride(actor: Actor, date: string, input: { isWorkday: boolean; name: string; note?: string | null | undefined }) {
+  async setOverride(
+    actor: Actor,
+    date: string,
+    input: { isWorkday: boolean; name: string; note?: string | null | undefined },
+  ) {
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.upsertOverride(trx, {
         date,
@@ -66,22 +74,36 @@ export class CalendarService {
         note: input.note ?? null,
         updated_by: actorId(actor),
       });
-      await appendAudit(trx, actor, { action: 'calendar.override_set', targetType: 'calendar_day', targetId: date, detail: { ...input } });
+      await appendAudit(trx, actor, {
+        action: 'calendar.override_set',
+        targetType: 'calendar_day',
+        targetId: date,
+        detail: { ...input },
+      });
       return row;
     });
   }
 
   async deleteOverride(actor: Actor, date: string) {
     await this.db.transaction().execute(async (trx) => {
-      if (!(await repo.deleteOverride(trx, date))) throw new NotFoundError({ zh: '该日期的调整', en: 'Override for this date' });
-      await appendAudit(trx, actor, { action: 'calendar.override_delete', targetType: 'calendar_day', targetId: date });
+      if (!(await repo.deleteOverride(trx, date)))
+        throw new NotFoundError({ zh: '该日期的调整', en: 'Override for this date' });
+      await appendAudit(trx, actor, {
+        action: 'calendar.override_delete',
+        targetType: 'calendar_day',
+        targetId: date,
+      });
     });
   }
 
   async years() {
     const declared = await repo.listDeclaredYears(this.db);
     const items = [
-      ...[...PACKAGE_YEARS].map((year) => ({ year, source: 'package' as const, note: null as string | null })),
+      ...[...PACKAGE_YEARS].map((year) => ({
+        year,
+        source: 'package' as const,
+        note: null as string | null,
+      })),
       ...declared
         .filter((d) => !PACKAGE_YEARS.has(d.year))
         .map((d) => ({ year: d.year, source: 'declared' as const, note: d.note })),
@@ -91,19 +113,33 @@ export class CalendarService {
 
   async declareYear(actor: Actor, year: number, note: string | null) {
     if (PACKAGE_YEARS.has(year)) {
-      throw invalidField('year', '该年度的节假日数据已由数据包提供，可直接调整单日', 'is covered by the holiday package; override single days instead');
+      throw invalidField(
+        'year',
+        '该年度的节假日数据已由数据包提供，可直接调整单日',
+        'is covered by the holiday package; override single days instead',
+      );
     }
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.upsertYear(trx, { year, note, declared_by: actorId(actor) });
-      await appendAudit(trx, actor, { action: 'calendar.year_declare', targetType: 'calendar_year', targetId: String(year), detail: { note } });
+      await appendAudit(trx, actor, {
+        action: 'calendar.year_declare',
+        targetType: 'calendar_year',
+        targetId: String(year),
+        detail: { note },
+      });
       return row;
     });
   }
 
   async undeclareYear(actor: Actor, year: number) {
     await this.db.transaction().execute(async (trx) => {
-      if (!(await repo.deleteYear(trx, year))) throw new NotFoundError({ zh: '该年度声明', en: 'Declaration of this year' });
-      await appendAudit(trx, actor, { action: 'calendar.year_undeclare', targetType: 'calendar_year', targetId: String(year) });
+      if (!(await repo.deleteYear(trx, year)))
+        throw new NotFoundError({ zh: '该年度声明', en: 'Declaration of this year' });
+      await appendAudit(trx, actor, {
+        action: 'calendar.year_undeclare',
+        targetType: 'calendar_year',
+        targetId: String(year),
+      });
     });
   }
 }

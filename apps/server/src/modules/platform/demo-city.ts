@@ -106,7 +106,13 @@ const districtAuthority = (key: string, divisionCode: string, district: string):
   ],
 });
 
-const districtDept = (key: string, authorityKey: string, divisionCode: string, name: string, shortName: string): DemoOrg => ({
+const districtDept = (
+  key: string,
+  authorityKey: string,
+  divisionCode: string,
+  name: string,
+  shortName: string,
+): DemoOrg => ({
   key,
   name,
   shortName,
@@ -133,7 +139,11 @@ export const DEMO_ORGS: DemoOrg[] = [
       { username: 'admin', displayName: '市平台管理员', roles: ['admin'] },
       { username: 'reviewer', displayName: '市目录审核员', roles: ['reviewer'] },
       { username: 'auditor', displayName: '市审计员', roles: ['auditor'] },
-      { username: 'authority.security', displayName: '市大数据局安全管理负责人', roles: ['security_officer'] },
+      {
+        username: 'authority.security',
+        displayName: '市大数据局安全管理负责人',
+        roles: ['security_officer'],
+      },
       { username: 'authority.user', displayName: '市大数据局使用人', roles: ['user'] },
     ],
   },

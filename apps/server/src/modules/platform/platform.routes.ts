@@ -27,7 +27,11 @@ export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/health',
     {
       config: { policy: 'public' },
-      schema: { tags: ['platform'], summary: 'Status, version, database backend and migration / 运行状态', response: responses({ 200: Health }) },
+      schema: {
+        tags: ['platform'],
+        summary: 'Status, version, database backend and migration / 运行状态',
+        response: responses({ 200: Health }),
+      },
     },
     async () => ({
       status: 'ok' as const,
@@ -73,7 +77,11 @@ export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calendar/overrides',
     {
       config: { policy: 'public' },
-      schema: { tags: ['calendar'], summary: 'Administrator corrections / 节假日调整', response: responses({ 200: OverrideList }) },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Administrator corrections / 节假日调整',
+        response: responses({ 200: OverrideList }),
+      },
     },
     async () => ({ items: (await calendar.overrides()).map(overrideDto) }),
   );
@@ -90,14 +98,20 @@ export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses({ 200: OverrideSchema }),
       },
     },
-    async (request) => overrideDto(await calendar.setOverride(actorOf(request), request.params.date, request.body)),
+    async (request) =>
+      overrideDto(await calendar.setOverride(actorOf(request), request.params.date, request.body)),
   );
 
   app.delete(
     '/calendar/overrides/:date',
     {
       config: { policy: 'cityAdmin' },
-      schema: { tags: ['calendar'], summary: 'Remove a correction / 删除调整', params: DateParams, response: responses({ 204: NoContent }) },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Remove a correction / 删除调整',
+        params: DateParams,
+        response: responses({ 204: NoContent }),
+      },
     },
     async (request, reply) => {
       await calendar.deleteOverride(actorOf(request), request.params.date);
@@ -109,7 +123,11 @@ export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calendar/years',
     {
       config: { policy: 'public' },
-      schema: { tags: ['calendar'], summary: 'Years with statutory holiday data / 节假日数据覆盖年度', response: responses({ 200: YearList }) },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Years with statutory holiday data / 节假日数据覆盖年度',
+        response: responses({ 200: YearList }),
+      },
     },
     async () => ({ items: await calendar.years() }),
   );
@@ -127,7 +145,11 @@ export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const row = await calendar.declareYear(actorOf(request), request.params.year, request.body.note ?? null);
+      const row = await calendar.declareYear(
+        actorOf(request),
+        request.params.year,
+        request.body.note ?? null,
+      );
       return { year: row.year, source: 'declared' as const, note: row.note };
     },
   );
@@ -136,7 +158,12 @@ export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calendar/years/:year',
     {
       config: { policy: 'cityAdmin' },
-      schema: { tags: ['calendar'], summary: 'Withdraw a year declaration / 撤销年度声明', params: YearParams, response: responses({ 204: NoContent }) },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Withdraw a year declaration / 撤销年度声明',
+        params: YearParams,
+        response: responses({ 204: NoContent }),
+      },
     },
     async (request, reply) => {
       await calendar.undeclareYear(actorOf(request), request.params.year);

@@ -19,11 +19,18 @@ export const DayInfoSchema = Type.Object({
   covered: Type.Boolean({ description: 'The year has statutory holiday data' }),
 });
 export const DaysQuery = Type.Object({ from: DateString, to: DateString }, { additionalProperties: false });
-export const DaysResponse = Type.Object({ items: Type.Array(DayInfoSchema), warnings: Type.Array(YearWarningSchema) });
+export const DaysResponse = Type.Object({
+  items: Type.Array(DayInfoSchema),
+  warnings: Type.Array(YearWarningSchema),
+});
 export const DeadlineQuery = Type.Object(
   {
     start: DateString,
-    days: Type.Integer({ minimum: 1, maximum: 365, description: 'Working days, e.g. 5 (Art. 20) or 15 (Art. 26)' }),
+    days: Type.Integer({
+      minimum: 1,
+      maximum: 365,
+      description: 'Working days, e.g. 5 (Art. 20) or 15 (Art. 26)',
+    }),
   },
   { additionalProperties: false },
 );
@@ -51,8 +58,14 @@ export const OverrideBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const YearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false });
-export const YearBody = Type.Object({ note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))) }, { additionalProperties: false });
+export const YearParams = Type.Object(
+  { year: Type.Integer({ minimum: 2000, maximum: 2100 }) },
+  { additionalProperties: false },
+);
+export const YearBody = Type.Object(
+  { note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))) },
+  { additionalProperties: false },
+);
 export const YearSchema = Type.Object({
   year: Type.Integer(),
   source: StringEnum(['package', 'declared'] as const),
@@ -60,6 +73,18 @@ export const YearSchema = Type.Object({
 });
 export const YearList = Type.Object({ items: Type.Array(YearSchema) });
 
-export function overrideDto(o: { date: string; is_workday: boolean; name: string; note: string | null; updated_at: Date }) {
-  return { date: o.date, isWorkday: o.is_workday, name: o.name, note: o.note, updatedAt: o.updated_at.toISOString() };
+export function overrideDto(o: {
+  date: string;
+  is_workday: boolean;
+  name: string;
+  note: string | null;
+  updated_at: Date;
+}) {
+  return {
+    date: o.date,
+    isWorkday: o.is_workday,
+    name: o.name,
+    note: o.note,
+    updatedAt: o.updated_at.toISOString(),
+  };
 }

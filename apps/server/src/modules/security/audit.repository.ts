@@ -12,10 +12,18 @@ export async function lockChain(trx: Db): Promise<void> {
 const AUDIT_LOCK_KEY = 0x48544155444954;
 
 export async function lastEntry(trx: Db): Promise<{ seq: number; hash: string } | undefined> {
-  return trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
-export async function insertEntry(trx: Db, row: Omit<AuditRow, 'detail'> & { detail: string }): Promise<void> {
+export async function insertEntry(
+  trx: Db,
+  row: Omit<AuditRow, 'detail'> & { detail: string },
+): Promise<void> {
   await trx.insertInto('audit_log').values(row).execute();
 }
 
@@ -52,12 +60,20 @@ export async function listEntries(db: Db, f: AuditFilter, offset: number, limit:
       .offset(offset)
       .limit(limit)
       .execute(),
-    filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    filtered(db, f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
 
 /** Entries in chain order, a page at a time, for verification. */
 export async function chainPage(db: Db, afterSeq: number, limit: number): Promise<AuditRow[]> {
-  return db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
 }

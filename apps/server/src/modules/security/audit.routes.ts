@@ -25,7 +25,9 @@ const AuditEntry = Type.Object({
 
 const AuditQuery = Type.Object(
   {
-    action: Type.Optional(Type.String({ maxLength: 100, description: 'Prefix, e.g. `auth.` or `org.create`' })),
+    action: Type.Optional(
+      Type.String({ maxLength: 100, description: 'Prefix, e.g. `auth.` or `org.create`' }),
+    ),
     actorId: Type.Optional(Type.String({ maxLength: 100 })),
     orgId: Type.Optional(Uuid),
     result: Type.Optional(StringEnum(['success', 'failure', 'denied'] as const)),

@@ -51,7 +51,12 @@ function actorFields(actor: Actor, input: AuditInput) {
     };
   }
   if (p.kind === 'credential') {
-    return { actor_id: p.credentialId, actor_name: p.keyId, actor_kind: 'credential' as const, org_id: p.org.id };
+    return {
+      actor_id: p.credentialId,
+      actor_name: p.keyId,
+      actor_kind: 'credential' as const,
+      org_id: p.org.id,
+    };
   }
   return {
     actor_id: p.accountId,
@@ -110,12 +115,19 @@ export async function verifyChain(db: Db): Promise<ChainReport> {
     const page = await repo.chainPage(db, expectedSeq - 1, 1000);
     if (page.length === 0) break;
     for (const row of page) {
-      const broken = (reason: string): ChainReport => ({ ok: false, checked, firstBrokenSeq: row.seq, reason });
+      const broken = (reason: string): ChainReport => ({
+        ok: false,
+        checked,
+        firstBrokenSeq: row.seq,
+        reason,
+      });
       if (row.seq !== expectedSeq) {
         return { ok: false, checked, firstBrokenSeq: expectedSeq, reason: `entry ${expectedSeq} is missing` };
       }
-      if (row.prev_hash !== prevHash) return broken('prev_hash does not match the hash of the previous entry');
-      if (entryHash(prevHash, row) !== row.hash) return broken('content does not match its hash (entry altered)');
+      if (row.prev_hash !== prevHash)
+        return broken('prev_hash does not match the hash of the previous entry');
+      if (entryHash(prevHash, row) !== row.hash)
+        return broken('content does not match its hash (entry altered)');
       prevHash = row.hash;
       expectedSeq += 1;
       checked += 1;
