@@ -50,7 +50,7 @@ export const Problem = Type.Object(
   { $id: 'Problem', description: 'RFC 9457 problem details with Chinese and English messages' },
 );
 
-const problemRef = Type.Unsafe<Static<typeof Problem>>(Type.Ref('Problem'));
+export const problemRef = Type.Unsafe<Static<typeof Problem>>(Type.Ref('Problem'));
 
 /** Response schemas for a route: the given success schemas plus problem+json for client errors. */
 export function responses<T extends Record<number, TSchema>>(ok: T) {

@@ -1,0 +1,231 @@
+/**
+ * The real server process: start-up, restart keeping data, graceful shutdown on SIGTERM, and
+ * configuration errors that stop start-up. Runs on the suite's backend.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_BACKEND, createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { creditCodeCheckCharacter } from './shared/identifiers.ts';
+
+const SERVER = path.resolve(import.meta.dirname, 'server.ts');
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      HUITONG_LOG_LEVEL: 'warn',
+      HUITONG_COOKIE_SECURE: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    const poll = setInterval(() => {
+      const m = /running at (http:\/\/localhost:\d+)/.exec(out);
+      if (m?.[1]) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), output: () => out, exited });
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** Runs the server expecting it to refuse to start; returns its exit code and output. */
+async function startFails(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    env: { ...process.env, PORT: '0', HUITONG_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, output };
+}
+
+async function signIn(url: string, username: string, password = 'Huitong@2026') {
+  const res = await fetch(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const body = (await res.json()) as { csrfToken: string };
+  return { status: res.status, cookie, csrf: body.csrfToken };
+}
+
+/** Starts a sign-in and sends half of its body; `finish()` sends the rest and resolves to the status. */
+function slowSignIn(url: string, username: string) {
+  const body = JSON.stringify({ username, password: 'Huitong@2026' });
+  const half = Math.floor(body.length / 2);
+  const req = http.request(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    agent: false,
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
+  const status = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+  });
+  req.write(body.slice(0, half));
+  return {
+    finish: () => {
+      req.end(body.slice(half));
+      return status;
+    },
+  };
+}
+
+let db: TestDatabase | undefined;
+let dataDir: string;
+let dbEnv: Record<string, string>;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huitong-server-test-'));
+  if (TEST_BACKEND === 'postgres') {
+    db = await createTestDatabase();
+    await db.handle.close(); // the server opens its own connections
+    dbEnv = { DATABASE_URL: db.url ?? '', HUITONG_DATA_DIR: dataDir };
+  } else {
+    dbEnv = { HUITONG_DATA_DIR: dataDir };
+  }
+});
+
+afterAll(async () => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  await db?.drop();
+});
+
+describe('server process', () => {
+  it('starts with the demo city, keeps data across a restart, and finishes in-flight requests on SIGTERM', async () => {
+    const first = await start(dbEnv);
+    expect(first.output()).toContain('Demo accounts');
+    expect(first.output()).toContain('scjg.cataloguer');
+    const health = (await (await fetch(`${first.url}/api/health`)).json()) as { backend: string };
+    expect(health.backend).toBe(TEST_BACKEND);
+
+    const admin = await signIn(first.url, 'admin');
+    expect(admin.status).toBe(200);
+    const body = '11210100MB2468013';
+    const created = await fetch(`${first.url}/api/organisations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      body: JSON.stringify({
+        name: '沈阳市重启测试局',
+        kind: 'department',
+        level: 'city',
+        creditCode: body + (creditCodeCheckCharacter(body) ?? ''),
+        divisionCode: '210100',
+      }),
+    });
+    expect(created.status).toBe(201);
+
+    // A request in flight when SIGTERM arrives (its body half sent) is still answered, then the process exits.
+    const inflight = slowSignIn(first.url, 'scjg.user');
+    await new Promise((r) => setTimeout(r, 300));
+    first.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    const status = await inflight.finish();
+    expect(status).toBe(200);
+    expect(await first.exited).toBe(0);
+    // No new connections are taken once it has stopped.
+    await expect(fetch(`${first.url}/api/health`)).rejects.toThrow();
+
+    const second = await start(dbEnv);
+    try {
+      expect(second.output()).not.toContain('Loaded the demo city');
+      const again = await signIn(second.url, 'admin');
+      const orgs = (await (
+        await fetch(`${second.url}/api/organisations?q=${encodeURIComponent('重启测试')}`, {
+          headers: { cookie: again.cookie },
+        })
+      ).json()) as { items: { name: string }[] };
+      expect(orgs.items.map((o) => o.name)).toEqual(['沈阳市重启测试局']);
+      const auditor = await signIn(second.url, 'auditor');
+      const chain = (await (
+        await fetch(`${second.url}/api/audit/verify`, { headers: { cookie: auditor.cookie } })
+      ).json()) as {
+        ok: boolean;
+        checked: number;
+      };
+      expect(chain.ok).toBe(true);
+      expect(chain.checked).toBeGreaterThanOrEqual(6);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
+  it('stops with a message naming the variable when the configuration is wrong', async () => {
+    const port = await startFails({ PORT: 'eighty' });
+    expect(port.code).toBe(2);
+    expect(port.output).toContain('PORT');
+    const url = await startFails({ DATABASE_URL: 'mysql://root@localhost/test' });
+    expect(url.code).toBe(2);
+    expect(url.output).toContain('DATABASE_URL');
+  });
+
+  it.runIf(TEST_BACKEND === 'pglite')(
+    'HUITONG_DEMO=0 starts empty with one administrator whose password the operator gives',
+    async () => {
+      const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huitong-empty-'));
+      try {
+        const refused = await startFails({ HUITONG_DEMO: '0', HUITONG_DATA_DIR: emptyDir });
+        expect(refused.code).toBe(2);
+        expect(refused.output).toContain('HUITONG_ADMIN_PASSWORD');
+        const server = await start({
+          HUITONG_DEMO: '0',
+          HUITONG_DATA_DIR: emptyDir,
+          HUITONG_ADMIN_PASSWORD: 'Operator-Chosen-1',
+          HUITONG_CITY_CODE: '370200',
+          HUITONG_CITY_NAME: '青岛市',
+        });
+        try {
+          expect((await signIn(server.url, 'admin', 'Huitong@2026')).status).toBe(401);
+          const admin = await signIn(server.url, 'admin', 'Operator-Chosen-1');
+          expect(admin.status).toBe(200);
+          const orgs = (await (
+            await fetch(`${server.url}/api/organisations`, { headers: { cookie: admin.cookie } })
+          ).json()) as {
+            items: { name: string; divisionName: string }[];
+          };
+          expect(orgs.items).toEqual([
+            expect.objectContaining({ name: '青岛市大数据主管部门', divisionName: '青岛市' }),
+          ]);
+        } finally {
+          server.child.kill('SIGTERM');
+          await server.exited;
+        }
+      } finally {
+        fs.rmSync(emptyDir, { recursive: true, force: true });
+      }
+    },
+  );
+});
