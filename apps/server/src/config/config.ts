@@ -86,7 +86,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const host = env.HOST ?? '0.0.0.0';
   if (host === '' || /\s/.test(host))
     throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
-  const logLevel = (env.HUITONG_LOG_LEVEL ?? 'info') as Config['logLevel'];
+  const logLevel = (env.HUITONG_LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('HUITONG_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
@@ -107,7 +107,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     port: intVar(env, 'PORT', 8080, 0, 65535),
     host,
     databaseUrl,
-    dataDir: path.resolve(cwd, env.HUITONG_DATA_DIR ?? 'data'),
+    dataDir: path.resolve(cwd, env.HUITONG_DATA_DIR || 'data'),
     demo,
     adminPassword,
     cityCode,
@@ -120,6 +120,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     lockoutThreshold: intVar(env, 'HUITONG_LOCKOUT_THRESHOLD', 5, 1, 100),
     lockoutMinutes: intVar(env, 'HUITONG_LOCKOUT_MINUTES', 15, 1, 24 * 60),
     signInRatePerMinute: intVar(env, 'HUITONG_SIGNIN_RATE', 20, 1, 10000),
-    webDistDir: path.resolve(repoRoot, env.HUITONG_WEB_DIST ?? 'apps/web/dist'),
+    webDistDir: path.resolve(repoRoot, env.HUITONG_WEB_DIST || 'apps/web/dist'),
   };
 }

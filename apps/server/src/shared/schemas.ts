@@ -16,7 +16,12 @@ export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 export type IdParams = Static<typeof IdParams>;
 
-export const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+/** A calendar date, years 1900–2199 (wider years are never meaningful here and break date arithmetic). */
+export const DateString = Type.String({
+  format: 'date',
+  pattern: '^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$',
+  description: 'YYYY-MM-DD',
+});
 export const DateTime = Type.String({ format: 'date-time' });
 
 export const PageQuery = {

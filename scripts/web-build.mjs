@@ -1,0 +1,48 @@
+// Builds the web app when apps/web/dist is missing or older than its sources (content hash).
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const web = path.join(root, 'apps/web');
+const dist = path.join(web, 'dist');
+const stampFile = path.join(dist, '.source-hash');
+
+function* files(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(full);
+    else yield full;
+  }
+}
+
+export function sourceHash() {
+  const hash = createHash('sha256');
+  const inputs = [...files(path.join(web, 'src'))];
+  for (const f of ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json']) {
+    if (fs.existsSync(path.join(web, f))) inputs.push(path.join(web, f));
+  }
+  if (fs.existsSync(path.join(web, 'public'))) inputs.push(...files(path.join(web, 'public')));
+  for (const f of inputs) hash.update(path.relative(web, f)).update('\0').update(fs.readFileSync(f));
+  return hash.digest('hex');
+}
+
+export function ensureWebBuild({ quiet = false } = {}) {
+  const wanted = sourceHash();
+  const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
+  if (have === wanted && fs.existsSync(path.join(dist, 'index.html'))) return false;
+  if (!quiet) console.log('Building the web app (apps/web) …');
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: web,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) {
+    console.error('The web build failed.');
+    process.exit(r.status ?? 1);
+  }
+  fs.writeFileSync(stampFile, wanted + '\n');
+  return true;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) ensureWebBuild();
