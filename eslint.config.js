@@ -11,12 +11,7 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: {
         projectService: {
-          allowDefaultProject: [
-            'eslint.config.js',
-            'scripts/*.mjs',
-            'apps/web/vite.config.ts',
-            'apps/web/vitest.e2e.config.ts',
-          ],
+          allowDefaultProject: ['eslint.config.js', 'scripts/*.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },

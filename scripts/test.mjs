@@ -36,14 +36,19 @@ const npx = 'npx';
 const steps = {
   typecheck: () => run('typecheck', 'npm', ['run', 'typecheck']),
   lint: () => run('lint', 'npm', ['run', 'lint']),
-  pglite: () => run('unit + integration on PGlite', npx, ['vitest', 'run', '--config', 'apps/server/vitest.config.ts'], { HUITONG_TEST_BACKEND: 'pglite' }),
+  pglite: () =>
+    run('unit + integration on PGlite', npx, ['vitest', 'run', '--config', 'apps/server/vitest.config.ts'], {
+      HUITONG_TEST_BACKEND: 'pglite',
+    }),
   postgres: async () => {
     if (!(await postgresReachable())) {
       if (ci) {
         console.error(`✖ PostgreSQL is not reachable at ${pgUrl}; in CI the PostgreSQL suite is mandatory.`);
         process.exit(1);
       }
-      console.warn(`⚠ PostgreSQL is not reachable at ${pgUrl}: skipping the PostgreSQL suite (mandatory in CI).`);
+      console.warn(
+        `⚠ PostgreSQL is not reachable at ${pgUrl}: skipping the PostgreSQL suite (mandatory in CI).`,
+      );
       return;
     }
     run('integration on PostgreSQL', npx, ['vitest', 'run', '--config', 'apps/server/vitest.config.ts'], {
@@ -51,7 +56,8 @@ const steps = {
       HUITONG_TEST_PG_URL: pgUrl,
     });
   },
-  e2e: () => run('end-to-end in Chromium', npx, ['vitest', 'run', '--config', 'apps/web/vitest.e2e.config.ts']),
+  e2e: () =>
+    run('end-to-end in Chromium', npx, ['vitest', 'run', '--config', 'apps/web/e2e/vitest.config.ts']),
 };
 
 for (const [name, step] of Object.entries(steps)) {

@@ -10,7 +10,9 @@ const dist = path.join(web, 'dist');
 const stampFile = path.join(dist, '.source-hash');
 
 function* files(dir) {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* files(full);
     else yield full;
@@ -33,10 +35,14 @@ export function ensureWebBuild({ quiet = false } = {}) {
   const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
   if (have === wanted && fs.existsSync(path.join(dist, 'index.html'))) return false;
   if (!quiet) console.log('Building the web app (apps/web) …');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: web,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: web,
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) {
     console.error('The web build failed.');
     process.exit(r.status ?? 1);

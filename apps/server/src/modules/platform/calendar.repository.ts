@@ -16,15 +16,13 @@ export async function upsertOverride(
     .insertInto('calendar_overrides')
     .values(o)
     .onConflict((oc) =>
-      oc
-        .column('date')
-        .doUpdateSet({
-          is_workday: o.is_workday,
-          name: o.name,
-          note: o.note,
-          updated_by: o.updated_by,
-          updated_at: new Date(),
-        }),
+      oc.column('date').doUpdateSet({
+        is_workday: o.is_workday,
+        name: o.name,
+        note: o.note,
+        updated_by: o.updated_by,
+        updated_at: new Date(),
+      }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();

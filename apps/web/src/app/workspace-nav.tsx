@@ -1,0 +1,221 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  CloudUploadOutlined,
+  DatabaseOutlined,
+  EnvironmentOutlined,
+  GlobalOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  KeyOutlined,
+  SafetyCertificateOutlined,
+  ShareAltOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import { hasRole, type MeAccount } from '../features/auth/auth-api';
+import type { MessageKey } from '../i18n/zh-CN';
+
+export type NavItem = {
+  /** Also the menu key and the `nav-<key>` test id. */
+  key: string;
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  /** Who sees it; everyone on staff when absent. */
+  allow?: (account: MeAccount) => boolean;
+  /** False for parts that come in a later release (they open the placeholder page). */
+  ready: boolean;
+};
+
+export type NavGroup = { key: string; label: MessageKey; items: NavItem[] };
+
+export const canManageOrgs = (a: MeAccount): boolean => hasRole(a, 'admin');
+export const canManageCredentials = (a: MeAccount): boolean => hasRole(a, 'admin', 'security_officer');
+export const canReadAudit = (a: MeAccount): boolean => hasRole(a, 'auditor');
+
+const soon = (key: string, path: string, label: MessageKey, icon: ReactNode): NavItem => ({
+  key,
+  path,
+  label,
+  icon,
+  ready: false,
+});
+
+export const HOME_ITEM: NavItem = {
+  key: 'home',
+  path: '/workspace',
+  label: 'nav.workspaceHome',
+  icon: <HomeOutlined />,
+  ready: true,
+};
+
+export const NAV_GROUPS: readonly NavGroup[] = [
+  {
+    key: 'catalog',
+    label: 'nav.group.catalog',
+    items: [
+      soon('catalog-entries', '/workspace/catalog/entries', 'nav.catalog.entries', <DatabaseOutlined />),
+      soon(
+        'catalog-review',
+        '/workspace/catalog/review',
+        'nav.catalog.review',
+        <SafetyCertificateOutlined />,
+      ),
+    ],
+  },
+  {
+    key: 'provision',
+    label: 'nav.group.provision',
+    items: [
+      soon('provision-data', '/workspace/provision/data', 'nav.provision.data', <CloudUploadOutlined />),
+      soon(
+        'provision-quality',
+        '/workspace/provision/quality',
+        'nav.provision.quality',
+        <BarChartOutlined />,
+      ),
+    ],
+  },
+  {
+    key: 'sharing',
+    label: 'nav.group.sharing',
+    items: [
+      soon(
+        'sharing-applications',
+        '/workspace/sharing/applications',
+        'nav.sharing.applications',
+        <ShareAltOutlined />,
+      ),
+      soon('sharing-grants', '/workspace/sharing/grants', 'nav.sharing.grants', <KeyOutlined />),
+    ],
+  },
+  {
+    key: 'opening',
+    label: 'nav.group.opening',
+    items: [
+      soon('opening-resources', '/workspace/opening/resources', 'nav.opening.resources', <GlobalOutlined />),
+      soon(
+        'opening-applications',
+        '/workspace/opening/applications',
+        'nav.opening.applications',
+        <IdcardOutlined />,
+      ),
+    ],
+  },
+  {
+    key: 'security',
+    label: 'nav.group.security',
+    items: [
+      soon(
+        'security-sensitive',
+        '/workspace/security/sensitive',
+        'nav.security.sensitive',
+        <SafetyCertificateOutlined />,
+      ),
+      soon('security-warnings', '/workspace/security/warnings', 'nav.security.warnings', <AuditOutlined />),
+    ],
+  },
+  {
+    key: 'supervision',
+    label: 'nav.group.supervision',
+    items: [
+      soon(
+        'supervision-rectification',
+        '/workspace/supervision/rectification',
+        'nav.supervision.rectification',
+        <AuditOutlined />,
+      ),
+      soon(
+        'supervision-evaluation',
+        '/workspace/supervision/evaluation',
+        'nav.supervision.evaluation',
+        <BarChartOutlined />,
+      ),
+    ],
+  },
+  {
+    key: 'admin',
+    label: 'nav.group.admin',
+    items: [
+      {
+        key: 'organisations',
+        path: '/workspace/admin/organisations',
+        label: 'nav.admin.organisations',
+        icon: <ApartmentOutlined />,
+        allow: canManageOrgs,
+        ready: true,
+      },
+      {
+        key: 'divisions',
+        path: '/workspace/admin/divisions',
+        label: 'nav.admin.divisions',
+        icon: <EnvironmentOutlined />,
+        allow: canManageOrgs,
+        ready: true,
+      },
+      {
+        key: 'accounts',
+        path: '/workspace/admin/accounts',
+        label: 'nav.admin.accounts',
+        icon: <TeamOutlined />,
+        allow: canManageOrgs,
+        ready: true,
+      },
+      {
+        key: 'roles',
+        path: '/workspace/admin/roles',
+        label: 'nav.admin.roles',
+        icon: <IdcardOutlined />,
+        ready: true,
+      },
+      {
+        key: 'credentials',
+        path: '/workspace/admin/credentials',
+        label: 'nav.admin.credentials',
+        icon: <KeyOutlined />,
+        allow: canManageCredentials,
+        ready: true,
+      },
+      {
+        key: 'audit',
+        path: '/workspace/admin/audit',
+        label: 'nav.admin.audit',
+        icon: <AuditOutlined />,
+        allow: canReadAudit,
+        ready: true,
+      },
+      {
+        key: 'calendar',
+        path: '/workspace/admin/calendar',
+        label: 'nav.admin.calendar',
+        icon: <CalendarOutlined />,
+        ready: true,
+      },
+    ],
+  },
+];
+
+export function visibleGroups(account: MeAccount): NavGroup[] {
+  return NAV_GROUPS.map((g) => ({ ...g, items: g.items.filter((i) => !i.allow || i.allow(account)) })).filter(
+    (g) => g.items.length > 0,
+  );
+}
+
+/** The nav item whose path is the longest prefix of `pathname`. */
+export function activeItem(pathname: string): NavItem {
+  let best: NavItem = HOME_ITEM;
+  for (const g of NAV_GROUPS) {
+    for (const item of g.items) {
+      if (
+        (pathname === item.path || pathname.startsWith(`${item.path}/`)) &&
+        item.path.length > best.path.length
+      ) {
+        best = item;
+      }
+    }
+  }
+  return best;
+}

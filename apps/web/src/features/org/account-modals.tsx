@@ -1,0 +1,301 @@
+import { ThunderboltOutlined } from '@ant-design/icons';
+import { Button, Form, Input, Modal, Select, Space, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useI18n } from '../../app/i18n';
+import { useShowError } from '../../components/hooks/use-show-error';
+import { USERNAME_PATTERN } from '../auth/password-policy';
+import { usePasswordRules } from '../auth/use-password-rules';
+import { orgApi } from './org-api';
+import type { AccountStatus, OrgKind, Organisation, StaffAccount } from './org-types';
+import { OrganisationSelect } from './organisation-select';
+import { generatePassword } from './password-generator';
+import { RoleSelect, rolesFor } from './role-select';
+import { useRoleCatalog } from './use-roles';
+
+function PasswordField({ name, testId }: { name: string; testId: string }) {
+  const { t } = useI18n();
+  const form = Form.useFormInstance();
+  const passwordRules = usePasswordRules();
+  return (
+    <Form.Item label={t('account.initialPassword')} required extra={t('account.initialPassword.hint')}>
+      <Space.Compact style={{ width: '100%' }}>
+        <Form.Item name={name} noStyle rules={passwordRules}>
+          <Input.Password autoComplete="new-password" data-testid={testId} />
+        </Form.Item>
+        <Button
+          icon={<ThunderboltOutlined />}
+          onClick={() => form.setFieldValue(name, generatePassword())}
+          data-testid={`${testId}-generate`}
+        >
+          {t('account.generatePassword')}
+        </Button>
+      </Space.Compact>
+    </Form.Item>
+  );
+}
+
+type CreateValues = {
+  username: string;
+  displayName: string;
+  orgId: string;
+  roles: string[];
+  password: string;
+};
+
+export function CreateAccountModal({
+  open,
+  defaultOrgId,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  defaultOrgId?: string;
+  onClose: () => void;
+  onCreated: () => void;
+}) {
+  const { t } = useI18n();
+  const showError = useShowError();
+  const { roles, loading: rolesLoading } = useRoleCatalog();
+  const [form] = Form.useForm<CreateValues>();
+  const [orgKind, setOrgKind] = useState<OrgKind | undefined>(undefined);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (!open) return;
+    form.resetFields();
+    setOrgKind(undefined);
+    if (defaultOrgId) {
+      form.setFieldValue('orgId', defaultOrgId);
+      orgApi.getOrganisation(defaultOrgId).then(
+        (o) => setOrgKind(o.kind),
+        () => undefined,
+      );
+    }
+  }, [open, defaultOrgId, form]);
+
+  const onPick = (org: Organisation | undefined) => {
+    setOrgKind(org?.kind);
+    const allowed = new Set(rolesFor(roles, org?.kind).map((r) => r.code));
+    const current = (form.getFieldValue('roles') as string[] | undefined) ?? [];
+    form.setFieldValue(
+      'roles',
+      current.filter((r) => allowed.has(r)),
+    );
+  };
+
+  const onFinish = async (v: CreateValues) => {
+    setSaving(true);
+    try {
+      await orgApi.createAccount({
+        username: v.username.trim(),
+        displayName: v.displayName.trim(),
+        orgId: v.orgId,
+        roles: v.roles ?? [],
+        password: v.password,
+      });
+      onCreated();
+    } catch (err) {
+      showError(err, form);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t('account.create')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common.create')}
+      okButtonProps={{ loading: saving, 'data-testid': 'account-save' }}
+      destroyOnHidden
+      width={560}
+    >
+      <Form<CreateValues>
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void onFinish(v)}
+        data-testid="account-form"
+        initialValues={{ roles: [] }}
+      >
+        <Form.Item
+          name="username"
+          label={t('auth.username')}
+          extra={t('register.username.hint')}
+          rules={[
+            { required: true, whitespace: true, message: t('form.required') },
+            { pattern: USERNAME_PATTERN, message: t('register.username.invalid') },
+          ]}
+        >
+          <Input autoComplete="off" data-testid="account-username" />
+        </Form.Item>
+        <Form.Item
+          name="displayName"
+          label={t('account.displayName')}
+          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 50 }]}
+        >
+          <Input data-testid="account-display-name" />
+        </Form.Item>
+        <Form.Item
+          name="orgId"
+          label={t('account.organisation')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
+          <OrganisationSelect onPick={onPick} allowClear={false} testId="account-org" />
+        </Form.Item>
+        <Form.Item name="roles" label={t('account.roles')} extra={t('account.roles.hint')}>
+          <RoleSelect roles={roles} orgKind={orgKind} loading={rolesLoading} testId="account-roles" />
+        </Form.Item>
+        <PasswordField name="password" testId="account-password" />
+      </Form>
+    </Modal>
+  );
+}
+
+type EditValues = { displayName: string; roles: string[]; status: AccountStatus };
+
+export function EditAccountModal({
+  account,
+  onClose,
+  onSaved,
+}: {
+  account: StaffAccount | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { t } = useI18n();
+  const showError = useShowError();
+  const { roles, loading: rolesLoading } = useRoleCatalog();
+  const [form] = Form.useForm<EditValues>();
+  const [orgKind, setOrgKind] = useState<OrgKind | undefined>(undefined);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (!account) return;
+    form.setFieldsValue({ displayName: account.displayName, roles: account.roles, status: account.status });
+    setOrgKind(undefined);
+    orgApi.getOrganisation(account.orgId).then(
+      (o) => setOrgKind(o.kind),
+      () => undefined,
+    );
+  }, [account, form]);
+
+  const onFinish = async (v: EditValues) => {
+    if (!account) return;
+    setSaving(true);
+    try {
+      const patch: { displayName?: string; roles?: string[]; status?: AccountStatus } = {};
+      if (v.displayName.trim() !== account.displayName) patch.displayName = v.displayName.trim();
+      const sortedBefore = [...account.roles].sort().join(',');
+      const sortedAfter = [...(v.roles ?? [])].sort().join(',');
+      if (sortedBefore !== sortedAfter) patch.roles = v.roles ?? [];
+      if (v.status !== account.status) patch.status = v.status;
+      if (Object.keys(patch).length > 0) await orgApi.updateAccount(account.id, patch);
+      onSaved();
+    } catch (err) {
+      showError(err, form);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={account !== null}
+      title={t('account.edit.title', { username: account?.username ?? '' })}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common.save')}
+      okButtonProps={{ loading: saving, 'data-testid': 'account-edit-save' }}
+      destroyOnHidden
+      width={560}
+    >
+      <Form<EditValues>
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void onFinish(v)}
+        data-testid="account-edit-form"
+      >
+        <Form.Item label={t('account.organisation')}>
+          <Typography.Text>{account?.orgName ?? ''}</Typography.Text>
+        </Form.Item>
+        <Form.Item
+          name="displayName"
+          label={t('account.displayName')}
+          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 50 }]}
+        >
+          <Input data-testid="account-edit-display-name" />
+        </Form.Item>
+        <Form.Item name="roles" label={t('account.roles')} extra={t('account.roles.hint')}>
+          <RoleSelect
+            roles={roles}
+            orgKind={orgKind}
+            loading={rolesLoading || !orgKind}
+            testId="account-edit-roles"
+          />
+        </Form.Item>
+        <Form.Item name="status" label={t('account.status')}>
+          <Select
+            data-testid="account-edit-status"
+            options={[
+              { value: 'active', label: t('account.status.active') },
+              { value: 'disabled', label: t('account.status.disabled') },
+            ]}
+          />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+type ResetValues = { password: string };
+
+export function ResetPasswordModal({
+  account,
+  onClose,
+  onDone,
+}: {
+  account: StaffAccount | null;
+  onClose: () => void;
+  onDone: (password: string) => void;
+}) {
+  const { t } = useI18n();
+  const showError = useShowError();
+  const [form] = Form.useForm<ResetValues>();
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (account) form.setFieldsValue({ password: generatePassword() });
+  }, [account, form]);
+
+  const onFinish = async (v: ResetValues) => {
+    if (!account) return;
+    setSaving(true);
+    try {
+      await orgApi.resetPassword(account.id, v.password);
+      onDone(v.password);
+    } catch (err) {
+      showError(err, form);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={account !== null}
+      title={t('account.resetPassword.title', { username: account?.username ?? '' })}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('account.resetPassword')}
+      okButtonProps={{ loading: saving, 'data-testid': 'account-reset-save' }}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">{t('account.resetPassword.description')}</Typography.Paragraph>
+      <Form<ResetValues> form={form} layout="vertical" onFinish={(v) => void onFinish(v)}>
+        <PasswordField name="password" testId="account-temp-password" />
+      </Form>
+    </Modal>
+  );
+}

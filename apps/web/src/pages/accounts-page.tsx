@@ -1,0 +1,5 @@
+import { AccountsPanel } from '../features/org/accounts-panel';
+
+export function AccountsPage() {
+  return <AccountsPanel />;
+}

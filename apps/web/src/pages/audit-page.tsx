@@ -1,0 +1,5 @@
+import { AuditPanel } from '../features/security/audit-panel';
+
+export function AuditPage() {
+  return <AuditPanel />;
+}

@@ -1,0 +1,5 @@
+import { CalendarPanel } from '../features/platform/calendar-panel';
+
+export function CalendarPage() {
+  return <CalendarPanel />;
+}

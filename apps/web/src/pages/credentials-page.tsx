@@ -1,0 +1,5 @@
+import { CredentialsPanel } from '../features/org/credentials-panel';
+
+export function CredentialsPage() {
+  return <CredentialsPanel />;
+}

@@ -1,0 +1,5 @@
+import { DivisionsPanel } from '../features/org/divisions-panel';
+
+export function DivisionsPage() {
+  return <DivisionsPanel />;
+}

@@ -1,0 +1,5 @@
+import { OrganisationsPanel } from '../features/org/organisations-panel';
+
+export function OrganisationsPage() {
+  return <OrganisationsPanel />;
+}

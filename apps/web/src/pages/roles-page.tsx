@@ -1,0 +1,5 @@
+import { RolesPanel } from '../features/org/roles-panel';
+
+export function RolesPage() {
+  return <RolesPanel />;
+}
