@@ -1,6 +1,7 @@
 // Builds the web app when apps/web/dist is missing or older than its sources (content hash).
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -35,14 +36,13 @@ export function ensureWebBuild({ quiet = false } = {}) {
   const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
   if (have === wanted && fs.existsSync(path.join(dist, 'index.html'))) return false;
   if (!quiet) console.log('Building the web app (apps/web) …');
-  const r = spawnSync(
-    process.execPath,
-    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-    {
-      cwd: web,
-      stdio: 'inherit',
-    },
-  );
+  // vite is installed for the web workspace (apps/web/node_modules or the root, as npm decides).
+  const vitePackage = createRequire(path.join(web, 'package.json')).resolve('vite/package.json');
+  const viteBin = path.join(path.dirname(vitePackage), 'bin/vite.js');
+  const r = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
+    cwd: web,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) {
     console.error('The web build failed.');
     process.exit(r.status ?? 1);

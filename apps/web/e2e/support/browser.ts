@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../../test-results/e2e');
 export const DEMO_PASSWORD = 'Huitong@2026';
@@ -52,4 +52,42 @@ export async function signInThroughUi(page: Page, username: string, password = D
   await page.getByTestId('sign-in-username').fill(username);
   await page.getByTestId('sign-in-password').fill(password);
   await page.getByTestId('sign-in-submit').click();
+}
+
+/**
+ * Chooses an option of an antd Select by typing part of its label, and checks it was taken. Options
+ * that load asynchronously can re-render under the pointer, so a pick that did not take is retried.
+ */
+export async function pick(page: Page, testId: string, text: string): Promise<void> {
+  const select = page.getByTestId(testId);
+  const option = page.locator(
+    '.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option',
+    {
+      hasText: text,
+    },
+  );
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await select.locator('input').fill(text);
+    // Searching selects ask the server after a 250 ms pause; let the results replace the list.
+    await page.waitForTimeout(400);
+    await option.first().waitFor();
+    await option.first().click();
+    try {
+      await expect.poll(() => select.textContent(), { timeout: 2000 }).toContain(text);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** Chooses an option of an antd Select without search, by its visible label. */
+export async function choose(page: Page, testId: string, label: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
+    .first()
+    .click();
 }

@@ -7,18 +7,28 @@ export class InvalidCredentialsError extends AppError {
   }
 }
 
+const BEIJING_TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
 export class AccountLockedError extends AppError {
   constructor(until: Date) {
-    const at = until.toISOString();
+    const local = BEIJING_TIME.format(until).replaceAll('/', '-');
     super(
       'account_locked',
       423,
       {
-        zh: `登录失败次数过多，账号已临时锁定，请于 ${at} 之后再试或联系管理员解锁`,
-        en: `Too many failed sign-ins: the account is locked until ${at}; try later or ask an administrator`,
+        zh: `登录失败次数过多，账号已临时锁定至 ${local}（北京时间），请稍后再试或联系管理员解锁`,
+        en: `Too many failed sign-ins: the account is locked until ${local} (Beijing time); try later or ask an administrator`,
       },
       [],
-      { lockedUntil: at },
+      { lockedUntil: until.toISOString() },
     );
   }
 }

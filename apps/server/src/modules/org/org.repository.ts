@@ -8,6 +8,7 @@ import type {
   OrganisationsTable,
 } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
+import { containsPattern } from '../../shared/sql.ts';
 
 export type Db = Kysely<Database>;
 
@@ -50,7 +51,7 @@ function orgQuery(db: Db, f: OrgFilter) {
   if (f.divisionCode) q = q.where('o.division_code', '=', f.divisionCode);
   if (f.active !== undefined) q = q.where('o.active', '=', f.active);
   if (f.q) {
-    const like = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
+    const like = containsPattern(f.q);
     q = q.where((eb) =>
       eb.or([
         eb('o.name', 'ilike', like),
@@ -165,7 +166,7 @@ function accountQuery(db: Db, f: AccountFilter) {
     .where('a.kind', '=', 'staff');
   if (f.orgId) q = q.where('a.org_id', '=', f.orgId);
   if (f.q) {
-    const like = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
+    const like = containsPattern(f.q);
     q = q.where((eb) => eb.or([eb('a.username', 'ilike', like), eb('a.display_name', 'ilike', like)]));
   }
   const s = f.scope;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, AuditRow } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
+import { prefixPattern } from '../../shared/sql.ts';
 
 export type Db = Kysely<Database>;
 
@@ -39,7 +40,7 @@ export interface AuditFilter {
 
 function filtered(db: Db, f: AuditFilter) {
   let q = db.selectFrom('audit_log').leftJoin('organisations as o', 'o.id', 'audit_log.org_id');
-  if (f.action) q = q.where('audit_log.action', 'like', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
+  if (f.action) q = q.where('audit_log.action', 'like', prefixPattern(f.action));
   if (f.actorId) q = q.where('audit_log.actor_id', '=', f.actorId);
   if (f.orgId) q = q.where('audit_log.org_id', '=', f.orgId);
   if (f.result) q = q.where('audit_log.result', '=', f.result);
