@@ -124,6 +124,101 @@ export interface CalendarYearsTable {
   declared_at: DefaultTimestamp;
 }
 
+export type LegalBasisKind =
+  'law' | 'administrative_regulation' | 'local_regulation' | 'rule' | 'normative_document';
+export type VersionState = 'draft' | 'submitted' | 'returned' | 'published' | 'superseded';
+
+export interface LegalBasesTable {
+  id: Generated<string>;
+  title: string;
+  kind: LegalBasisKind;
+  article: string;
+  quote: string;
+  quote_is_summary: Generated<boolean>;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CatalogEntriesTable {
+  id: Generated<string>;
+  code: string | null;
+  org_id: string;
+  published_version_id: string | null;
+  working_version_id: string | null;
+  first_published_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CatalogCodeSequencesTable {
+  prefix: string;
+  last_seq: number;
+}
+
+export interface CatalogVersionsTable {
+  id: Generated<string>;
+  entry_id: string;
+  version_no: number;
+  state: VersionState;
+  metadata: ColumnType<unknown, string, string>;
+  name: string;
+  classification: string;
+  format: string;
+  share_type: string;
+  open_type: string;
+  update_cycle: string;
+  domains: ColumnType<string[], string[] | undefined, string[]>;
+  search: ColumnType<string | null, unknown, unknown>;
+  duplicate_justification: string | null;
+  review_comment: string | null;
+  field_comments: ColumnType<Record<string, string> | null, string | null, string | null>;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  submitted_by: string | null;
+  submitted_at: Timestamp | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  published_at: Timestamp | null;
+}
+
+export interface CatalogVersionItemsTable {
+  version_id: string;
+  position: number;
+  name: string;
+  label: string;
+  concept: string;
+}
+
+export interface CatalogVersionBasesTable {
+  version_id: string;
+  legal_basis_id: string;
+  applies_to: 'share' | 'open';
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  org_id: string;
+  role: string | null;
+  account_id: string | null;
+  kind: string;
+  title_zh: string;
+  title_en: string;
+  link: string | null;
+  detail: Json<Record<string, unknown>>;
+  created_at: DefaultTimestamp;
+}
+
+export interface NotificationReadsTable {
+  notification_id: string;
+  account_id: string;
+  read_at: DefaultTimestamp;
+}
+
 export interface Database {
   divisions: DivisionsTable;
   organisations: OrganisationsTable;
@@ -134,6 +229,14 @@ export interface Database {
   audit_log: AuditLogTable;
   calendar_overrides: CalendarOverridesTable;
   calendar_years: CalendarYearsTable;
+  legal_bases: LegalBasesTable;
+  catalog_entries: CatalogEntriesTable;
+  catalog_code_sequences: CatalogCodeSequencesTable;
+  catalog_versions: CatalogVersionsTable;
+  catalog_version_items: CatalogVersionItemsTable;
+  catalog_version_bases: CatalogVersionBasesTable;
+  notifications: NotificationsTable;
+  notification_reads: NotificationReadsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -68,6 +68,9 @@ const PEOPLE = SIGNED_IN.filter((c) => c !== 'credential');
 const STAFF = SIGNED_IN.filter((c) => c !== 'citizen');
 const ADMINS: Caller[] = ['cityAdmin', 'districtAdmin'];
 const CITY_ADMIN: Caller[] = ['cityAdmin'];
+// The credential of the walk is issued to 市场监管 with the cataloguer and provider roles.
+const CATALOGUERS: Caller[] = ['cataloguer', 'credential'];
+const STAFF_PEOPLE = STAFF.filter((c) => c !== 'credential');
 
 /** Who may pass each route's door. Keys are `METHOD url` as registered. */
 const EXPECTED: Record<string, Caller[]> = {
@@ -105,6 +108,25 @@ const EXPECTED: Record<string, Caller[]> = {
   'PUT /api/calendar/years/:year': CITY_ADMIN,
   'DELETE /api/calendar/years/:year': CITY_ADMIN,
   'GET /api/openapi.json': EVERYONE,
+  'GET /api/catalog/legal-bases': STAFF,
+  'POST /api/catalog/legal-bases': ['cityAdmin', 'reviewer'],
+  'PATCH /api/catalog/legal-bases/:id': ['cityAdmin', 'reviewer'],
+  'GET /api/catalog/entries': STAFF,
+  'GET /api/catalog/mine': STAFF,
+  'POST /api/catalog/entries': CATALOGUERS,
+  'GET /api/catalog/entries/:id': STAFF,
+  'PUT /api/catalog/entries/:id/draft': CATALOGUERS,
+  'POST /api/catalog/entries/:id/submit': CATALOGUERS,
+  'POST /api/catalog/entries/:id/review': ['reviewer'],
+  'POST /api/catalog/entries/:id/revise': CATALOGUERS,
+  'GET /api/catalog/entries/:id/versions': STAFF,
+  'GET /api/catalog/entries/:id/diff': STAFF,
+  'POST /api/catalog/duplicate-check': CATALOGUERS,
+  'GET /api/catalog/review-queue': ['reviewer'],
+  'GET /api/open/catalog': EVERYONE,
+  'GET /api/open/restrictions': EVERYONE,
+  'GET /api/notifications': STAFF_PEOPLE,
+  'POST /api/notifications/:id/read': STAFF_PEOPLE,
 };
 
 function expectedFor(method: string, url: string): Caller[] | undefined {

@@ -15,7 +15,11 @@ export type RoutePolicy =
   | 'admin' // platform administrator of an authority
   | 'cityAdmin' // platform administrator of the city authority
   | 'credentialManager' // administrator, or an organisation's security officer
-  | 'auditor'; // auditor (read-only audit trail)
+  | 'auditor' // auditor (read-only audit trail)
+  | 'staffPerson' // a staff member signed in as a person (inbox)
+  | 'cataloguer' // cataloguer of a department or enterprise, person or system
+  | 'reviewer' // reviewer of an authority, person or system
+  | 'basisKeeper'; // administrator or reviewer of the city authority (legal-basis library)
 
 function hasRole(p: Principal | null, role: Role): boolean {
   return p !== null && p.kind !== 'public' && p.roles.includes(role);
@@ -36,6 +40,15 @@ export const ROUTE_POLICIES: Record<RoutePolicy, (p: Principal | null) => boolea
     p?.kind === 'staff' &&
     ((hasRole(p, 'admin') && p.org.kind === 'authority') || hasRole(p, 'security_officer')),
   auditor: (p) => p?.kind === 'staff' && hasRole(p, 'auditor'),
+  staffPerson: (p) => p?.kind === 'staff',
+  cataloguer: (p) =>
+    p !== null &&
+    p.kind !== 'public' &&
+    p.roles.includes('cataloguer') &&
+    (p.org.kind === 'department' || p.org.kind === 'enterprise'),
+  reviewer: (p) =>
+    p !== null && p.kind !== 'public' && p.roles.includes('reviewer') && p.org.kind === 'authority',
+  basisKeeper: (p) => isCityAuthority(p) && (hasRole(p, 'admin') || hasRole(p, 'reviewer')),
 };
 
 export interface OrgRef {

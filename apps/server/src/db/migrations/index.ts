@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_create_orgs.ts';
 import * as m0002 from './0002_create_audit_log.ts';
 import * as m0003 from './0003_create_calendar.ts';
+import * as m0004 from './0004_create_catalog.ts';
 
 /** Every migration, in order. Append only: a committed migration is never edited. */
 export const migrations: Record<string, Migration> = {
   '0001_create_orgs': m0001,
   '0002_create_audit_log': m0002,
   '0003_create_calendar': m0003,
+  '0004_create_catalog': m0004,
 };

@@ -1,0 +1,546 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database, VersionState } from '../../db/database.types.ts';
+import type { Jurisdiction } from '../../shared/policy.ts';
+import type { EntryMetadata } from './catalog.model.ts';
+
+export type Db = Kysely<Database>;
+
+// ---------- legal bases ----------
+
+export const listLegalBases = (db: Db, includeInactive: boolean) => {
+  let q = db.selectFrom('legal_bases').selectAll();
+  if (!includeInactive) q = q.where('active', '=', true);
+  return q.orderBy('title').orderBy('article').execute();
+};
+
+export const findLegalBases = (db: Db, ids: readonly string[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('legal_bases')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
+
+export const findLegalBasis = (db: Db, id: string) =>
+  db.selectFrom('legal_bases').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findLegalBasisByTitle = (db: Db, title: string, article: string) =>
+  db
+    .selectFrom('legal_bases')
+    .select('id')
+    .where('title', '=', title)
+    .where('article', '=', article)
+    .executeTakeFirst();
+
+export async function insertLegalBasis(
+  db: Db,
+  b: {
+    title: string;
+    kind: Database['legal_bases']['kind'];
+    article: string;
+    quote: string;
+    quote_is_summary: boolean;
+    created_by: string | null;
+  },
+) {
+  return db.insertInto('legal_bases').values(b).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateLegalBasis(
+  db: Db,
+  id: string,
+  patch: Partial<{
+    title: string;
+    kind: Database['legal_bases']['kind'];
+    article: string;
+    quote: string;
+    quote_is_summary: boolean;
+    active: boolean;
+  }>,
+) {
+  await db
+    .updateTable('legal_bases')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+// ---------- entries and versions ----------
+
+export async function insertEntry(db: Db, e: { org_id: string; created_by: string | null }) {
+  return db.insertInto('catalog_entries').values(e).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function findEntry(db: Db, id: string) {
+  return db
+    .selectFrom('catalog_entries as e')
+    .innerJoin('organisations as o', 'o.id', 'e.org_id')
+    .select([
+      'e.id',
+      'e.code',
+      'e.org_id',
+      'o.name as org_name',
+      'o.level as org_level',
+      'o.kind as org_kind',
+      'o.division_code',
+      'e.published_version_id',
+      'e.working_version_id',
+      'e.first_published_at',
+      'e.confirmed_at',
+      'e.created_at',
+      'e.updated_at',
+    ])
+    .where('e.id', '=', id)
+    .executeTakeFirst();
+}
+export type EntryRow = NonNullable<Awaited<ReturnType<typeof findEntry>>>;
+
+/** Locks the entry row for the rest of the transaction (one workflow step at a time). */
+export async function lockEntry(db: Db, id: string) {
+  await sql`select id from catalog_entries where id = ${id} for update`.execute(db);
+}
+
+export async function updateEntry(
+  db: Db,
+  id: string,
+  patch: Partial<{
+    code: string;
+    published_version_id: string | null;
+    working_version_id: string | null;
+    first_published_at: Date;
+    confirmed_at: Date;
+  }>,
+) {
+  await db
+    .updateTable('catalog_entries')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function nextCodeSeq(db: Db, prefix: string): Promise<number> {
+  const row = await sql<{ last_seq: number }>`
+    insert into catalog_code_sequences (prefix, last_seq) values (${prefix}, 1)
+    on conflict (prefix) do update set last_seq = catalog_code_sequences.last_seq + 1
+    returning last_seq`.execute(db);
+  const seq = row.rows[0]?.last_seq;
+  if (seq === undefined) throw new Error('no sequence');
+  return seq;
+}
+
+function versionColumns(m: EntryMetadata) {
+  return {
+    metadata: JSON.stringify(m),
+    name: m.name,
+    classification: m.classification,
+    format: m.format,
+    share_type: m.shareType,
+    open_type: m.openType,
+    update_cycle: m.updateCycle,
+    domains: m.domains,
+  };
+}
+
+export async function insertVersion(
+  db: Db,
+  v: {
+    entry_id: string;
+    version_no: number;
+    state: VersionState;
+    metadata: EntryMetadata;
+    created_by: string | null;
+  },
+) {
+  return db
+    .insertInto('catalog_versions')
+    .values({
+      entry_id: v.entry_id,
+      version_no: v.version_no,
+      state: v.state,
+      created_by: v.created_by,
+      ...versionColumns(v.metadata),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateVersionMetadata(db: Db, id: string, m: EntryMetadata) {
+  await db
+    .updateTable('catalog_versions')
+    .set({ ...versionColumns(m), updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function updateVersion(
+  db: Db,
+  id: string,
+  patch: Partial<{
+    state: VersionState;
+    duplicate_justification: string | null;
+    review_comment: string | null;
+    field_comments: string | null;
+    submitted_by: string | null;
+    submitted_at: Date;
+    reviewed_by: string | null;
+    reviewed_at: Date;
+    published_at: Date;
+  }>,
+) {
+  await db
+    .updateTable('catalog_versions')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setVersionSearch(db: Db, id: string, vector: RawBuilder<unknown>) {
+  await sql`update catalog_versions set search = ${vector} where id = ${id}`.execute(db);
+}
+
+const versionSelect = [
+  'v.id',
+  'v.entry_id',
+  'v.version_no',
+  'v.state',
+  'v.metadata',
+  'v.duplicate_justification',
+  'v.review_comment',
+  'v.field_comments',
+  'v.created_at',
+  'v.updated_at',
+  'v.submitted_at',
+  'v.reviewed_at',
+  'v.published_at',
+  'sa.username as submitted_by_name',
+  'ra.username as reviewed_by_name',
+] as const;
+
+function versionQuery(db: Db) {
+  return db
+    .selectFrom('catalog_versions as v')
+    .leftJoin('accounts as sa', 'sa.id', 'v.submitted_by')
+    .leftJoin('accounts as ra', 'ra.id', 'v.reviewed_by');
+}
+
+export async function findVersion(db: Db, id: string) {
+  return versionQuery(db).select(versionSelect).where('v.id', '=', id).executeTakeFirst();
+}
+export type VersionRow = NonNullable<Awaited<ReturnType<typeof findVersion>>>;
+
+export async function findVersionByNo(db: Db, entryId: string, no: number) {
+  return versionQuery(db)
+    .select(versionSelect)
+    .where('v.entry_id', '=', entryId)
+    .where('v.version_no', '=', no)
+    .executeTakeFirst();
+}
+
+export async function listVersions(db: Db, entryId: string) {
+  return versionQuery(db)
+    .select(versionSelect)
+    .where('v.entry_id', '=', entryId)
+    .orderBy('v.version_no', 'desc')
+    .execute();
+}
+
+export async function maxVersionNo(db: Db, entryId: string): Promise<number> {
+  const r = await db
+    .selectFrom('catalog_versions')
+    .select((eb) => eb.fn.max('version_no').as('n'))
+    .where('entry_id', '=', entryId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function replaceItems(
+  db: Db,
+  versionId: string,
+  items: { name: string; label: string; concept: string }[],
+) {
+  await db.deleteFrom('catalog_version_items').where('version_id', '=', versionId).execute();
+  if (items.length > 0) {
+    await db
+      .insertInto('catalog_version_items')
+      .values(items.map((d, position) => ({ version_id: versionId, position, ...d })))
+      .execute();
+  }
+}
+
+export async function replaceBases(
+  db: Db,
+  versionId: string,
+  share: readonly string[],
+  open: readonly string[],
+) {
+  await db.deleteFrom('catalog_version_bases').where('version_id', '=', versionId).execute();
+  const rows = [
+    ...share.map((id) => ({ version_id: versionId, legal_basis_id: id, applies_to: 'share' as const })),
+    ...open.map((id) => ({ version_id: versionId, legal_basis_id: id, applies_to: 'open' as const })),
+  ];
+  if (rows.length > 0) await db.insertInto('catalog_version_bases').values(rows).execute();
+}
+
+/** Published resources of other organisations that hold the same data items (Art. 14). */
+export async function publishedHolders(db: Db, concepts: readonly string[], excludeOrgId: string) {
+  if (concepts.length === 0) return [];
+  return db
+    .selectFrom('catalog_version_items as i')
+    .innerJoin('catalog_entries as e', 'e.published_version_id', 'i.version_id')
+    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
+    .innerJoin('organisations as o', 'o.id', 'e.org_id')
+    .select([
+      'i.concept',
+      'i.label',
+      'e.id as entry_id',
+      'e.code',
+      'v.name',
+      'o.id as org_id',
+      'o.name as org_name',
+    ])
+    .where('i.concept', 'in', [...concepts])
+    .where('e.org_id', '!=', excludeOrgId)
+    .orderBy('o.name')
+    .orderBy('v.name')
+    .execute();
+}
+
+// ---------- review queue ----------
+
+export async function submittedVersions(db: Db, scope: Jurisdiction) {
+  let q = db
+    .selectFrom('catalog_versions as v')
+    .innerJoin('catalog_entries as e', 'e.id', 'v.entry_id')
+    .innerJoin('organisations as o', 'o.id', 'e.org_id')
+    .leftJoin('accounts as sa', 'sa.id', 'v.submitted_by')
+    .select([
+      'e.id as entry_id',
+      'e.code',
+      'v.id as version_id',
+      'v.version_no',
+      'v.name',
+      'v.submitted_at',
+      'v.duplicate_justification',
+      'o.id as org_id',
+      'o.name as org_name',
+      'sa.username as submitted_by_name',
+    ])
+    .where('v.state', '=', 'submitted');
+  if (scope.scope === 'all') q = q.where('o.level', '=', 'city');
+  if (scope.scope === 'division')
+    q = q.where('o.level', '=', 'district').where('o.division_code', '=', scope.divisionCode);
+  if (scope.scope === 'org') q = q.where('o.id', '=', '00000000-0000-0000-0000-000000000000');
+  return q.orderBy('v.submitted_at').execute();
+}
+
+// ---------- listing and search ----------
+
+export interface CatalogFilter {
+  orgId?: string | undefined;
+  divisionCode?: string | undefined;
+  classification?: string | undefined;
+  domain?: string | undefined;
+  shareType?: string | undefined;
+  openType?: string | undefined;
+  format?: string | undefined;
+  updateCycle?: string | undefined;
+  /** The open catalog: only entries whose open type is `open` or `on_application`. */
+  openCatalogOnly?: boolean;
+  /** tsquery text (already sanitised), or null for no text condition. */
+  tsQuery: string | null;
+}
+
+function filtered(db: Db, f: CatalogFilter) {
+  let q = db
+    .selectFrom('catalog_entries as e')
+    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
+    .innerJoin('organisations as o', 'o.id', 'e.org_id');
+  if (f.orgId) q = q.where('e.org_id', '=', f.orgId);
+  if (f.divisionCode) q = q.where('o.division_code', '=', f.divisionCode);
+  if (f.classification) q = q.where('v.classification', '=', f.classification);
+  if (f.shareType) q = q.where('v.share_type', '=', f.shareType);
+  if (f.openType) q = q.where('v.open_type', '=', f.openType);
+  if (f.format) q = q.where('v.format', '=', f.format);
+  if (f.updateCycle) q = q.where('v.update_cycle', '=', f.updateCycle);
+  if (f.domain) q = q.where(sql<boolean>`v.domains @> array[${f.domain}]::text[]`);
+  if (f.openCatalogOnly) q = q.where('v.open_type', 'in', ['open', 'on_application']);
+  if (f.tsQuery) q = q.where(sql<boolean>`v.search @@ to_tsquery('simple', ${f.tsQuery})`);
+  return q;
+}
+
+export async function searchPublished(db: Db, f: CatalogFilter, offset: number, limit: number) {
+  const rank = f.tsQuery
+    ? sql<number>`ts_rank_cd(v.search, to_tsquery('simple', ${f.tsQuery}))`
+    : sql<number>`0`;
+  const [rows, count] = await Promise.all([
+    filtered(db, f)
+      .select([
+        'e.id',
+        'e.code',
+        'e.org_id',
+        'o.name as org_name',
+        'o.division_code',
+        'v.name',
+        'v.metadata',
+        'v.published_at',
+        'v.version_no',
+        rank.as('rank'),
+      ])
+      .orderBy('rank', 'desc')
+      .orderBy('v.published_at', 'desc')
+      .orderBy('e.code')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+    filtered(db, f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export function emptyFacets(): Record<FacetName, { value: string; label: string; count: number }[]> {
+  return {
+    org: [],
+    division: [],
+    classification: [],
+    shareType: [],
+    openType: [],
+    format: [],
+    updateCycle: [],
+    domain: [],
+  };
+}
+
+export type FacetName =
+  'org' | 'division' | 'classification' | 'shareType' | 'openType' | 'format' | 'updateCycle' | 'domain';
+
+/** Counts per value of every facet over the filtered set. */
+export async function facets(
+  db: Db,
+  f: CatalogFilter,
+): Promise<Record<FacetName, { value: string; label: string; count: number }[]>> {
+  const base = filtered(db, f);
+  const grouped = await base
+    .innerJoin('divisions as d', 'd.code', 'o.division_code')
+    .select([
+      'o.id as org_id',
+      'o.name as org_name',
+      'o.division_code',
+      'd.name as division_name',
+      'v.classification',
+      'v.share_type',
+      'v.open_type',
+      'v.format',
+      'v.update_cycle',
+      (eb) => eb.fn.countAll<number>().as('n'),
+    ])
+    .groupBy(
+      sql`grouping sets ((o.id, o.name), (o.division_code, d.name), (v.classification), (v.share_type), (v.open_type), (v.format), (v.update_cycle))`,
+    )
+    .execute();
+  const domainRows = await filtered(db, f)
+    .select([sql<string>`unnest(v.domains)`.as('domain')])
+    .execute();
+  const out = emptyFacets();
+  for (const r of grouped) {
+    const n = Number(r.n);
+    if (r.org_id) out.org.push({ value: r.org_id, label: r.org_name ?? r.org_id, count: n });
+    else if (r.division_code)
+      out.division.push({ value: r.division_code, label: r.division_name ?? r.division_code, count: n });
+    else if (r.classification)
+      out.classification.push({ value: r.classification, label: r.classification, count: n });
+    else if (r.share_type) out.shareType.push({ value: r.share_type, label: r.share_type, count: n });
+    else if (r.open_type) out.openType.push({ value: r.open_type, label: r.open_type, count: n });
+    else if (r.format) out.format.push({ value: r.format, label: r.format, count: n });
+    else if (r.update_cycle) out.updateCycle.push({ value: r.update_cycle, label: r.update_cycle, count: n });
+  }
+  const domainCounts = new Map<string, number>();
+  for (const r of domainRows) domainCounts.set(r.domain, (domainCounts.get(r.domain) ?? 0) + 1);
+  out.domain = [...domainCounts].map(([value, count]) => ({ value, label: value, count }));
+  for (const list of Object.values(out))
+    list.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'zh'));
+  return out;
+}
+
+/** Published entries whose open type restricts opening, with their bases (Art. 27). */
+export async function restrictedOpen(db: Db) {
+  return db
+    .selectFrom('catalog_entries as e')
+    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
+    .innerJoin('organisations as o', 'o.id', 'e.org_id')
+    .select([
+      'e.id',
+      'e.code',
+      'v.id as version_id',
+      'v.name',
+      'v.open_type',
+      'v.metadata',
+      'o.name as org_name',
+    ])
+    .where('v.open_type', 'in', ['on_application', 'closed'])
+    .orderBy('o.name')
+    .orderBy('v.name')
+    .execute();
+}
+
+export async function basesOfVersions(db: Db, versionIds: readonly string[]) {
+  if (versionIds.length === 0) return [];
+  return db
+    .selectFrom('catalog_version_bases as vb')
+    .innerJoin('legal_bases as b', 'b.id', 'vb.legal_basis_id')
+    .select([
+      'vb.version_id',
+      'vb.applies_to',
+      'b.id',
+      'b.title',
+      'b.kind',
+      'b.article',
+      'b.quote',
+      'b.quote_is_summary',
+    ])
+    .where('vb.version_id', 'in', [...versionIds])
+    .execute();
+}
+
+/** Entries of one organisation (all states) for the department's own list. */
+export async function entriesOfOrg(db: Db, orgId: string) {
+  return db
+    .selectFrom('catalog_entries as e')
+    .leftJoin('catalog_versions as pv', 'pv.id', 'e.published_version_id')
+    .leftJoin('catalog_versions as wv', 'wv.id', 'e.working_version_id')
+    .select([
+      'e.id',
+      'e.code',
+      'e.confirmed_at',
+      'e.updated_at',
+      'pv.name as published_name',
+      'pv.version_no as published_no',
+      'wv.name as working_name',
+      'wv.state as working_state',
+      'wv.version_no as working_no',
+    ])
+    .where('e.org_id', '=', orgId)
+    .orderBy('e.updated_at', 'desc')
+    .execute();
+}
+
+export type LegalBasisKind = Database['legal_bases']['kind'];
+
+/** The reviewing authority of an organisation: the city authority, or the district's authority. */
+export async function responsibleAuthority(
+  db: Db,
+  org: { org_level: string; division_code: string },
+): Promise<string | undefined> {
+  let q = db
+    .selectFrom('organisations')
+    .select('id')
+    .where('kind', '=', 'authority')
+    .where('active', '=', true);
+  q =
+    org.org_level === 'city'
+      ? q.where('level', '=', 'city')
+      : q.where('level', '=', 'district').where('division_code', '=', org.division_code);
+  return (await q.orderBy('created_at').executeTakeFirst())?.id;
+}
