@@ -15,7 +15,7 @@ import {
   type BootstrapResult,
 } from './modules/platform/index.ts';
 import { auditRoutes } from './modules/security/index.ts';
-import { catalogRoutes } from './modules/catalog/index.ts';
+import { catalogRoutes, loadDemoCatalog } from './modules/catalog/index.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
@@ -81,6 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   try {
     await migrateToLatest(database.db);
     const boot = await bootstrap(database.db, config);
+    if (config.demoCatalog) await loadDemoCatalog(database.db);
 
     app.addSchema(Problem);
     installValidators(app, [Problem]);

@@ -16,6 +16,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     ...loadConfig({ HUITONG_LOG_LEVEL: 'silent', HUITONG_DEMO: '1' }),
     // Generous limits: tests that exercise the limits set their own.
     signInRatePerMinute: 10_000,
+    // The demo catalog only where a test asks for it (it takes a few seconds to load).
+    demoCatalog: false,
     ...overrides,
   };
 }

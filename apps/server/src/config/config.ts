@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   /** Load the demo city into an empty database. */
   demo: boolean;
+  /** With the demo city, also load the demo catalog (default: same as `demo`). */
+  demoCatalog: boolean;
   /** Initial administrator password when the demo is off and the database is empty. */
   adminPassword: string | undefined;
   /** The city (GB/T 2260 code and name) and its authority, created when the demo is off. */
@@ -109,6 +111,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseUrl,
     dataDir: path.resolve(cwd, env.HUITONG_DATA_DIR || 'data'),
     demo,
+    demoCatalog: demo && boolVar(env, 'HUITONG_DEMO_CATALOG', true),
     adminPassword,
     cityCode,
     cityName: env.HUITONG_CITY_NAME || undefined,

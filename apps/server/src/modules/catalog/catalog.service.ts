@@ -78,7 +78,7 @@ function normalise(m: EntryMetadata): EntryMetadata {
   };
 }
 
-async function writeVersionDetails(db: Db, versionId: string, m: EntryMetadata) {
+export async function writeVersionDetails(db: Db, versionId: string, m: EntryMetadata) {
   await repo.replaceItems(
     db,
     versionId,
@@ -410,7 +410,7 @@ export async function review(
   });
 }
 
-function searchVector(m: EntryMetadata, orgName: string, code: string) {
+export function searchVector(m: EntryMetadata, orgName: string, code: string) {
   return tsvectorSql([
     { text: m.name, weight: 'A' },
     { text: [...m.keywords, ...m.dataItems.map((d) => d.label), ...m.domains].join(' '), weight: 'B' },

@@ -1,1 +1,2 @@
 export { catalogRoutes } from './catalog.routes.ts';
+export { loadDemoCatalog } from './demo-loader.ts';
