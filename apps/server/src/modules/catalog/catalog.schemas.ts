@@ -69,16 +69,15 @@ export const MetadataSchema = Type.Object(
 );
 export type MetadataBody = Static<typeof MetadataSchema>;
 
+export const LegalBasisKindSchema = StringEnum(
+  ['law', 'administrative_regulation', 'local_regulation', 'rule', 'normative_document'] as const,
+  { description: '法律 · 行政法规 · 地方性法规 · 规章 · 规范性文件' },
+);
+
 export const LegalBasisSchema = Type.Object({
   id: Uuid,
   title: Type.String(),
-  kind: StringEnum([
-    'law',
-    'administrative_regulation',
-    'local_regulation',
-    'rule',
-    'normative_document',
-  ] as const),
+  kind: LegalBasisKindSchema,
   article: Type.String(),
   quote: Type.String(),
   quoteIsSummary: Type.Boolean(),
@@ -88,13 +87,7 @@ export const LegalBasisList = Type.Object({ items: Type.Array(LegalBasisSchema) 
 export const CreateLegalBasisBody = Type.Object(
   {
     title: Text(200),
-    kind: StringEnum([
-      'law',
-      'administrative_regulation',
-      'local_regulation',
-      'rule',
-      'normative_document',
-    ] as const),
+    kind: LegalBasisKindSchema,
     article: Text(100),
     quote: Text(4000),
     quoteIsSummary: Type.Optional(Type.Boolean()),
@@ -104,15 +97,7 @@ export const CreateLegalBasisBody = Type.Object(
 export const UpdateLegalBasisBody = Type.Object(
   {
     title: Type.Optional(Text(200)),
-    kind: Type.Optional(
-      StringEnum([
-        'law',
-        'administrative_regulation',
-        'local_regulation',
-        'rule',
-        'normative_document',
-      ] as const),
-    ),
+    kind: Type.Optional(LegalBasisKindSchema),
     article: Type.Optional(Text(100)),
     quote: Type.Optional(Text(4000)),
     quoteIsSummary: Type.Optional(Type.Boolean()),
