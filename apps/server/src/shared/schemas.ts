@@ -50,6 +50,11 @@ export const Problem = Type.Object(
     message: LocalisedMessage,
     fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: LocalisedMessage }))),
     lockedUntil: Type.Optional(Type.String()),
+    duplicates: Type.Optional(
+      Type.Array(Type.Object({ label: Type.String(), name: Type.String(), orgName: Type.String() }), {
+        description: 'Published resources of other departments holding the same data items (Art. 14)',
+      }),
+    ),
     requestId: Type.Optional(Type.String()),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details with Chinese and English messages' },

@@ -15,7 +15,20 @@ export type Problem = {
   code?: string;
   message?: LocalizedText;
   fields?: FieldProblem[];
+  /** Members beyond the standard ones (e.g. `duplicates` of `duplicate_justification_required`). */
+  extra?: Record<string, unknown>;
 };
+
+const STANDARD_MEMBERS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'code',
+  'message',
+  'fields',
+  'requestId',
+]);
 
 export class ApiError extends Error {
   readonly status: number;
@@ -90,6 +103,8 @@ function toProblem(status: number, body: unknown): Problem {
   if (typeof body['code'] === 'string') problem.code = body['code'];
   if (isLocalized(body['message'])) problem.message = body['message'];
   if (fields.length > 0) problem.fields = fields;
+  const extra = Object.fromEntries(Object.entries(body).filter(([key]) => !STANDARD_MEMBERS.has(key)));
+  if (Object.keys(extra).length > 0) problem.extra = extra;
   return problem;
 }
 

@@ -3,6 +3,7 @@ import { createBrowserRouter, Outlet } from 'react-router';
 import { FullPageSpin } from '../components/full-page-spin';
 import { PortalLayout } from '../components/layout/portal-layout';
 import { RequireAccess, RequireSignedIn, RequireStaff } from '../features/auth/guards';
+import { canCatalogue, canReviewCatalog, isDepartmentStaff } from '../features/catalog/catalog-access';
 import { canManageCredentials, canManageOrgs, canReadAudit, NAV_GROUPS } from './workspace-nav';
 
 /** React.lazy for a module with a named export. */
@@ -34,6 +35,17 @@ const CredentialsPage = lazyNamed(() => import('../pages/credentials-page'), 'Cr
 const AuditPage = lazyNamed(() => import('../pages/audit-page'), 'AuditPage');
 const CalendarPage = lazyNamed(() => import('../pages/calendar-page'), 'CalendarPage');
 const NotFoundPage = lazyNamed(() => import('../pages/not-found-page'), 'NotFoundPage');
+const catalogPages = () => import('../pages/catalog-pages');
+const CatalogSearchPage = lazyNamed(catalogPages, 'CatalogSearchPage');
+const CatalogEntryPage = lazyNamed(catalogPages, 'CatalogEntryPage');
+const CatalogEditorPage = lazyNamed(catalogPages, 'CatalogEditorPage');
+const MyCatalogPage = lazyNamed(catalogPages, 'MyCatalogPage');
+const CatalogReviewPage = lazyNamed(catalogPages, 'CatalogReviewPage');
+const LegalBasesPage = lazyNamed(catalogPages, 'LegalBasesPage');
+const portalCatalogPages = () => import('../pages/portal-catalog-pages');
+const PortalCatalogPage = lazyNamed(portalCatalogPages, 'PortalCatalogPage');
+const PortalEntryPage = lazyNamed(portalCatalogPages, 'PortalEntryPage');
+const PortalRestrictionsPage = lazyNamed(portalCatalogPages, 'PortalRestrictionsPage');
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<FullPageSpin />}>{children}</Suspense>;
@@ -60,7 +72,9 @@ export const router = createBrowserRouter([
           { path: 'requests', element: <PortalComingSoonPage title="portal.nav.requests" /> },
           { path: 'developers', element: <PortalComingSoonPage title="portal.nav.developers" /> },
           { path: 'showcase', element: <PortalComingSoonPage title="portal.nav.showcase" /> },
-          { path: 'catalog', element: <PortalComingSoonPage title="portal.nav.catalog" /> },
+          { path: 'catalog', element: <PortalCatalogPage /> },
+          { path: 'catalog/entries/:id', element: <PortalEntryPage /> },
+          { path: 'catalog/restrictions', element: <PortalRestrictionsPage /> },
         ],
       },
       { path: '/register', element: <RegisterPage /> },
@@ -83,6 +97,41 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <WorkspaceHomePage /> },
           ...comingSoonRoutes,
+          { path: 'catalog', element: <CatalogSearchPage /> },
+          { path: 'catalog/entries/:id', element: <CatalogEntryPage /> },
+          {
+            path: 'catalog/entries/:id/edit',
+            element: (
+              <RequireAccess allow={canCatalogue}>
+                <CatalogEditorPage />
+              </RequireAccess>
+            ),
+          },
+          {
+            path: 'catalog/new',
+            element: (
+              <RequireAccess allow={canCatalogue}>
+                <CatalogEditorPage />
+              </RequireAccess>
+            ),
+          },
+          {
+            path: 'catalog/mine',
+            element: (
+              <RequireAccess allow={isDepartmentStaff}>
+                <MyCatalogPage />
+              </RequireAccess>
+            ),
+          },
+          {
+            path: 'catalog/review',
+            element: (
+              <RequireAccess allow={canReviewCatalog}>
+                <CatalogReviewPage />
+              </RequireAccess>
+            ),
+          },
+          { path: 'catalog/legal-bases', element: <LegalBasesPage /> },
           {
             path: 'admin/organisations',
             element: (

@@ -2,20 +2,23 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BookOutlined,
   CalendarOutlined,
   CloudUploadOutlined,
-  DatabaseOutlined,
   EnvironmentOutlined,
+  FileSearchOutlined,
   GlobalOutlined,
   HomeOutlined,
   IdcardOutlined,
   KeyOutlined,
   SafetyCertificateOutlined,
+  ProfileOutlined,
   ShareAltOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { hasRole, type MeAccount } from '../features/auth/auth-api';
+import { canReviewCatalog, isDepartmentStaff } from '../features/catalog/catalog-access';
 import type { MessageKey } from '../i18n/zh-CN';
 
 export type NavItem = {
@@ -28,6 +31,8 @@ export type NavItem = {
   allow?: (account: MeAccount) => boolean;
   /** False for parts that come in a later release (they open the placeholder page). */
   ready: boolean;
+  /** Further path prefixes that belong to this item (e.g. the editor belongs to 我的目录). */
+  also?: string[];
 };
 
 export type NavGroup = { key: string; label: MessageKey; items: NavItem[] };
@@ -57,13 +62,38 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     key: 'catalog',
     label: 'nav.group.catalog',
     items: [
-      soon('catalog-entries', '/workspace/catalog/entries', 'nav.catalog.entries', <DatabaseOutlined />),
-      soon(
-        'catalog-review',
-        '/workspace/catalog/review',
-        'nav.catalog.review',
-        <SafetyCertificateOutlined />,
-      ),
+      // The key stays `catalog-entries` (test id `nav-catalog-entries`): 目录检索 is for all staff.
+      {
+        key: 'catalog-entries',
+        path: '/workspace/catalog',
+        label: 'nav.catalog.search',
+        icon: <FileSearchOutlined />,
+        ready: true,
+      },
+      {
+        key: 'catalog-mine',
+        path: '/workspace/catalog/mine',
+        label: 'nav.catalog.mine',
+        icon: <ProfileOutlined />,
+        allow: isDepartmentStaff,
+        ready: true,
+        also: ['/workspace/catalog/new'],
+      },
+      {
+        key: 'catalog-review',
+        path: '/workspace/catalog/review',
+        label: 'nav.catalog.review',
+        icon: <SafetyCertificateOutlined />,
+        allow: canReviewCatalog,
+        ready: true,
+      },
+      {
+        key: 'catalog-legal-bases',
+        path: '/workspace/catalog/legal-bases',
+        label: 'nav.catalog.legalBases',
+        icon: <BookOutlined />,
+        ready: true,
+      },
     ],
   },
   {
@@ -207,13 +237,14 @@ export function visibleGroups(account: MeAccount): NavGroup[] {
 /** The nav item whose path is the longest prefix of `pathname`. */
 export function activeItem(pathname: string): NavItem {
   let best: NavItem = HOME_ITEM;
+  let bestLength = best.path.length;
   for (const g of NAV_GROUPS) {
     for (const item of g.items) {
-      if (
-        (pathname === item.path || pathname.startsWith(`${item.path}/`)) &&
-        item.path.length > best.path.length
-      ) {
-        best = item;
+      for (const prefix of [item.path, ...(item.also ?? [])]) {
+        if ((pathname === prefix || pathname.startsWith(`${prefix}/`)) && prefix.length > bestLength) {
+          best = item;
+          bestLength = prefix.length;
+        }
       }
     }
   }

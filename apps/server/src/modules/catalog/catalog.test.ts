@@ -427,6 +427,11 @@ describe('no duplicate collection (Art. 14)', () => {
     expect(refused?.statusCode).toBe(400);
     expect(refused?.json().code).toBe('duplicate_justification_required');
     expect(refused?.json().message.zh).toContain('沈阳市公安局');
+    expect(refused?.json().duplicates).toContainEqual({
+      label: '公民身份号码',
+      name: '常住人口信息',
+      orgName: '沈阳市公安局',
+    });
     const ok = await s['scjg.cataloguer']?.request('POST', `/api/catalog/entries/${e.id}/submit`, {
       duplicateJustification: '个体工商户登记须核验经营者身份，依据《市场主体登记管理条例》',
     });

@@ -13,7 +13,7 @@ type PortalNavItem = { key: string; to: string; label: MessageKey; disabled?: bo
 
 const PORTAL_NAV: readonly PortalNavItem[] = [
   { key: 'home', to: '/', label: 'portal.nav.home' },
-  { key: 'catalog', to: '/catalog', label: 'portal.nav.catalog', disabled: true },
+  { key: 'catalog', to: '/catalog', label: 'portal.nav.catalog' },
   { key: 'applications', to: '/applications', label: 'portal.nav.applications' },
   { key: 'requests', to: '/requests', label: 'portal.nav.requests' },
   { key: 'developers', to: '/developers', label: 'portal.nav.developers' },
@@ -62,7 +62,7 @@ export function PortalLayout() {
                 <NavLink
                   key={item.key}
                   to={item.to}
-                  end
+                  end={item.to === '/'}
                   className={({ isActive }) => `ht-portal-nav-item${isActive ? ' is-active' : ''}`}
                   data-testid={`portal-nav-${item.key}`}
                 >

@@ -6,6 +6,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
 import { HOME_ITEM, activeItem, visibleGroups } from '../../app/workspace-nav';
 import { useAuth } from '../../features/auth/auth-context';
+import { InboxBell } from '../../features/inbox/inbox-bell';
 import { RoleTags } from '../../features/org/role-tags';
 import { FullPageSpin } from '../full-page-spin';
 import { Brand } from './brand';
@@ -76,6 +77,7 @@ export function WorkspaceLayout() {
           <span className="ht-topbar-roles">
             <RoleTags roles={account.roles} testId="topbar-roles" />
           </span>
+          {account.kind === 'staff' ? <InboxBell /> : null}
           <LanguageSwitch light />
           <Button
             type="text"

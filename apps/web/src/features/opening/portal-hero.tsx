@@ -1,29 +1,32 @@
 import { SearchOutlined } from '@ant-design/icons';
-import { App, Button, Input, Space, Tag } from 'antd';
+import { Button, Input, Space, Tag } from 'antd';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../i18n/zh-CN';
 
-const HOT_TOPICS: readonly MessageKey[] = [
-  'portal.topic.credit',
-  'portal.topic.transport',
-  'portal.topic.health',
-  'portal.topic.employment',
-  'portal.topic.socialSecurity',
-  'portal.topic.education',
-  'portal.topic.environment',
-  'portal.topic.weather',
-  'portal.topic.enterprise',
+/** The priority open domains of Art. 28: the label shown, and the domain value of the catalog. */
+const HOT_TOPICS: readonly { label: MessageKey; domain: string }[] = [
+  { label: 'portal.topic.credit', domain: '信用' },
+  { label: 'portal.topic.transport', domain: '交通' },
+  { label: 'portal.topic.health', domain: '医疗' },
+  { label: 'portal.topic.employment', domain: '就业' },
+  { label: 'portal.topic.socialSecurity', domain: '社保' },
+  { label: 'portal.topic.education', domain: '教育' },
+  { label: 'portal.topic.environment', domain: '环境' },
+  { label: 'portal.topic.weather', domain: '气象' },
+  { label: 'portal.topic.enterprise', domain: '企业登记监管' },
 ];
 
-/** The banner with the data search box. Search arrives with the open catalog; until then it says so. */
+/** The banner with the data search box: it searches the open catalog (`/catalog?q=…`). */
 export function PortalHero() {
   const { t } = useI18n();
-  const { message } = App.useApp();
+  const navigate = useNavigate();
   const [q, setQ] = useState('');
 
   const search = () => {
-    void message.info({ content: t('portal.search.comingSoon'), key: 'portal-search' });
+    const text = q.trim();
+    void navigate(text ? `/catalog?q=${encodeURIComponent(text)}` : '/catalog');
   };
 
   return (
@@ -57,16 +60,19 @@ export function PortalHero() {
         </div>
         <div className="ht-hero-topics">
           <span className="ht-hero-topics-label">{t('portal.hero.topics')}</span>
-          {HOT_TOPICS.map((key) => (
+          {HOT_TOPICS.map((topic) => (
             <Tag
-              key={key}
+              key={topic.domain}
               className="ht-hero-topic"
-              onClick={() => {
-                setQ(t(key));
-                search();
+              role="link"
+              tabIndex={0}
+              onClick={() => void navigate(`/catalog?domain=${encodeURIComponent(topic.domain)}`)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') void navigate(`/catalog?domain=${encodeURIComponent(topic.domain)}`);
               }}
+              data-testid={`portal-topic-${topic.domain}`}
             >
-              {t(key)}
+              {t(topic.label)}
             </Tag>
           ))}
         </div>

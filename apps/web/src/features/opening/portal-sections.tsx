@@ -15,7 +15,15 @@ import { useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
 import type { MessageKey } from '../../i18n/zh-CN';
 
-type Service = { key: string; icon: ReactNode; title: MessageKey; text: MessageKey; article: MessageKey };
+type Service = {
+  key: string;
+  icon: ReactNode;
+  title: MessageKey;
+  text: MessageKey;
+  article: MessageKey;
+  /** Where the service lives, once it is there. */
+  to?: string;
+};
 
 const SERVICES: readonly Service[] = [
   {
@@ -24,6 +32,7 @@ const SERVICES: readonly Service[] = [
     title: 'portal.service.catalog.title',
     text: 'portal.service.catalog.text',
     article: 'portal.service.catalog.article',
+    to: '/catalog',
   },
   {
     key: 'api',
@@ -90,6 +99,7 @@ const OPEN_TYPES: readonly OpenType[] = [
 
 export function PortalServices() {
   const { t } = useI18n();
+  const navigate = useNavigate();
   return (
     <section className="ht-section" data-testid="portal-services">
       <div className="ht-container">
@@ -98,11 +108,16 @@ export function PortalServices() {
         <Row gutter={[20, 20]}>
           {SERVICES.map((s) => (
             <Col xs={24} sm={12} lg={8} key={s.key}>
-              <Card className="ht-service-card" data-testid={`portal-service-${s.key}`}>
+              <Card
+                className="ht-service-card"
+                hoverable={!!s.to}
+                onClick={s.to ? () => void navigate(s.to ?? '/') : undefined}
+                data-testid={`portal-service-${s.key}`}
+              >
                 <div className="ht-service-icon">{s.icon}</div>
                 <div className="ht-service-title">
                   {t(s.title)}
-                  <span className="ht-soon-badge">{t('comingSoon.badge')}</span>
+                  {s.to ? null : <span className="ht-soon-badge">{t('comingSoon.badge')}</span>}
                 </div>
                 <p className="ht-service-text">{t(s.text)}</p>
                 <div className="ht-service-article">{t(s.article)}</div>

@@ -1,0 +1,72 @@
+import { api, encodeSegment, request } from '../../api/client';
+import type {
+  Duplicate,
+  Entry,
+  EntryMetadata,
+  LegalBasis,
+  LegalBasisInput,
+  OwnEntry,
+  Restriction,
+  ReviewInput,
+  ReviewQueueItem,
+  SearchFilters,
+  SearchResult,
+  Version,
+  VersionDiff,
+} from './catalog-types';
+
+export type SearchQuery = SearchFilters & { page: number; pageSize: number };
+
+const entryPath = (id: string) => `/api/catalog/entries/${encodeSegment(id)}`;
+
+export const catalogApi = {
+  // legal bases
+  listLegalBases: async (all: boolean, signal?: AbortSignal): Promise<LegalBasis[]> =>
+    (
+      await api.get<{ items: LegalBasis[] }>(
+        '/api/catalog/legal-bases',
+        all ? { all: true } : undefined,
+        signal,
+      )
+    ).items,
+  createLegalBasis: (input: LegalBasisInput): Promise<LegalBasis> =>
+    api.post<LegalBasis>('/api/catalog/legal-bases', input),
+  updateLegalBasis: (
+    id: string,
+    input: Partial<LegalBasisInput> & { active?: boolean },
+  ): Promise<LegalBasis> => api.patch<LegalBasis>(`/api/catalog/legal-bases/${encodeSegment(id)}`, input),
+
+  // the sharing catalog
+  search: (q: SearchQuery, signal?: AbortSignal): Promise<SearchResult> =>
+    api.get<SearchResult>('/api/catalog/entries', q, signal),
+  mine: async (signal?: AbortSignal): Promise<OwnEntry[]> =>
+    (await api.get<{ items: OwnEntry[] }>('/api/catalog/mine', undefined, signal)).items,
+  getEntry: (id: string, signal?: AbortSignal): Promise<Entry> =>
+    api.get<Entry>(entryPath(id), undefined, signal),
+  createEntry: (m: EntryMetadata): Promise<Entry> => api.post<Entry>('/api/catalog/entries', m),
+  saveDraft: (id: string, m: EntryMetadata): Promise<Entry> => api.put<Entry>(`${entryPath(id)}/draft`, m),
+  submit: (id: string, duplicateJustification: string | null): Promise<Entry> =>
+    api.post<Entry>(`${entryPath(id)}/submit`, duplicateJustification ? { duplicateJustification } : {}),
+  review: (id: string, input: ReviewInput): Promise<Entry> =>
+    api.post<Entry>(`${entryPath(id)}/review`, input),
+  revise: (id: string): Promise<Entry> => api.post<Entry>(`${entryPath(id)}/revise`),
+  versions: async (id: string, signal?: AbortSignal): Promise<Version[]> =>
+    (await api.get<{ items: Version[] }>(`${entryPath(id)}/versions`, undefined, signal)).items,
+  diff: (id: string, from: number, to: number, signal?: AbortSignal): Promise<VersionDiff> =>
+    api.get<VersionDiff>(`${entryPath(id)}/diff`, { from, to }, signal),
+  duplicateCheck: async (labels: string[], signal?: AbortSignal): Promise<Duplicate[]> =>
+    (
+      await request<{ items: Duplicate[] }>('POST', '/api/catalog/duplicate-check', {
+        body: { dataItems: labels.map((label) => ({ label })) },
+        ...(signal ? { signal } : {}),
+      })
+    ).items,
+  reviewQueue: async (signal?: AbortSignal): Promise<ReviewQueueItem[]> =>
+    (await api.get<{ items: ReviewQueueItem[] }>('/api/catalog/review-queue', undefined, signal)).items,
+
+  // the open catalog
+  searchOpen: (q: SearchQuery, signal?: AbortSignal): Promise<SearchResult> =>
+    api.get<SearchResult>('/api/open/catalog', q, signal),
+  restrictions: async (signal?: AbortSignal): Promise<Restriction[]> =>
+    (await api.get<{ items: Restriction[] }>('/api/open/restrictions', undefined, signal)).items,
+};

@@ -1,0 +1,5 @@
+export {
+  PortalCatalog as PortalCatalogPage,
+  PortalEntry as PortalEntryPage,
+  PortalRestrictions as PortalRestrictionsPage,
+} from '../features/opening/portal-catalog';
