@@ -28,6 +28,8 @@ function start(env: Record<string, string>): Promise<Running> {
       HOST: '127.0.0.1',
       HUITONG_LOG_LEVEL: 'warn',
       HUITONG_COOKIE_SECURE: '0',
+      // The process lifecycle is under test here, not the demo catalog (its own tests load it).
+      HUITONG_DEMO_CATALOG: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,7 +125,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('server process', () => {
+// Each case starts real server processes: allow for a loaded machine.
+describe('server process', { timeout: 180_000 }, () => {
   it('starts with the demo city, keeps data across a restart, and finishes in-flight requests on SIGTERM', async () => {
     const first = await start(dbEnv);
     expect(first.output()).toContain('Demo accounts');
