@@ -15,7 +15,7 @@ import {
   type BootstrapResult,
 } from './modules/platform/index.ts';
 import { auditRoutes } from './modules/security/index.ts';
-import { catalogRoutes, loadDemoCatalog } from './modules/catalog/index.ts';
+import { catalogRoutes, catalogXlsxRoutes, loadDemoCatalog } from './modules/catalog/index.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
@@ -119,6 +119,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await api.register(orgRoutes);
         await api.register(auditRoutes);
         await api.register(catalogRoutes);
+        await api.register(catalogXlsxRoutes);
       },
       { prefix: '/api' },
     );

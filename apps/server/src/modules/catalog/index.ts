@@ -1,2 +1,3 @@
 export { catalogRoutes } from './catalog.routes.ts';
 export { loadDemoCatalog } from './demo-loader.ts';
+export { catalogXlsxRoutes } from './catalog.xlsx.routes.ts';
