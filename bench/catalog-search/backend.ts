@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type * as KyselyModule from 'kysely';
-import { createDatabase, type DatabaseHandle } from '../../apps/server/src/db/database.ts';
+import { createDatabase, pgliteHandle, type DatabaseHandle } from '../../apps/server/src/db/database.ts';
 import type { Database } from '../../apps/server/src/db/database.types.ts';
 import { PGliteDialect } from '../../apps/server/src/db/pglite-dialect.ts';
 
@@ -88,8 +88,8 @@ export async function openDatabase(backend: BackendName, pgUrl: string): Promise
       dataDir: 'memory://',
       parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
     });
-    const db = new kysely.Kysely<Database>({ dialect: new PGliteDialect(client) });
-    const handle: DatabaseHandle = { db, backend: 'pglite', close: () => db.destroy() };
+    const handle = pgliteHandle(client);
+    const db = handle.db;
     const version = (await client.query<{ v: string }>('select version() as v')).rows[0]?.v ?? '';
     const pkg = JSON.parse(
       fs.readFileSync(

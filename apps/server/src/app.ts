@@ -15,11 +15,18 @@ import {
   type BootstrapResult,
 } from './modules/platform/index.ts';
 import { auditRoutes } from './modules/security/index.ts';
-import { catalogRoutes, catalogXlsxRoutes, loadDemoCatalog } from './modules/catalog/index.ts';
+import {
+  catalogJobs,
+  catalogRoutes,
+  catalogUpkeepRoutes,
+  catalogXlsxRoutes,
+  loadDemoCatalog,
+} from './modules/catalog/index.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { policyPlugin } from './plugins/policy.ts';
+import { JobQueue } from './plugins/jobs.ts';
 import { installValidators } from './plugins/validation.ts';
 import { webPlugin } from './plugins/web.ts';
 import { RateLimitedError } from './modules/org/org.errors.ts';
@@ -74,7 +81,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('backend', database.backend);
   app.decorate('config', config);
   app.decorate('calendar', new CalendarService(database.db));
+  const jobs = new JobQueue({ db: database.db, log: app.log }, database.executeSql);
+  for (const job of catalogJobs) jobs.define(job);
+  app.decorate('jobs', jobs);
   app.addHook('onClose', async () => {
+    await jobs.stop();
     if (ownsDatabase) await database.close();
   });
 
@@ -120,11 +131,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await api.register(auditRoutes);
         await api.register(catalogRoutes);
         await api.register(catalogXlsxRoutes);
+        await api.register(catalogUpkeepRoutes);
       },
       { prefix: '/api' },
     );
     await app.register(webPlugin, { distDir: config.webDistDir });
     await app.ready();
+    if (config.jobs) await jobs.start();
     return { app, bootstrap: boot };
   } catch (err) {
     await app.close().catch(() => undefined);

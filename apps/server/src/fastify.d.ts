@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config/config.ts';
 import type { Backend } from './db/database.ts';
 import type { Database } from './db/database.types.ts';
+import type { JobQueue } from './plugins/jobs.ts';
 import type { RouteEntry } from './plugins/policy.ts';
 import type { RoutePolicy } from './shared/policy.ts';
 import type { Principal } from './shared/principal.ts';
@@ -13,6 +14,7 @@ declare module 'fastify' {
     backend: Backend;
     config: Config;
     calendar: CalendarService;
+    jobs: JobQueue;
     /** Every /api route with its authorization rule, as registered. */
     routeTable: RouteEntry[];
   }

@@ -32,6 +32,8 @@ export interface Config {
   signInRatePerMinute: number;
   /** Directory of the built web app (served at `/`). */
   webDistDir: string;
+  /** Work durable jobs and run the schedules (catalog upkeep, …) in this process. */
+  jobs: boolean;
 }
 
 export class ConfigError extends Error {
@@ -124,5 +126,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     lockoutMinutes: intVar(env, 'HUITONG_LOCKOUT_MINUTES', 15, 1, 24 * 60),
     signInRatePerMinute: intVar(env, 'HUITONG_SIGNIN_RATE', 20, 1, 10000),
     webDistDir: path.resolve(repoRoot, env.HUITONG_WEB_DIST || 'apps/web/dist'),
+    jobs: boolVar(env, 'HUITONG_JOBS', true),
   };
 }

@@ -8,9 +8,13 @@ import { PGliteDialect } from './pglite-dialect.ts';
 
 export type Backend = 'pglite' | 'postgres';
 
+/** Raw SQL for libraries that bring their own statements (the job queue); several statements when no values. */
+export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   backend: Backend;
+  executeSql: ExecuteSql;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
-    return { db, backend: 'postgres', close: () => db.destroy() };
+    const executeSql: ExecuteSql = (text, values) => pool.query(text, values);
+    return { db, backend: 'postgres', executeSql, close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -44,6 +49,19 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     dataDir,
     parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
   });
+  return pgliteHandle(client);
+}
+
+/** The handle of an open PGlite client (the benchmark keeps the client for its baseline). */
+export function pgliteHandle(client: PGlite): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
-  return { db, backend: 'pglite', close: () => db.destroy() };
+  // Holding a Kysely connection takes PGlite's only session, so these statements never run inside
+  // another caller's transaction.
+  const executeSql: ExecuteSql = (text, values) =>
+    db.connection().execute(async () => {
+      if (values && values.length > 0) return client.query(text, values);
+      const results = await client.exec(text);
+      return results.at(-1) ?? { rows: [] };
+    });
+  return { db, backend: 'pglite', executeSql, close: () => db.destroy() };
 }

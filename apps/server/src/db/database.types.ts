@@ -154,6 +154,21 @@ export interface CatalogEntriesTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface CatalogUpkeepSettingsTable {
+  authority_id: string;
+  interval_days: number;
+  notice_days: number;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CatalogUpkeepNoticesTable {
+  entry_id: string;
+  kind: 'due' | 'overdue' | 'outdated';
+  subject: string;
+  notified_at: DefaultTimestamp;
+}
+
 export interface CatalogCodeSequencesTable {
   prefix: string;
   last_seq: number;
@@ -232,6 +247,8 @@ export interface Database {
   legal_bases: LegalBasesTable;
   catalog_entries: CatalogEntriesTable;
   catalog_code_sequences: CatalogCodeSequencesTable;
+  catalog_upkeep_settings: CatalogUpkeepSettingsTable;
+  catalog_upkeep_notices: CatalogUpkeepNoticesTable;
   catalog_versions: CatalogVersionsTable;
   catalog_version_items: CatalogVersionItemsTable;
   catalog_version_bases: CatalogVersionBasesTable;

@@ -19,7 +19,9 @@ export type RoutePolicy =
   | 'staffPerson' // a staff member signed in as a person (inbox)
   | 'cataloguer' // cataloguer of a department or enterprise, person or system
   | 'reviewer' // reviewer of an authority, person or system
-  | 'basisKeeper'; // administrator or reviewer of the city authority (legal-basis library)
+  | 'cityKeeper' // administrator or reviewer of the city authority (legal-basis library, upkeep check)
+  | 'keeper' // administrator or reviewer of any authority (upkeep schedule)
+  | 'upkeepViewer'; // a keeper, or a cataloguer of a department or enterprise (catalog upkeep)
 
 function hasRole(p: Principal | null, role: Role): boolean {
   return p !== null && p.kind !== 'public' && p.roles.includes(role);
@@ -48,7 +50,13 @@ export const ROUTE_POLICIES: Record<RoutePolicy, (p: Principal | null) => boolea
     (p.org.kind === 'department' || p.org.kind === 'enterprise'),
   reviewer: (p) =>
     p !== null && p.kind !== 'public' && p.roles.includes('reviewer') && p.org.kind === 'authority',
-  basisKeeper: (p) => isCityAuthority(p) && (hasRole(p, 'admin') || hasRole(p, 'reviewer')),
+  cityKeeper: (p) => isCityAuthority(p) && (hasRole(p, 'admin') || hasRole(p, 'reviewer')),
+  keeper: (p) =>
+    p !== null &&
+    p.kind !== 'public' &&
+    p.org.kind === 'authority' &&
+    (hasRole(p, 'admin') || hasRole(p, 'reviewer')),
+  upkeepViewer: (p) => ROUTE_POLICIES.keeper(p) || ROUTE_POLICIES.cataloguer(p),
 };
 
 export interface OrgRef {

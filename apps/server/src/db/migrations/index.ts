@@ -3,6 +3,7 @@ import * as m0001 from './0001_create_orgs.ts';
 import * as m0002 from './0002_create_audit_log.ts';
 import * as m0003 from './0003_create_calendar.ts';
 import * as m0004 from './0004_create_catalog.ts';
+import * as m0005 from './0005_catalog_upkeep.ts';
 
 /** Every migration, in order. Append only: a committed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_create_audit_log': m0002,
   '0003_create_calendar': m0003,
   '0004_create_catalog': m0004,
+  '0005_catalog_upkeep': m0005,
 };

@@ -138,7 +138,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/catalog/legal-bases',
     {
-      config: { policy: 'basisKeeper' },
+      config: { policy: 'cityKeeper' },
       schema: {
         tags,
         summary: 'Add a legal basis / 新增法律依据',
@@ -152,7 +152,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/catalog/legal-bases/:id',
     {
-      config: { policy: 'basisKeeper' },
+      config: { policy: 'cityKeeper' },
       schema: {
         tags,
         summary: 'Edit or withdraw a legal basis / 修改法律依据',

@@ -1,56 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type Session, type TestApp } from '../../../test/app.ts';
-import type { DataItem, EntryMetadata } from './catalog.model.ts';
+import { item, metadata } from '../../../test/catalog.ts';
+import type { EntryMetadata } from './catalog.model.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
 let privacyBasis = '';
 let statisticsBasis = '';
-
-const item = (name: string, label: string, extra: Partial<DataItem> = {}): DataItem => ({
-  name,
-  label,
-  dataType: 'string',
-  length: 50,
-  required: true,
-  sensitivity: 1,
-  description: null,
-  ...extra,
-});
-
-/** A valid entry; its default data items are named after the entry so no two entries share them. */
-function metadata(overrides: Partial<EntryMetadata> = {}): EntryMetadata {
-  const name = overrides.name ?? '食品经营许可信息';
-  return {
-    name,
-    abstract: '本市食品经营许可证的发证、变更和注销信息。',
-    classification: 'department',
-    baseKind: null,
-    category: { l1: '部门', l2: '市场监管', l3: '食品安全', l4: null },
-    format: 'database',
-    dataItems: [
-      item('record_no', `${name}编号`),
-      item('record_date', `${name}登记日期`, { dataType: 'date', length: null }),
-    ],
-    shareType: 'unconditional',
-    shareCondition: null,
-    shareMethod: 'platform_api',
-    openType: 'open',
-    openCondition: null,
-    updateCycle: 'daily',
-    relatedCodes: [],
-    domains: ['企业登记监管'],
-    keywords: ['食品', '许可', '经营'],
-    spatialExtent: '沈阳市',
-    licence: '沈阳市政务数据开放许可协议',
-    contactName: '信息中心',
-    contactPhone: '024-22222222',
-    contactEmail: null,
-    shareBasisIds: [],
-    openBasisIds: [],
-    ...overrides,
-  };
-}
 
 interface Entry {
   id: string;

@@ -1,3 +1,5 @@
 export { catalogRoutes } from './catalog.routes.ts';
 export { loadDemoCatalog } from './demo-loader.ts';
 export { catalogXlsxRoutes } from './catalog.xlsx.routes.ts';
+export { catalogUpkeepRoutes } from './catalog.upkeep.routes.ts';
+export { catalogJobs } from './catalog.jobs.ts';
