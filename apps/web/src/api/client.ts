@@ -119,11 +119,30 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-export type RequestOptions = { query?: Query; body?: unknown; signal?: AbortSignal };
+export type RequestOptions = {
+  query?: Query;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as is (e.g. an uploaded file) with its Content-Type, instead of a JSON `body`. */
+  raw?: { data: Blob; contentType: string };
+  /** The Accept header; JSON and problem+json by default. */
+  accept?: string;
+  signal?: AbortSignal;
+};
 
-export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+/** Sends a request and answers the response when it is 2xx; anything else becomes an ApiError. */
+async function send(method: Method, path: string, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = {
+    accept: options.accept ?? 'application/json, application/problem+json',
+  };
+  let body: BodyInit | null = null;
+  if (options.raw) {
+    headers['content-type'] = options.raw.contentType;
+    body = options.raw.data;
+  } else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -131,22 +150,62 @@ export async function request<T>(method: Method, path: string, options: RequestO
       method,
       credentials: 'same-origin',
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body,
       signal: options.signal ?? null,
     });
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError({ status: 0, code: 'network' });
   }
-  const body = await readBody(response);
   if (!response.ok) {
+    const problemBody = await readBody(response);
     // A 401 from /api/auth/* is a wrong password, not an ended session.
     if (response.status === 401 && !path.startsWith('/api/auth/')) {
       for (const listener of unauthorizedListeners) listener();
     }
-    throw new ApiError(toProblem(response.status, body));
+    throw new ApiError(toProblem(response.status, problemBody));
   }
-  return body as T;
+  return response;
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options);
+  return (await readBody(response)) as T;
+}
+
+/** A file answered by the server, with the name it suggests. */
+export type Download = { blob: Blob; fileName: string | null; headers: Headers };
+
+/**
+ * The file name of a `Content-Disposition` header: the UTF-8 `filename*` (RFC 5987) when present,
+ * else the plain `filename`.
+ */
+export function fileNameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition);
+  if (extended?.[2]) {
+    try {
+      return decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // a malformed encoding: fall back to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/i.exec(disposition);
+  const name = (plain?.[1] ?? plain?.[2])?.trim();
+  return name ? name : null;
+}
+
+/** GETs a file (errors stay problem+json and become an ApiError). */
+export async function download(path: string, query?: Query, accept = '*/*'): Promise<Download> {
+  const response = await send('GET', path, {
+    ...(query ? { query } : {}),
+    accept: `${accept}, application/problem+json`,
+  });
+  return {
+    blob: await response.blob(),
+    fileName: fileNameOf(response.headers.get('content-disposition')),
+    headers: response.headers,
+  };
 }
 
 export const api = {
@@ -156,6 +215,9 @@ export const api = {
   put: <T>(path: string, body?: unknown): Promise<T> => request<T>('PUT', path, { body: body ?? {} }),
   patch: <T>(path: string, body: unknown): Promise<T> => request<T>('PATCH', path, { body }),
   delete: <T>(path: string): Promise<T> => request<T>('DELETE', path),
+  /** POSTs a file as the raw request body with its Content-Type (no multipart). */
+  upload: <T>(path: string, data: Blob, contentType: string): Promise<T> =>
+    request<T>('POST', path, { raw: { data, contentType } }),
 };
 
 /** Lists that are not paged may come back bare or wrapped as `{ items }`; accept both. */

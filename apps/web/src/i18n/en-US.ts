@@ -754,6 +754,32 @@ export const enUS: Record<MessageKey, string> = {
   'catalog.mine.filter.returned': 'Returned',
   'catalog.mine.filter.published': 'Published',
 
+  // catalog — Excel import and export
+  'catalog.xlsx.template': 'Download import template',
+  'catalog.xlsx.import': 'Import from Excel',
+  'catalog.xlsx.importing': 'Importing…',
+  'catalog.xlsx.imported': '{count} draft entries imported',
+  'catalog.xlsx.tooLarge': 'The file is larger than {mb} MB; import it in parts',
+  'catalog.xlsx.notXlsx': 'Choose an Excel workbook (.xlsx)',
+  'catalog.xlsx.errors.title': 'The file has errors: nothing was imported',
+  'catalog.xlsx.errors.lead':
+    '“{file}” has {count} error(s). An import is all or nothing: no entry was created this time. Correct each place below in Excel and import the file again.',
+  'catalog.xlsx.errors.truncated': 'Only the first {shown} are listed here.',
+  'catalog.xlsx.warnings.title': 'Imported: {count} draft entries created',
+  'catalog.xlsx.warnings.lead':
+    'Drafts need not meet the rules below yet, but each must be fixed before submission for review:',
+  'catalog.xlsx.sheet': 'Sheet',
+  'catalog.xlsx.row': 'Row',
+  'catalog.xlsx.column': 'Column',
+  'catalog.xlsx.problem': 'Problem',
+  'catalog.xlsx.wholeSheet': 'whole sheet',
+  'catalog.xlsx.wholeRow': 'whole row',
+  'catalog.xlsx.close': 'OK',
+  'catalog.xlsx.export': 'Export to Excel',
+  'catalog.xlsx.exported': '{count} entries exported',
+  'catalog.xlsx.exportTruncated':
+    '{total} entries match, but the file holds only the first {count}; narrow the search and export in parts',
+
   // catalog — review queue
   'catalog.queue.description':
     'Entries waiting for your review. The city authority reviews city departments; a district authority reviews the departments of its district.',

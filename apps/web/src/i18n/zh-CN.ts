@@ -714,6 +714,31 @@ export const zhCN = {
   'catalog.mine.filter.returned': '已退回',
   'catalog.mine.filter.published': '已发布',
 
+  // catalog — Excel import and export
+  'catalog.xlsx.template': '下载导入模板',
+  'catalog.xlsx.import': '从 Excel 导入',
+  'catalog.xlsx.importing': '正在导入…',
+  'catalog.xlsx.imported': '已导入 {count} 条目录草稿',
+  'catalog.xlsx.tooLarge': '文件超过 {mb} MB，请分批导入',
+  'catalog.xlsx.notXlsx': '请选择 Excel 工作簿（.xlsx）文件',
+  'catalog.xlsx.errors.title': '文件有误，未导入任何目录',
+  'catalog.xlsx.errors.lead':
+    '「{file}」中共有 {count} 处错误。导入要么全部成功，要么全部不导入：本次没有创建任何目录。请在 Excel 中改正下列各处后重新导入。',
+  'catalog.xlsx.errors.truncated': '此处只列出前 {shown} 处。',
+  'catalog.xlsx.warnings.title': '导入成功：{count} 条目录草稿已创建',
+  'catalog.xlsx.warnings.lead': '草稿可以暂不满足下列要求，但提交审核前须逐项补正：',
+  'catalog.xlsx.sheet': '工作表',
+  'catalog.xlsx.row': '行',
+  'catalog.xlsx.column': '列',
+  'catalog.xlsx.problem': '问题',
+  'catalog.xlsx.wholeSheet': '整个工作表',
+  'catalog.xlsx.wholeRow': '整行',
+  'catalog.xlsx.close': '知道了',
+  'catalog.xlsx.export': '导出 Excel',
+  'catalog.xlsx.exported': '已导出 {count} 条目录',
+  'catalog.xlsx.exportTruncated':
+    '符合条件的目录共 {total} 条，文件只包含前 {count} 条，请缩小检索范围分批导出',
+
   // catalog — review queue
   'catalog.queue.description':
     '待您审核的目录。市级部门的目录由市大数据主管部门审核，区县部门的目录由所在区县大数据主管部门审核。',

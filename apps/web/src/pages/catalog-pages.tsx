@@ -23,6 +23,7 @@ export function CatalogSearchPage() {
         linkOf={(item) => ({ to: `/workspace/catalog/entries/${item.id}` })}
         placeholder={t('catalog.search.placeholder')}
         inputTestId="catalog-search-input"
+        exportable
       />
     </PageContainer>
   );

@@ -1,4 +1,4 @@
-import { api, encodeSegment, request } from '../../api/client';
+import { api, download, encodeSegment, request, type Download, type LocalizedText } from '../../api/client';
 import type {
   Duplicate,
   Entry,
@@ -16,6 +16,26 @@ import type {
 } from './catalog-types';
 
 export type SearchQuery = SearchFilters & { page: number; pageSize: number };
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** One problem of an Excel import, where Excel shows it. */
+export type XlsxIssue = {
+  sheet: string;
+  /** Row number as Excel shows it (1 is the header); null for the sheet as a whole. */
+  row: number | null;
+  /** Column letter, e.g. `J`; null for the row as a whole. */
+  column: string | null;
+  /** The column's header, e.g. 共享类型. */
+  header: string | null;
+  message: LocalizedText;
+};
+
+/** The drafts created by an import, and what they must still fix before submission. */
+export type XlsxImportResult = {
+  items: { id: string; name: string; row: number }[];
+  warnings: XlsxIssue[];
+};
 
 const entryPath = (id: string) => `/api/catalog/entries/${encodeSegment(id)}`;
 
@@ -63,6 +83,13 @@ export const catalogApi = {
     ).items,
   reviewQueue: async (signal?: AbortSignal): Promise<ReviewQueueItem[]> =>
     (await api.get<{ items: ReviewQueueItem[] }>('/api/catalog/review-queue', undefined, signal)).items,
+
+  // Excel
+  xlsxTemplate: (): Promise<Download> => download('/api/catalog/xlsx/template', undefined, XLSX_MIME),
+  xlsxImport: (file: Blob): Promise<XlsxImportResult> =>
+    api.upload<XlsxImportResult>('/api/catalog/xlsx/import', file, XLSX_MIME),
+  /** The published entries matching the search, with the query of the search itself. */
+  xlsxExport: (q: SearchQuery): Promise<Download> => download('/api/catalog/xlsx/export', q, XLSX_MIME),
 
   // the open catalog
   searchOpen: (q: SearchQuery, signal?: AbortSignal): Promise<SearchResult> =>

@@ -7,6 +7,7 @@ import { LoadError } from '../../components/load-error';
 import type { SearchQuery } from './catalog-api';
 import { DomainTags, OpenTypeTag, ShareTypeTag, formatDate, useFacetLabel } from './catalog-labels';
 import { FACET_NAMES, type FacetName, type SearchItem, type SearchResult } from './catalog-types';
+import { XlsxExportButton } from './catalog-xlsx';
 import { FacetPanel } from './facet-panel';
 import { FACET_PARAM, useCatalogSearch } from './use-catalog-search';
 
@@ -20,6 +21,8 @@ type Props = {
   hideFacets?: readonly FacetName[];
   /** Whether to show the share type of each result (internal to the sharing platform). */
   showShareType?: boolean;
+  /** Offer 导出 Excel of the current search (the sharing catalog, for staff). */
+  exportable?: boolean;
 };
 
 function ResultRow({
@@ -86,6 +89,7 @@ export function CatalogSearchView({
   inputTestId,
   hideFacets = [],
   showShareType = true,
+  exportable = false,
 }: Props) {
   const { t } = useI18n();
   const facetLabel = useFacetLabel();
@@ -160,8 +164,15 @@ export function CatalogSearchView({
         <section className="ht-results" data-testid="catalog-results">
           {search.error ? <LoadError error={search.error} onRetry={search.reload} /> : null}
           <Spin spinning={search.loading}>
-            <div className="ht-results-head" data-testid="catalog-result-total">
-              {result ? t('catalog.search.total', { total: result.total }) : ' '}
+            <div className="ht-results-bar">
+              <div className="ht-results-head" data-testid="catalog-result-total">
+                {result ? t('catalog.search.total', { total: result.total }) : ' '}
+              </div>
+              {exportable ? (
+                <XlsxExportButton
+                  query={{ ...search.filters, page: search.page, pageSize: search.pageSize }}
+                />
+              ) : null}
             </div>
             {result && result.items.length === 0 && !search.loading ? (
               <Empty description={t('catalog.search.empty')} style={{ padding: '48px 0' }} />

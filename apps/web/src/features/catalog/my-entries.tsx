@@ -13,6 +13,7 @@ import { canCatalogue } from './catalog-access';
 import { catalogApi } from './catalog-api';
 import { StateTag, formatTime } from './catalog-labels';
 import type { OwnEntry } from './catalog-types';
+import { XlsxImportButton, XlsxTemplateButton } from './catalog-xlsx';
 
 type Filter = 'all' | 'working' | 'returned' | 'published';
 
@@ -125,14 +126,18 @@ export function MyEntries() {
       testId="catalog-mine-page"
       extra={
         cataloguer ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => void navigate('/workspace/catalog/new')}
-            data-testid="catalog-create"
-          >
-            {t('catalog.mine.create')}
-          </Button>
+          <>
+            <XlsxTemplateButton />
+            <XlsxImportButton onImported={list.reload} />
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => void navigate('/workspace/catalog/new')}
+              data-testid="catalog-create"
+            >
+              {t('catalog.mine.create')}
+            </Button>
+          </>
         ) : null
       }
     >
