@@ -169,6 +169,11 @@ export interface CatalogUpkeepNoticesTable {
   notified_at: DefaultTimestamp;
 }
 
+export interface CatalogSearchStateTable {
+  id: number;
+  generation: number;
+}
+
 export interface CatalogCodeSequencesTable {
   prefix: string;
   last_seq: number;
@@ -249,6 +254,7 @@ export interface Database {
   catalog_code_sequences: CatalogCodeSequencesTable;
   catalog_upkeep_settings: CatalogUpkeepSettingsTable;
   catalog_upkeep_notices: CatalogUpkeepNoticesTable;
+  catalog_search_state: CatalogSearchStateTable;
   catalog_versions: CatalogVersionsTable;
   catalog_version_items: CatalogVersionItemsTable;
   catalog_version_bases: CatalogVersionBasesTable;

@@ -87,27 +87,7 @@ function entryDto(d: Detail) {
 
 function searchDto(result: Awaited<ReturnType<typeof catalog.search>>, page: number, pageSize: number) {
   return {
-    items: result.rows.map((r) => {
-      const m = r.metadata as EntryMetadata;
-      return {
-        id: r.id,
-        code: r.code,
-        name: r.name,
-        abstract: m.abstract,
-        orgId: r.org_id,
-        orgName: r.org_name,
-        divisionCode: r.division_code,
-        classification: m.classification,
-        format: m.format,
-        shareType: m.shareType,
-        openType: m.openType,
-        updateCycle: m.updateCycle,
-        domains: m.domains,
-        keywords: m.keywords,
-        versionNo: r.version_no,
-        publishedAt: iso(r.published_at),
-      };
-    }),
+    items: result.rows.map((r) => ({ ...r, publishedAt: iso(r.publishedAt) })),
     total: result.total,
     page,
     pageSize,

@@ -15,7 +15,8 @@ import {
 import * as repo from './catalog.repository.ts';
 import type { Db, EntryRow, VersionRow } from './catalog.repository.ts';
 import { codePrefix, conceptOf, diffVersions, resourceCode, submissionProblems } from './catalog.rules.ts';
-import { toTsQuery, tsvectorSql } from './search-text.ts';
+import { CatalogSearchIndex } from './catalog.search-index.ts';
+import { parseQuery, toTsQuery, tsvectorSql } from './search-text.ts';
 
 type Staff = Extract<Principal, { kind: 'staff' | 'credential' }>;
 
@@ -495,12 +496,35 @@ export async function ownEntries(db: Db, actor: Actor) {
 
 // ---------- search ----------
 
-export async function search(
-  db: Db,
-  filter: Omit<repo.CatalogFilter, 'tsQuery'> & { q?: string | undefined },
-  page: number,
-  pageSize: number,
-) {
+const indexes = new WeakMap<Db, CatalogSearchIndex>();
+
+/** The in-memory search index of this database (one per process). */
+export function searchIndexOf(db: Db): CatalogSearchIndex {
+  let index = indexes.get(db);
+  if (!index) {
+    index = new CatalogSearchIndex(db);
+    indexes.set(db, index);
+  }
+  return index;
+}
+
+type SearchFilter = Omit<repo.CatalogFilter, 'tsQuery'> & { q?: string | undefined };
+
+/** Published entries matching a Chinese or pinyin query and the filters, with facets (in memory). */
+export async function search(db: Db, filter: SearchFilter, page: number, pageSize: number) {
+  const { q, ...rest } = filter;
+  const parsed = q?.trim() ? parseQuery(q) : null;
+  if (q?.trim() && !parsed) return { rows: [], total: 0, facets: repo.emptyFacets() };
+  const index = searchIndexOf(db);
+  await index.refresh();
+  return index.search(parsed?.node ?? null, rest, (page - 1) * pageSize, pageSize);
+}
+
+/**
+ * The same search in SQL (`search @@ to_tsquery`, ranked by `ts_rank_cd`, facets by grouping
+ * sets): the reference the in-memory index is checked against, and the benchmark's baseline.
+ */
+export async function sqlSearch(db: Db, filter: SearchFilter, page: number, pageSize: number) {
   const { q, ...rest } = filter;
   const tsQuery = q?.trim() ? toTsQuery(q) : null;
   if (q?.trim() && !tsQuery) return { rows: [], total: 0, facets: repo.emptyFacets() };

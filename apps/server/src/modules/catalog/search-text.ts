@@ -244,47 +244,71 @@ export function tsvectorSql(fields: readonly SearchField[]): RawBuilder<unknown>
 
 const quote = (lexeme: string) => `'${lexeme}'`;
 
+/** A parsed query: lexemes (exact or prefix) combined with AND and OR, as `toTsQuery` writes it. */
+export type QueryNode = { lexeme: string; prefix: boolean } | { op: 'and' | 'or'; args: QueryNode[] };
+
+const leaf = (lexeme: string, prefix = false): QueryNode => ({ lexeme, prefix });
+const and = (args: QueryNode[]): QueryNode => (args.length === 1 && args[0] ? args[0] : { op: 'and', args });
+
+interface Term {
+  term: string;
+  node: QueryNode;
+  stop: boolean;
+}
+
 /** Query terms of one Han run: each jieba word required, as its bigrams. */
-function hanTerms(run: string): { term: string; stop: boolean }[] {
+function hanTerms(run: string): Term[] {
   const runChars = Array.from(run);
-  const out: { term: string; stop: boolean }[] = [];
+  const out: Term[] = [];
   let at = 0;
   for (const word of segmenter().cut(run, true)) {
     const chars = Array.from(word);
     const from = at;
     at += chars.length;
     if (chars.length >= 2) {
-      const all = bigrams(chars).map(quote).join(' & ');
-      const whole = chars.length >= 3 && chars.length <= MAX_WORD_CHARS ? `${quote(word)} | ` : '';
-      out.push({ term: chars.length === 2 ? all : `(${whole}${all})`, stop: false });
+      const grams = bigrams(chars);
+      const all = grams.map(quote).join(' & ');
+      const allNode = and(grams.map((g) => leaf(g)));
+      if (chars.length === 2) {
+        out.push({ term: all, node: allNode, stop: false });
+      } else if (chars.length <= MAX_WORD_CHARS) {
+        out.push({
+          term: `(${quote(word)} | ${all})`,
+          node: { op: 'or', args: [leaf(word), allNode] },
+          stop: false,
+        });
+      } else {
+        out.push({ term: `(${all})`, node: allNode, stop: false });
+      }
       continue;
     }
     const stop = STOP_CHARS.has(word);
     if (runChars.length === 1) {
-      out.push({ term: `${quote(word)}:*`, stop });
+      out.push({ term: `${quote(word)}:*`, node: leaf(word, true), stop });
     } else {
       // A lone character inside a longer run: the bigram with its neighbour, as typed.
-      const pair = from > 0 ? runChars.slice(from - 1, from + 1) : runChars.slice(0, 2);
-      out.push({ term: quote(pair.join('')), stop });
+      const pair = (from > 0 ? runChars.slice(from - 1, from + 1) : runChars.slice(0, 2)).join('');
+      out.push({ term: quote(pair), node: leaf(pair), stop });
     }
   }
   return out;
 }
 
 /**
- * A user query as `to_tsquery('simple', …)` text, or null when it has no usable token. Han parts
- * are cut by jieba and every word is required (as its bigrams, so it matches inside longer words);
- * latin words and numbers are prefixes, taken as pinyin or initials too (`kongqi:*`, `kqzl:*`);
+ * A user query parsed: `tsquery` is the text for `to_tsquery('simple', …)`, `node` the same query
+ * as a tree (for the in-memory index). Null when the query has no usable token. Han parts are cut
+ * by jieba and every word is required (as its bigrams, so it matches inside longer words); latin
+ * words and numbers are prefixes, taken as pinyin or initials too (`kongqi:*`, `kqzl:*`);
  * letters-only words typed apart also match joined (`kong qi` → `kong:* & qi:* | kongqi:*`).
- * At most `MAX_QUERY_CHARS` characters and `MAX_QUERY_TERMS` terms are used. The result holds only
+ * At most `MAX_QUERY_CHARS` characters and `MAX_QUERY_TERMS` terms are used. The text holds only
  * quoted Han or `[a-z0-9]` lexemes and `& | ( ) :*`, so `to_tsquery` never rejects it.
  */
-export function toTsQuery(query: string): string | null {
+export function parseQuery(query: string): { tsquery: string; node: QueryNode } | null {
   const text = Array.from(query.slice(0, MAX_QUERY_CHARS * 4))
     .slice(0, MAX_QUERY_CHARS)
     .join('');
   const ps = pieces(text);
-  const terms: { term: string; stop: boolean }[] = [];
+  const terms: Term[] = [];
   for (let i = 0; i < ps.length; i++) {
     const p = ps[i];
     if (!p) continue;
@@ -302,18 +326,30 @@ export function toTsQuery(query: string): string | null {
     const words = group.filter((w) => w.length <= MAX_LATIN_CHARS);
     if (words.length === 0) continue;
     const prefixes = words.map((w) => `${quote(w)}:*`).join(' & ');
+    const prefixNode = and(words.map((w) => leaf(w, true)));
     const joined = words.join('');
-    terms.push({
-      term:
-        words.length > 1 && joined.length <= MAX_LATIN_CHARS
-          ? `(${prefixes} | ${quote(joined)}:*)`
-          : prefixes,
-      stop: false,
-    });
+    terms.push(
+      words.length > 1 && joined.length <= MAX_LATIN_CHARS
+        ? {
+            term: `(${prefixes} | ${quote(joined)}:*)`,
+            node: { op: 'or', args: [prefixNode, leaf(joined, true)] },
+            stop: false,
+          }
+        : { term: prefixes, node: prefixNode, stop: false },
+    );
   }
   const content = terms.filter((t) => !t.stop);
-  const kept = uniq((content.length > 0 ? content : terms).map((t) => t.term)).slice(0, MAX_QUERY_TERMS);
-  return kept.length > 0 ? kept.join(' & ') : null;
+  const seen = new Set<string>();
+  const kept = (content.length > 0 ? content : terms)
+    .filter((t) => !seen.has(t.term) && seen.add(t.term))
+    .slice(0, MAX_QUERY_TERMS);
+  if (kept.length === 0) return null;
+  return { tsquery: kept.map((t) => t.term).join(' & '), node: and(kept.map((t) => t.node)) };
+}
+
+/** The `to_tsquery('simple', …)` text of a user query (see `parseQuery`), or null. */
+export function toTsQuery(query: string): string | null {
+  return parseQuery(query)?.tsquery ?? null;
 }
 
 /** `to_tsquery('simple', $1)` for text from `toTsQuery`. */
