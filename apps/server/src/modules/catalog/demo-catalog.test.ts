@@ -79,12 +79,13 @@ describe('demo catalog', () => {
     );
   });
 
-  it('belongs only to demo departments and enterprises, and every one of them has entries', () => {
+  it('belongs only to demo departments and enterprises, and every one but shenhe.wl has entries', () => {
     const providers = DEMO_ORGS.filter((org) => org.kind === 'department' || org.kind === 'enterprise');
     const providerKeys = new Set(providers.map((org) => org.key));
     for (const entry of DEMO_CATALOG) expect(providerKeys.has(entry.orgKey), entry.orgKey).toBe(true);
     const withEntries = new Set(DEMO_CATALOG.map((entry) => entry.orgKey));
-    expect(providers.filter((org) => !withEntries.has(org.key)).map((org) => org.key)).toEqual([]);
+    // 沈河区文旅局 has not compiled its catalog, so that the authority's upkeep page shows one (Art. 12).
+    expect(providers.filter((org) => !withEntries.has(org.key)).map((org) => org.key)).toEqual(['shenhe.wl']);
   });
 
   it('gives the providing organisation as contact', () => {

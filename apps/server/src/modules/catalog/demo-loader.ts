@@ -10,6 +10,29 @@ import { searchVector, writeVersionDetails } from './catalog.service.ts';
 import { DEMO_CATALOG, DEMO_LEGAL_BASES } from './demo-catalog.ts';
 
 const LOADED = 'platform.demo_catalog_loaded';
+const DAY_MS = 86_400_000;
+
+/**
+ * Upkeep (Art. 12) needs something to show: an entry still citing the 2007 text of the
+ * Regulation on Open Government Information, which the 2019 revision replaced, and re-confirmation
+ * dates (relative to the day the demo is loaded) that leave a few entries due and a few overdue
+ * under the default schedule of 180 days with 30 days' notice.
+ */
+const REPEALED_BASIS = {
+  title: '《中华人民共和国政府信息公开条例》（2007年施行文本，已于2019年修订）',
+  kind: 'administrative_regulation' as const,
+  article: '第十四条',
+  quote: '行政机关不得公开涉及国家秘密、商业秘密、个人隐私的政府信息。',
+  quote_is_summary: true,
+};
+const STALE_CITATION = { entry: '人工影响天气作业点信息', replaces: 'ogi-14' };
+
+/** Days since the n-th demo entry was last confirmed: most recently, every 23rd overdue, every 11th due. */
+function confirmedDaysAgo(n: number): number {
+  if (n % 23 === 5) return 190 + (n % 60);
+  if (n % 11 === 3) return 152 + (n % 25);
+  return 3 + ((n * 37) % 140);
+}
 const LOCK = 0x48544443; // "HTDC"
 
 /**
@@ -46,6 +69,8 @@ export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
       });
       basisId.set(b.key, row.id);
     }
+    const repealed = await repo.insertLegalBasis(trx, { ...REPEALED_BASIS, created_by: null });
+    await trx.updateTable('legal_bases').set({ active: false }).where('id', '=', repealed.id).execute();
     const ids = (keys: string[]) =>
       keys.map((k) => {
         const id = basisId.get(k);
@@ -54,18 +79,24 @@ export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
       });
 
     const start = Date.UTC(2025, 0, 6);
+    const now = Date.now();
     let n = 0;
     for (const d of DEMO_CATALOG) {
       const org = orgOf.get(d.orgKey);
       if (!org) throw new Error(`demo catalog names unknown organisation ${d.orgKey}`);
       const { shareBasisKeys, openBasisKeys, ...rest } = d.metadata;
+      const stale = d.metadata.name === STALE_CITATION.entry;
       const m: EntryMetadata = {
         ...rest,
         shareBasisIds: ids(shareBasisKeys),
-        openBasisIds: ids(openBasisKeys),
+        openBasisIds: stale
+          ? [...ids(openBasisKeys.filter((k) => k !== STALE_CITATION.replaces)), repealed.id]
+          : ids(openBasisKeys),
       };
       // Spread publication dates over the past two years, deterministically.
-      const at = new Date(start + (n++ % 600) * 86_400_000 + 9 * 3_600_000);
+      const at = new Date(start + (n % 600) * DAY_MS + 9 * 3_600_000);
+      const confirmed = new Date(Math.max(at.getTime(), now - confirmedDaysAgo(n) * DAY_MS));
+      n++;
       const { id } = await repo.insertEntry(trx, { org_id: org.id, created_by: null });
       const state = d.state === 'published' ? 'published' : d.state;
       const v = await repo.insertVersion(trx, {
@@ -85,7 +116,7 @@ export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
           code,
           published_version_id: v.id,
           first_published_at: at,
-          confirmed_at: at,
+          confirmed_at: confirmed,
         });
       } else {
         if (d.state === 'submitted') await repo.updateVersion(trx, v.id, { submitted_at: at });

@@ -179,6 +179,8 @@ export const DEMO_ORGS: DemoOrg[] = [
   districtDept('heping.scjg', 'heping', '210102', '沈阳市和平区市场监督管理局', '和平区市场监管局'),
   districtDept('heping.wj', 'heping', '210102', '沈阳市和平区卫生健康局', '和平区卫健局'),
   districtDept('shenhe.mz', 'shenhe', '210103', '沈阳市沈河区民政局', '沈河区民政局'),
+  // Has not compiled its catalog yet: the authority's upkeep page shows it (Art. 12).
+  districtDept('shenhe.wl', 'shenhe', '210103', '沈阳市沈河区文化旅游和广播电视局', '沈河区文旅局'),
   districtDept('hunnan.jy', 'hunnan', '210112', '沈阳市浑南区教育局', '浑南区教育局'),
   districtDept('hunnan.scjg', 'hunnan', '210112', '沈阳市浑南区市场监督管理局', '浑南区市场监管局'),
   {
