@@ -131,6 +131,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/catalog/upkeep/confirmations': CATALOGUERS,
   'POST /api/catalog/upkeep/scan': ['cityAdmin', 'reviewer'],
   'GET /api/open/catalog': EVERYONE,
+  'GET /api/open/catalog/:id': EVERYONE,
   'GET /api/open/restrictions': EVERYONE,
   'GET /api/notifications': STAFF_PEOPLE,
   'POST /api/notifications/:id/read': STAFF_PEOPLE,

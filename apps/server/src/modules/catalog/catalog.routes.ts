@@ -20,6 +20,7 @@ import {
   LegalBasisList,
   LegalBasisSchema,
   MetadataSchema,
+  OpenEntrySchema,
   OwnEntries,
   RestrictedList,
   ReviewBody,
@@ -387,6 +388,50 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         page,
         pageSize,
       );
+    },
+  );
+  app.get(
+    '/open/catalog/:id',
+    {
+      config: { policy: 'public' },
+      schema: {
+        tags: ['open data'],
+        summary: 'One resource of the open catalog / 开放目录详情',
+        description:
+          'The published metadata of an entry that is 无条件开放 or 依申请开放, with its data items and the legal bases of a restriction. Drafts, entries under review and entries that are not open answer 404.',
+        params: IdParams,
+        response: responses({ 200: OpenEntrySchema }),
+      },
+    },
+    async (request) => {
+      const { entry, version, metadata: m, openType, bases } = await catalog.openEntry(db, request.params.id);
+      return {
+        id: entry.id,
+        code: entry.code,
+        name: m.name,
+        abstract: m.abstract,
+        orgId: entry.org_id,
+        orgName: entry.org_name,
+        classification: m.classification,
+        category: m.category,
+        format: m.format,
+        openType,
+        openCondition: m.openCondition,
+        openBases: bases.map(basisDto),
+        updateCycle: m.updateCycle,
+        dataItems: m.dataItems,
+        domains: m.domains,
+        keywords: m.keywords,
+        spatialExtent: m.spatialExtent,
+        licence: m.licence,
+        contactName: m.contactName,
+        contactPhone: m.contactPhone,
+        contactEmail: m.contactEmail,
+        relatedCodes: m.relatedCodes,
+        versionNo: version.version_no,
+        firstPublishedAt: iso(entry.first_published_at),
+        publishedAt: iso(version.published_at),
+      };
     },
   );
   app.get(

@@ -259,6 +259,43 @@ export const SearchResult = Type.Object({
   }),
 });
 
+/** One resource of the open catalog as the public sees it (no sharing conditions: those are for departments). */
+export const OpenEntrySchema = Type.Object(
+  {
+    id: Uuid,
+    code: Nullable(Type.String()),
+    name: Type.String(),
+    abstract: Type.String(),
+    orgId: Uuid,
+    orgName: Type.String(),
+    classification: StringEnum(CLASSIFICATIONS),
+    category: Type.Object({
+      l1: Type.String(),
+      l2: Nullable(Type.String()),
+      l3: Nullable(Type.String()),
+      l4: Nullable(Type.String()),
+    }),
+    format: StringEnum(FORMATS),
+    openType: StringEnum(['open', 'on_application'] as const),
+    openCondition: Nullable(Type.String()),
+    openBases: Type.Array(LegalBasisSchema),
+    updateCycle: StringEnum(UPDATE_CYCLES),
+    dataItems: Type.Array(DataItemSchema),
+    domains: Type.Array(Type.String()),
+    keywords: Type.Array(Type.String()),
+    spatialExtent: Nullable(Type.String()),
+    licence: Nullable(Type.String()),
+    contactName: Nullable(Type.String()),
+    contactPhone: Nullable(Type.String()),
+    contactEmail: Nullable(Type.String()),
+    relatedCodes: Type.Array(Type.String()),
+    versionNo: Type.Integer(),
+    firstPublishedAt: Nullable(DateTime),
+    publishedAt: Nullable(DateTime),
+  },
+  { $id: 'OpenEntry' },
+);
+
 export const RestrictedList = Type.Object({
   items: Type.Array(
     Type.Object({

@@ -536,6 +536,23 @@ export async function sqlSearch(db: Db, filter: SearchFilter, page: number, page
   return { rows, total, facets };
 }
 
+/** A published entry of the open catalog (无条件开放 or 依申请开放) with its opening bases; else not found. */
+export async function openEntry(db: Db, id: string) {
+  const entry = await repo.findEntry(db, id);
+  const version = entry?.published_version_id ? await repo.findVersion(db, entry.published_version_id) : null;
+  if (!entry || !version) throw entryNotFound();
+  const m = version.metadata as EntryMetadata;
+  if (m.openType !== 'open' && m.openType !== 'on_application') throw entryNotFound();
+  const bases = await repo.basesOfVersions(db, [version.id]);
+  return {
+    entry,
+    version,
+    metadata: m,
+    openType: m.openType,
+    bases: bases.filter((b) => b.applies_to === 'open'),
+  };
+}
+
 export async function restrictedOpen(db: Db) {
   const rows = await repo.restrictedOpen(db);
   const bases = await repo.basesOfVersions(

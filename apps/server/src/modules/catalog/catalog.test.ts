@@ -466,4 +466,51 @@ describe('search and the open catalog', () => {
       expect.objectContaining({ title: '中华人民共和国个人信息保护法', article: '第二十八条' }),
     ]);
   });
+
+  it('shows the public one open resource with its data items, and nothing that is not open', async () => {
+    const open = await publish(
+      'scjg.cataloguer',
+      metadata({
+        name: '药品零售企业名录',
+        openType: 'on_application',
+        openCondition: '用于学术研究的，经申请后提供',
+        openBasisIds: [privacyBasis],
+        shareType: 'conditional',
+        shareCondition: '仅限药品监管执法使用',
+        shareBasisIds: [statisticsBasis],
+      }),
+    );
+    const res = await t.app.inject({ method: 'GET', url: `/api/open/catalog/${open.id}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as Record<string, unknown>;
+    expect(body).toMatchObject({
+      id: open.id,
+      code: open.code,
+      name: '药品零售企业名录',
+      orgName: '沈阳市市场监督管理局',
+      openType: 'on_application',
+      openCondition: '用于学术研究的，经申请后提供',
+      openBases: [expect.objectContaining({ title: '中华人民共和国个人信息保护法' })],
+      dataItems: [
+        expect.objectContaining({ name: 'record_no', label: '药品零售企业名录编号' }),
+        expect.objectContaining({ name: 'record_date', dataType: 'date' }),
+      ],
+      versionNo: 1,
+    });
+    // How departments share it is not the public's business.
+    expect(JSON.stringify(body)).not.toContain('仅限药品监管执法使用');
+    expect(body).not.toHaveProperty('shareType');
+
+    const closed = await publish(
+      'gongan.cataloguer',
+      metadata({ name: '看守所在押人员信息', openType: 'closed', openBasisIds: [privacyBasis] }),
+    );
+    const draft = await create('scjg.cataloguer', metadata({ name: '未发布的开放目录草稿' }));
+    for (const id of [closed.id, draft.id, '00000000-0000-4000-8000-000000000000']) {
+      const hidden = await t.app.inject({ method: 'GET', url: `/api/open/catalog/${id}` });
+      expect(hidden.statusCode, id).toBe(404);
+      expect(hidden.json()).toMatchObject({ code: 'not_found' });
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/api/open/catalog/not-a-uuid' })).statusCode).toBe(400);
+  });
 });
