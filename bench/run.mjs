@@ -34,7 +34,12 @@ for (const name of selected) {
   const started = Date.now();
   const r = spawnSync(tsx, [path.join(here, name, 'run.ts'), ...passed], {
     stdio: 'inherit',
-    env: { ...process.env, HUITONG_BENCH_COMMAND: ['npm run bench --', name, ...passed].join(' ') },
+    env: {
+      ...process.env,
+      // Benchmarks may collect garbage before reading the heap.
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--expose-gc'].filter(Boolean).join(' '),
+      HUITONG_BENCH_COMMAND: ['npm run bench --', name, ...passed].join(' '),
+    },
   });
   if (r.status !== 0) {
     console.error(`\n✖ bench/${name} failed`);

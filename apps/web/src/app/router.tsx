@@ -3,7 +3,12 @@ import { createBrowserRouter, Outlet } from 'react-router';
 import { FullPageSpin } from '../components/full-page-spin';
 import { PortalLayout } from '../components/layout/portal-layout';
 import { RequireAccess, RequireSignedIn, RequireStaff } from '../features/auth/guards';
-import { canCatalogue, canReviewCatalog, isDepartmentStaff } from '../features/catalog/catalog-access';
+import {
+  canCatalogue,
+  canReviewCatalog,
+  canSeeUpkeep,
+  isDepartmentStaff,
+} from '../features/catalog/catalog-access';
 import { canManageCredentials, canManageOrgs, canReadAudit, NAV_GROUPS } from './workspace-nav';
 
 /** React.lazy for a module with a named export. */
@@ -42,6 +47,7 @@ const CatalogEditorPage = lazyNamed(catalogPages, 'CatalogEditorPage');
 const MyCatalogPage = lazyNamed(catalogPages, 'MyCatalogPage');
 const CatalogReviewPage = lazyNamed(catalogPages, 'CatalogReviewPage');
 const LegalBasesPage = lazyNamed(catalogPages, 'LegalBasesPage');
+const CatalogUpkeepPage = lazyNamed(catalogPages, 'CatalogUpkeepPage');
 const portalCatalogPages = () => import('../pages/portal-catalog-pages');
 const PortalCatalogPage = lazyNamed(portalCatalogPages, 'PortalCatalogPage');
 const PortalEntryPage = lazyNamed(portalCatalogPages, 'PortalEntryPage');
@@ -128,6 +134,14 @@ export const router = createBrowserRouter([
             element: (
               <RequireAccess allow={canReviewCatalog}>
                 <CatalogReviewPage />
+              </RequireAccess>
+            ),
+          },
+          {
+            path: 'catalog/upkeep',
+            element: (
+              <RequireAccess allow={canSeeUpkeep}>
+                <CatalogUpkeepPage />
               </RequireAccess>
             ),
           },

@@ -13,12 +13,14 @@ import {
   KeyOutlined,
   SafetyCertificateOutlined,
   ProfileOutlined,
+  ScheduleOutlined,
   ShareAltOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
+import { useLocation } from 'react-router';
 import { hasRole, type MeAccount } from '../features/auth/auth-api';
-import { canReviewCatalog, isDepartmentStaff } from '../features/catalog/catalog-access';
+import { canReviewCatalog, canSeeUpkeep, isDepartmentStaff } from '../features/catalog/catalog-access';
 import type { MessageKey } from '../i18n/zh-CN';
 
 export type NavItem = {
@@ -85,6 +87,14 @@ export const NAV_GROUPS: readonly NavGroup[] = [
         label: 'nav.catalog.review',
         icon: <SafetyCertificateOutlined />,
         allow: canReviewCatalog,
+        ready: true,
+      },
+      {
+        key: 'catalog-upkeep',
+        path: '/workspace/catalog/upkeep',
+        label: 'nav.catalog.upkeep',
+        icon: <ScheduleOutlined />,
+        allow: canSeeUpkeep,
         ready: true,
       },
       {
@@ -249,4 +259,34 @@ export function activeItem(pathname: string): NavItem {
     }
   }
   return best;
+}
+
+/**
+ * Router state of a link to a page that several menu items lead to (an entry opened from 目录审核 or
+ * 我的目录 rather than from 目录检索): the key of the item it was opened from.
+ */
+export type NavFrom = { from: string };
+
+export const navFrom = (key: string): NavFrom => ({ from: key });
+
+/**
+ * The menu key to highlight: the item the page was opened from (`state.from`, see `navFrom`) when
+ * it is a menu item `shown` to the user, else the item whose path owns `pathname`.
+ */
+export function selectedKey(
+  location: { pathname: string; state?: unknown },
+  shown: (key: string) => boolean = () => true,
+): string {
+  const state = location.state;
+  const from = typeof state === 'object' && state !== null ? (state as Partial<NavFrom>).from : undefined;
+  const known = NAV_GROUPS.some((g) => g.items.some((i) => i.key === from));
+  return typeof from === 'string' && known && shown(from) ? from : activeItem(location.pathname).key;
+}
+
+/**
+ * The state for links from one page of an item to another (the entry to its editor and back), so
+ * that the highlighted menu item stays the one the user came from.
+ */
+export function useNavFrom(): NavFrom {
+  return navFrom(selectedKey(useLocation()));
 }

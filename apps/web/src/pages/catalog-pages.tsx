@@ -3,6 +3,7 @@ import { PageContainer } from '../components/page-container';
 import { catalogApi } from '../features/catalog/catalog-api';
 import { CatalogSearchView } from '../features/catalog/catalog-search-view';
 
+export { CatalogUpkeep as CatalogUpkeepPage } from '../features/catalog/catalog-upkeep';
 export { EntryDetail as CatalogEntryPage } from '../features/catalog/entry-detail';
 export { EntryEditor as CatalogEditorPage } from '../features/catalog/entry-editor';
 export { LegalBasesPanel as LegalBasesPage } from '../features/catalog/legal-bases-panel';

@@ -53,6 +53,9 @@ interface Doc {
   keywords: string[];
   versionNo: number;
   publishedAt: number;
+  /** ids of the doc's value in each facet of `FACETS` (set by `rebuild`), and of its domains */
+  facetIds: Int32Array;
+  domainIds: Int32Array;
   /** ids of the doc's lexemes, ascending; the positions of terms[k] are positions[offsets[k] … offsets[k+1]) */
   terms: Int32Array;
   offsets: Int32Array;
@@ -67,6 +70,41 @@ interface Org {
 }
 
 export type Facets = Record<FacetName, { value: string; label: string; count: number }[]>;
+
+/** The single-valued facets, in the order of `Doc.facetIds`. */
+const FACETS = [
+  'org',
+  'division',
+  'classification',
+  'shareType',
+  'openType',
+  'format',
+  'updateCycle',
+] as const satisfies readonly FacetName[];
+type SingleFacet = (typeof FACETS)[number];
+
+/** Ids of the values of one facet. */
+class Dictionary {
+  readonly values: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+  /** The id of a value asked for in a filter: -1 when not asked, -2 when no document has it. */
+  wanted(value: string | undefined): number {
+    if (!value) return -1;
+    return this.ids.get(value) ?? -2;
+  }
+}
+
+/** Reused buffer for the positions of query lexemes in one document. */
+let scratch = new Float64Array(1024);
 
 const WEIGHT_INDEX: Record<string, number> = { D: 0, C: 1, B: 2, A: 3 };
 /** Weight of each index as ts_rank_cd's default: D 0.1, C 0.2, B 0.4, A 1.0. */
@@ -100,6 +138,8 @@ export class CatalogSearchIndex {
   private sortedLexemes: Int32Array = new Int32Array(0);
   private generation = -1;
   private loading: Promise<void> | null = null;
+  private dictionaries = FACETS.map(() => new Dictionary());
+  private domainDictionary = new Dictionary();
 
   constructor(private readonly db: Db) {}
 
@@ -140,10 +180,10 @@ export class CatalogSearchIndex {
       const doc = loaded.get(id) ?? this.byEntry.get(id);
       if (doc && doc.versionId === versionId) byEntry.set(id, doc);
     }
-    this.rebuild(byEntry);
     this.orgs = new Map(
       orgs.map((o) => [o.id, { name: o.name, divisionCode: o.division_code, divisionName: o.division_name }]),
     );
+    this.rebuild(byEntry);
     this.generation = generation;
   }
 
@@ -218,6 +258,8 @@ export class CatalogSearchIndex {
           keywords: Array.isArray(r.keywords) ? r.keywords : [],
           versionNo: r.version_no,
           publishedAt: r.published_at?.getTime() ?? 0,
+          facetIds: new Int32Array(FACETS.length),
+          domainIds: new Int32Array(0),
           ...this.termsOf(parseTsvector(r.lexemes)),
         });
       }
@@ -230,6 +272,14 @@ export class CatalogSearchIndex {
     const docs = [...byEntry.values()].sort(
       (a, b) => b.publishedAt - a.publishedAt || (a.code ?? '').localeCompare(b.code ?? ''),
     );
+    this.dictionaries = FACETS.map(() => new Dictionary());
+    this.domainDictionary = new Dictionary();
+    for (const doc of docs) {
+      FACETS.forEach((facet, k) => {
+        doc.facetIds[k] = this.dictionaries[k]?.id(this.facetValue(doc, facet)) ?? -1;
+      });
+      doc.domainIds = Int32Array.from(doc.domains, (d) => this.domainDictionary.id(d));
+    }
     const counts = new Int32Array(this.lexemeNames.length);
     for (const doc of docs) for (const t of doc.terms) counts[t] = (counts[t] ?? 0) + 1;
     const postings = Array.from(counts, (n) => new Int32Array(n));
@@ -255,6 +305,25 @@ export class CatalogSearchIndex {
     this.postings = postings;
   }
 
+  private facetValue(doc: Doc, facet: SingleFacet): string {
+    switch (facet) {
+      case 'org':
+        return doc.orgId;
+      case 'division':
+        return this.orgs.get(doc.orgId)?.divisionCode ?? '';
+      case 'classification':
+        return doc.classification;
+      case 'shareType':
+        return doc.shareType;
+      case 'openType':
+        return doc.openType;
+      case 'format':
+        return doc.format;
+      case 'updateCycle':
+        return doc.updateCycle;
+    }
+  }
+
   get size(): number {
     return this.docs.length;
   }
@@ -276,7 +345,9 @@ export class CatalogSearchIndex {
   }
 
   /** The lexeme ids a query leaf stands for (a prefix: every lexeme it starts). */
-  private idsOf(leaf: Extract<QueryNode, { lexeme: string }>): number[] {
+  private idsOf(node: QueryNode): number[] {
+    if (!('lexeme' in node)) return [];
+    const leaf = node;
     if (leaf.prefix) return this.prefixIds(leaf.lexeme);
     const id = this.lexemeIds.get(leaf.lexeme);
     return id === undefined ? [] : [id];
@@ -303,83 +374,92 @@ export class CatalogSearchIndex {
    * PostgreSQL's `ts_rank_cd` (cover density, default weights, no normalisation) of one document:
    * every minimal stretch of text that satisfies the query adds the harmonic mean of its weights
    * divided by one plus the words in it that are not query words. As a float4, like PostgreSQL.
+   * `leafIds[li]` are the (ascending) lexeme ids of leaf `li`; `satisfied` tells whether a set of
+   * leaves (a bit mask, at most 31 leaves) satisfies the query.
    */
-  private coverDensity(
-    doc: Doc,
-    leaves: readonly QueryNode[],
-    leafIds: Map<QueryNode, number[]>,
-    root: QueryNode,
-  ) {
-    // The document's positions of query lexemes, in order, each with the query leaves found there.
-    const at = new Map<number, { weight: number; leaves: number[] }>();
-    leaves.forEach((leaf, li) => {
-      for (const id of leafIds.get(leaf) ?? []) {
-        const k = findTerm(doc.terms, id);
-        if (k < 0) continue;
-        for (let x = doc.offsets[k] ?? 0; x < (doc.offsets[k + 1] ?? 0); x++) {
-          const packed = doc.positions[x] ?? 0;
-          const pos = packed >> 2;
-          const item = at.get(pos) ?? { weight: WEIGHT_OF[packed & 3] ?? 0.1, leaves: [] };
-          if (!item.leaves.includes(li)) item.leaves.push(li);
-          at.set(pos, item);
+  private coverDensity(doc: Doc, leafIds: readonly number[][], satisfied: (mask: number) => boolean) {
+    // Every occurrence of a query lexeme as position·4+weight in the high part and its leaf below.
+    let n = 0;
+    const push = (packed: number, li: number) => {
+      if (n === scratch.length) {
+        const bigger = new Float64Array(scratch.length * 2);
+        bigger.set(scratch);
+        scratch = bigger;
+      }
+      scratch[n++] = packed * 32 + li;
+    };
+    const terms = doc.terms;
+    leafIds.forEach((ids, li) => {
+      const take = (k: number) => {
+        for (let x = doc.offsets[k] ?? 0; x < (doc.offsets[k + 1] ?? 0); x++) push(doc.positions[x] ?? 0, li);
+      };
+      if (ids.length < 8) {
+        for (const id of ids) {
+          const k = findTerm(terms, id);
+          if (k >= 0) take(k);
         }
+        return;
+      }
+      // Many lexemes (a prefix): walk both ascending lists together.
+      let a = 0;
+      let b = 0;
+      while (a < terms.length && b < ids.length) {
+        const t = terms[a] ?? 0;
+        const id = ids[b] ?? 0;
+        if (t === id) take(a);
+        if (t <= id) a++;
+        if (t >= id) b++;
       }
     });
-    const items = [...at].sort((a, b) => a[0] - b[0]);
-    const index = new Map(leaves.map((leaf, li) => [leaf, li]));
-    const exists = new Uint8Array(leaves.length);
-    const satisfied = (node: QueryNode): boolean =>
-      'lexeme' in node
-        ? exists[index.get(node) ?? -1] === 1
-        : node.op === 'and'
-          ? node.args.every(satisfied)
-          : node.args.some(satisfied);
+    const found = scratch.subarray(0, n).sort();
+    // Group by position: position, weight and the mask of the leaves found there.
+    const pos: number[] = [];
+    const weight: number[] = [];
+    const mask: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = found[i] ?? 0;
+      const packed = Math.floor(v / 32);
+      const p = packed >> 2;
+      const bit = 1 << (v - packed * 32);
+      if (pos.length > 0 && pos[pos.length - 1] === p)
+        mask[mask.length - 1] = (mask[mask.length - 1] ?? 0) | bit;
+      else {
+        pos.push(p);
+        weight.push(WEIGHT_OF[packed & 3] ?? WEIGHTS.D);
+        mask.push(bit);
+      }
+    }
     let rank = 0;
     let start = 0;
     for (;;) {
-      exists.fill(0);
+      let seen = 0;
       let end = -1;
-      for (let i = start; i < items.length; i++) {
-        for (const li of items[i]?.[1].leaves ?? []) exists[li] = 1;
-        if (satisfied(root)) {
+      for (let i = start; i < pos.length; i++) {
+        seen |= mask[i] ?? 0;
+        if (satisfied(seen)) {
           end = i;
           break;
         }
       }
       if (end < 0) break;
-      exists.fill(0);
+      seen = 0;
       let begin = end;
       for (let i = end; i >= start; i--) {
-        for (const li of items[i]?.[1].leaves ?? []) exists[li] = 1;
-        if (satisfied(root)) {
+        seen |= mask[i] ?? 0;
+        if (satisfied(seen)) {
           begin = i;
           break;
         }
       }
       let inverse = 0;
-      for (let i = begin; i <= end; i++) inverse += 1 / (items[i]?.[1].weight ?? 0.1);
+      for (let i = begin; i <= end; i++) inverse += 1 / (weight[i] ?? WEIGHTS.D);
       const cpos = (end - begin + 1) / inverse;
-      let noise = (items[end]?.[0] ?? 0) - (items[begin]?.[0] ?? 0) - (end - begin);
+      let noise = (pos[end] ?? 0) - (pos[begin] ?? 0) - (end - begin);
       if (noise < 0) noise = (end - begin) / 2;
       rank += cpos / (1 + noise);
       start = begin + 1;
     }
     return Math.fround(rank);
-  }
-
-  private passes(doc: Doc, f: Omit<CatalogFilter, 'tsQuery'>): boolean {
-    const org = this.orgs.get(doc.orgId);
-    return (
-      (!f.orgId || doc.orgId === f.orgId) &&
-      (!f.divisionCode || org?.divisionCode === f.divisionCode) &&
-      (!f.classification || doc.classification === f.classification) &&
-      (!f.shareType || doc.shareType === f.shareType) &&
-      (!f.openType || doc.openType === f.openType) &&
-      (!f.format || doc.format === f.format) &&
-      (!f.updateCycle || doc.updateCycle === f.updateCycle) &&
-      (!f.domain || doc.domains.includes(f.domain)) &&
-      (!f.openCatalogOnly || doc.openType === 'open' || doc.openType === 'on_application')
-    );
   }
 
   /**
@@ -393,23 +473,40 @@ export class CatalogSearchIndex {
     limit: number,
   ): { rows: SearchHit[]; total: number; facets: Facets } {
     const leaves = node ? leavesOf(node) : [];
-    const leafIds = new Map(
-      leaves.map((leaf) => [leaf, this.idsOf(leaf as Extract<QueryNode, { lexeme: string }>)]),
-    );
+    const ids = leaves.map((leaf) => this.idsOf(leaf).sort((a, b) => a - b));
+    const leafIds = new Map(leaves.map((leaf, li) => [leaf, ids[li] ?? []]));
     const matched = node ? this.evaluate(node, leafIds) : null;
+
+    const wanted = [
+      filter.orgId,
+      filter.divisionCode,
+      filter.classification,
+      filter.shareType,
+      filter.openType,
+      filter.format,
+      filter.updateCycle,
+    ].map((v, k) => this.dictionaries[k]?.wanted(v) ?? -1);
+    const domain = this.domainDictionary.wanted(filter.domain);
     const hits: number[] = [];
-    for (let i = 0; i < this.docs.length; i++) {
-      const doc = this.docs[i];
-      if (doc && (!matched || matched[i]) && this.passes(doc, filter)) hits.push(i);
+    if (!wanted.includes(-2) && domain !== -2) {
+      for (let i = 0; i < this.docs.length; i++) {
+        const doc = this.docs[i];
+        if (!doc || (matched && !matched[i])) continue;
+        if (wanted.some((w, k) => w >= 0 && doc.facetIds[k] !== w)) continue;
+        if (domain >= 0 && !doc.domainIds.includes(domain)) continue;
+        if (filter.openCatalogOnly && doc.openType !== 'open' && doc.openType !== 'on_application') continue;
+        hits.push(i);
+      }
     }
-    if (node) {
-      const ranks = new Map<number, number>();
+    if (node && hits.length > 0) {
+      const satisfied = compileMask(node, new Map(leaves.map((leaf, li) => [leaf, li])));
+      const ranks = new Float64Array(this.docs.length);
       for (const i of hits) {
         const doc = this.docs[i];
-        if (doc) ranks.set(i, this.coverDensity(doc, leaves, leafIds, node));
+        if (doc) ranks[i] = satisfied ? this.coverDensity(doc, ids, satisfied) : 0;
       }
       // Ties keep the default order (newest, then code): `hits` is ascending and the sort is stable.
-      hits.sort((a, b) => (ranks.get(b) ?? 0) - (ranks.get(a) ?? 0));
+      hits.sort((a, b) => (ranks[b] ?? 0) - (ranks[a] ?? 0));
     }
     return {
       rows: hits.slice(offset, offset + limit).flatMap((i) => {
@@ -444,23 +541,17 @@ export class CatalogSearchIndex {
   }
 
   private facets(hits: readonly number[]): Facets {
-    const counts = new Map<FacetName, Map<string, number>>();
-    const add = (facet: FacetName, value: string) => {
-      const m = counts.get(facet) ?? new Map<string, number>();
-      m.set(value, (m.get(value) ?? 0) + 1);
-      counts.set(facet, m);
-    };
+    const counts = this.dictionaries.map((d) => new Int32Array(d.values.length));
+    const domainCounts = new Int32Array(this.domainDictionary.values.length);
     for (const i of hits) {
       const doc = this.docs[i];
       if (!doc) continue;
-      add('org', doc.orgId);
-      add('division', this.orgs.get(doc.orgId)?.divisionCode ?? '');
-      add('classification', doc.classification);
-      add('shareType', doc.shareType);
-      add('openType', doc.openType);
-      add('format', doc.format);
-      add('updateCycle', doc.updateCycle);
-      for (const d of doc.domains) add('domain', d);
+      for (let k = 0; k < FACETS.length; k++) {
+        const c = counts[k];
+        const id = doc.facetIds[k] ?? -1;
+        if (c && id >= 0) c[id] = (c[id] ?? 0) + 1;
+      }
+      for (const d of doc.domainIds) domainCounts[d] = (domainCounts[d] ?? 0) + 1;
     }
     const divisionName = new Map([...this.orgs.values()].map((o) => [o.divisionCode, o.divisionName]));
     const label = (facet: FacetName, value: string) =>
@@ -469,14 +560,40 @@ export class CatalogSearchIndex {
         : facet === 'division'
           ? (divisionName.get(value) ?? value)
           : value;
-    const out = emptyFacets();
-    for (const [facet, m] of counts) {
-      out[facet] = [...m]
-        .map(([value, count]) => ({ value, label: label(facet, value), count }))
+    const list = (facet: FacetName, values: readonly string[], c: Int32Array | undefined) =>
+      values
+        .map((value, id) => ({ value, label: label(facet, value), count: c?.[id] ?? 0 }))
+        .filter((f) => f.count > 0)
         .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'zh'));
-    }
+    const out = emptyFacets();
+    FACETS.forEach((facet, k) => {
+      out[facet] = list(facet, this.dictionaries[k]?.values ?? [], counts[k]);
+    });
+    out.domain = list('domain', this.domainDictionary.values, domainCounts);
     return out;
   }
+}
+
+/**
+ * The query as a test on a bit mask of the leaves present (leaf i ↔ bit i), or null when it has
+ * more than 31 leaves (then every match ranks 0 and keeps the default order).
+ */
+function compileMask(node: QueryNode, index: Map<QueryNode, number>): ((mask: number) => boolean) | null {
+  if (index.size > 31) return null;
+  const compile = (n: QueryNode): ((mask: number) => boolean) => {
+    if ('lexeme' in n) {
+      const bit = 1 << (index.get(n) ?? 31);
+      return (mask) => (mask & bit) !== 0;
+    }
+    const parts = n.args.map(compile);
+    // An AND of leaves alone (the common case) is one comparison.
+    if (n.op === 'and' && n.args.every((a) => 'lexeme' in a)) {
+      const all = n.args.reduce((m, a) => m | (1 << (index.get(a) ?? 31)), 0);
+      return (mask) => (mask & all) === all;
+    }
+    return n.op === 'and' ? (mask) => parts.every((p) => p(mask)) : (mask) => parts.some((p) => p(mask));
+  };
+  return compile(node);
 }
 
 /** The leaves of a query tree, each node object once. */

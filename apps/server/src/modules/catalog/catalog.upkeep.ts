@@ -381,7 +381,10 @@ export async function confirm(db: Db, actor: Actor, entryIds: string[]): Promise
       rows.flatMap((r) => (r.published_version_id ? [r.published_version_id] : [])),
     );
     if (repealed.length > 0) {
-      const names = [...new Set(repealed.map((r) => `《${r.title}》${r.article}`))].join('、');
+      // Titles are kept with or without their book-title marks.
+      const cite = (r: { title: string; article: string }) =>
+        `${r.title.startsWith('《') ? r.title : `《${r.title}》`}${r.article}`;
+      const names = [...new Set(repealed.map(cite))].join('、');
       throw new ConflictError('catalog_entry_outdated', {
         zh: `所引用的法律依据已废止（${names}），请修订目录后重新提交审核，不能直接确认`,
         en: `A cited legal basis has been repealed (${names}); revise the entry and submit it for review instead of confirming it`,

@@ -4,7 +4,7 @@ import type { MenuProps } from 'antd';
 import { Suspense } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
-import { HOME_ITEM, activeItem, visibleGroups } from '../../app/workspace-nav';
+import { HOME_ITEM, selectedKey, visibleGroups } from '../../app/workspace-nav';
 import { useAuth } from '../../features/auth/auth-context';
 import { InboxBell } from '../../features/inbox/inbox-bell';
 import { RoleTags } from '../../features/org/role-tags';
@@ -53,7 +53,7 @@ export function WorkspaceLayout() {
 
   const paths = new Map<string, string>([[HOME_ITEM.key, HOME_ITEM.path]]);
   for (const g of groups) for (const i of g.items) paths.set(i.key, i.path);
-  const selected = activeItem(location.pathname).key;
+  const selected = selectedKey(location, (key) => paths.has(key));
 
   const onSignOut = async () => {
     await signOut();

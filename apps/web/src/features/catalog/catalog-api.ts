@@ -11,6 +11,10 @@ import type {
   ReviewQueueItem,
   SearchFilters,
   SearchResult,
+  UpkeepFilter,
+  UpkeepOverview,
+  UpkeepScanResult,
+  UpkeepSchedule,
   Version,
   VersionDiff,
 } from './catalog-types';
@@ -83,6 +87,19 @@ export const catalogApi = {
     ).items,
   reviewQueue: async (signal?: AbortSignal): Promise<ReviewQueueItem[]> =>
     (await api.get<{ items: ReviewQueueItem[] }>('/api/catalog/review-queue', undefined, signal)).items,
+
+  // upkeep (Art. 12)
+  upkeep: (
+    q: { orgId?: string | null; status: UpkeepFilter },
+    signal?: AbortSignal,
+  ): Promise<UpkeepOverview> => api.get<UpkeepOverview>('/api/catalog/upkeep', q, signal),
+  setUpkeepSchedule: (input: { intervalDays: number; noticeDays: number }): Promise<UpkeepSchedule> =>
+    api.put<UpkeepSchedule>('/api/catalog/upkeep/schedule', input),
+  /** All or nothing; 409 `catalog_entry_outdated` when an entry cites a repealed legal basis. */
+  confirmUpkeep: (entryIds: string[]): Promise<{ confirmed: number }> =>
+    api.post<{ confirmed: number }>('/api/catalog/upkeep/confirmations', { entryIds }),
+  /** Runs the daily upkeep check now (the city authority only). */
+  scanUpkeep: (): Promise<UpkeepScanResult> => api.post<UpkeepScanResult>('/api/catalog/upkeep/scan'),
 
   // Excel
   xlsxTemplate: (): Promise<Download> => download('/api/catalog/xlsx/template', undefined, XLSX_MIME),

@@ -333,3 +333,71 @@ export type OwnEntry = {
   confirmedAt: string | null;
   updatedAt: string;
 };
+
+// ---------- upkeep (Art. 12): re-confirmation on the authority's schedule ----------
+
+/** current: confirmed within the schedule; due: within the notice period; overdue; outdated: cites a repealed basis. */
+export const UPKEEP_STATUSES = ['current', 'due', 'overdue', 'outdated'] as const;
+export type UpkeepStatus = (typeof UPKEEP_STATUSES)[number];
+
+/** The entry filter of the upkeep page: `attention` is every entry that is not current. */
+export type UpkeepFilter = 'attention' | 'all' | UpkeepStatus;
+
+export type UpkeepSchedule = {
+  intervalDays: number;
+  noticeDays: number;
+  /** Whose schedule applies: one's own (or the supervising district authority's), the city's, or the default. */
+  source: 'own' | 'city' | 'default';
+  editable: boolean;
+};
+
+export type UpkeepSummary = {
+  organisations: number;
+  withoutCatalog: number;
+  published: number;
+  current: number;
+  due: number;
+  overdue: number;
+  outdated: number;
+};
+
+export type UpkeepOrganisation = {
+  orgId: string;
+  orgName: string;
+  kind: string;
+  level: string;
+  divisionCode: string;
+  published: number;
+  /** Entries with a draft or a version under review. */
+  inProgress: number;
+  current: number;
+  due: number;
+  overdue: number;
+  outdated: number;
+  lastConfirmedAt: string | null;
+  /** No published entry at all. */
+  noCatalog: boolean;
+};
+
+export type UpkeepEntry = {
+  entryId: string;
+  code: string | null;
+  name: string;
+  orgId: string;
+  orgName: string;
+  status: UpkeepStatus;
+  confirmedAt: string | null;
+  dueAt: string;
+  /** A new version is being drafted or reviewed. */
+  pendingVersion: boolean;
+  repealedBases: { id: string; title: string; article: string }[];
+};
+
+export type UpkeepOverview = {
+  schedule: UpkeepSchedule;
+  summary: UpkeepSummary;
+  organisations: UpkeepOrganisation[];
+  entries: UpkeepEntry[];
+};
+
+export type UpkeepScanResult = { due: number; overdue: number; outdated: number; newFlags: number };

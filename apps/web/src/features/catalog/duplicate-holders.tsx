@@ -16,6 +16,30 @@ export type Holder = {
 
 const SHOWN = 3;
 
+/** A data item label as the duplicate check compares it: width-folded, lower case, without spaces or punctuation. */
+export const normaliseLabel = (label: string): string =>
+  label
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
+
+/**
+ * For `DuplicateHolders`' `mineOf`: the labels among `mine` (the entry's data items) that name the
+ * same item as a holder's label, by their text or by the holder's concept.
+ */
+export function mineMatching(holders: Holder[], mine: string[]): (label: string) => string[] {
+  return (label) => {
+    const concept = holders.find((d) => d.label === label)?.concept;
+    const n = normaliseLabel(label);
+    return mine
+      .map((l) => l.trim())
+      .filter((l) => {
+        const m = normaliseLabel(l);
+        return m !== '' && (m === n || m === concept);
+      });
+  };
+}
+
 /** Base resources (代码 1xx/…) first: they are where shared data should come from (Art. 19). */
 const rank = (h: Holder) => (h.code?.startsWith('1') ? 0 : h.code ? 1 : 2);
 

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import type { FieldProblem } from '../../api/client';
 import { useI18n } from '../../app/i18n';
+import { useNavFrom } from '../../app/workspace-nav';
 import { FullPageSpin } from '../../components/full-page-spin';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
@@ -28,6 +29,7 @@ export function EntryDetail() {
   const showError = useShowError();
   const fieldLabel = useFieldLabel();
   const navigate = useNavigate();
+  const from = useNavFrom();
   const loaded = useAsync((signal) => catalogApi.getEntry(id, signal), [id]);
   const [entry, setEntry] = useState<Entry | undefined>(undefined);
   const [tab, setTab] = useState<string | undefined>(undefined);
@@ -82,7 +84,7 @@ export function EntryDetail() {
         try {
           await catalogApi.revise(entry.id);
           void message.success(t('catalog.entry.revised'));
-          void navigate(`/workspace/catalog/entries/${entry.id}/edit`);
+          void navigate(`/workspace/catalog/entries/${entry.id}/edit`, { state: from });
         } catch (err) {
           showError(err);
         }
@@ -94,7 +96,7 @@ export function EntryDetail() {
       {canEdit ? (
         <Button
           icon={<EditOutlined />}
-          onClick={() => void navigate(`/workspace/catalog/entries/${entry.id}/edit`)}
+          onClick={() => void navigate(`/workspace/catalog/entries/${entry.id}/edit`, { state: from })}
           data-testid="entry-edit"
         >
           {t('catalog.entry.edit')}
@@ -265,7 +267,7 @@ export function EntryDetail() {
             canEdit ? (
               <Button
                 size="small"
-                onClick={() => void navigate(`/workspace/catalog/entries/${entry.id}/edit`)}
+                onClick={() => void navigate(`/workspace/catalog/entries/${entry.id}/edit`, { state: from })}
               >
                 {t('catalog.entry.edit')}
               </Button>

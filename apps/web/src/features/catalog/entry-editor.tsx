@@ -17,6 +17,7 @@ import {
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useI18n } from '../../app/i18n';
+import { useNavFrom } from '../../app/workspace-nav';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
@@ -48,7 +49,7 @@ import {
   type UpdateCycle,
 } from './catalog-types';
 import { DataItemsEditor, type ItemValues } from './data-items-editor';
-import { DuplicateHolders } from './duplicate-holders';
+import { DuplicateHolders, mineMatching, normaliseLabel } from './duplicate-holders';
 import { LegalBasisSelect } from './legal-basis-select';
 import { SubmitModal } from './submit-modal';
 import { FieldComment } from './version-view';
@@ -86,12 +87,6 @@ const blank = (v: string | null | undefined): string | null => {
   const x = v?.trim();
   return x ? x : null;
 };
-
-const normaliseLabel = (label: string): string =>
-  label
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]/gu, '');
 
 function toMetadata(v: Values): EntryMetadata {
   return {
@@ -170,6 +165,7 @@ function EditorForm({ entry }: { entry: Entry | null }) {
   const { message } = App.useApp();
   const showError = useShowError();
   const navigate = useNavigate();
+  const from = useNavFrom();
   const [form] = Form.useForm<Values>();
   const [saving, setSaving] = useState(false);
   const [entryId, setEntryId] = useState<string | null>(entry?.id ?? null);
@@ -223,7 +219,7 @@ function EditorForm({ entry }: { entry: Entry | null }) {
     const saved = await save();
     if (!saved) return;
     void message.success(t('catalog.editor.saved'));
-    void navigate(`/workspace/catalog/entries/${saved.id}`);
+    void navigate(`/workspace/catalog/entries/${saved.id}`, { state: from });
   };
 
   const onSaveAndSubmit = async () => {
@@ -446,16 +442,10 @@ function EditorForm({ entry }: { entry: Entry | null }) {
                 <div style={{ marginBottom: 4 }}>{t('catalog.editor.duplicates.text')}</div>
                 <DuplicateHolders
                   holders={duplicates}
-                  mineOf={(label) => {
-                    const concept = duplicates.find((d) => d.label === label)?.concept;
-                    const n = normaliseLabel(label);
-                    return (items ?? [])
-                      .map((x) => x?.label?.trim() ?? '')
-                      .filter((l) => {
-                        const m = normaliseLabel(l);
-                        return m !== '' && (m === n || m === concept);
-                      });
-                  }}
+                  mineOf={mineMatching(
+                    duplicates,
+                    (items ?? []).map((x) => x?.label ?? ''),
+                  )}
                 />
               </div>
             }
@@ -659,7 +649,9 @@ function EditorForm({ entry }: { entry: Entry | null }) {
         <Space>
           <Button
             onClick={() =>
-              void navigate(entryId ? `/workspace/catalog/entries/${entryId}` : '/workspace/catalog/mine')
+              void navigate(entryId ? `/workspace/catalog/entries/${entryId}` : '/workspace/catalog/mine', {
+                state: from,
+              })
             }
           >
             {t('common.cancel')}
@@ -693,7 +685,7 @@ function EditorForm({ entry }: { entry: Entry | null }) {
           onSubmitted={(next) => {
             setSubmitName(null);
             void message.success(t('catalog.submit.done'));
-            void navigate(`/workspace/catalog/entries/${next.id}`);
+            void navigate(`/workspace/catalog/entries/${next.id}`, { state: from });
           }}
           onProblems={(_fields, err) => showError(err, form)}
         />
@@ -707,6 +699,7 @@ export function EntryEditor() {
   const { id } = useParams();
   const { t } = useI18n();
   const { account } = useAuth();
+  const from = useNavFrom();
   const loaded = useAsync((signal) => (id ? catalogApi.getEntry(id, signal) : Promise.resolve(null)), [id]);
   const entry = loaded.data ?? null;
   const working = entry?.working ?? null;
@@ -727,7 +720,7 @@ export function EntryEditor() {
         status="warning"
         title={t('catalog.editor.notEditable')}
         extra={
-          <Link to={`/workspace/catalog/entries/${entry.id}`}>
+          <Link to={`/workspace/catalog/entries/${entry.id}`} state={from}>
             <Button type="primary">{t('common.back')}</Button>
           </Link>
         }

@@ -5,13 +5,13 @@ import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { catalogApi } from './catalog-api';
 import type { Entry, SubmitDuplicate } from './catalog-types';
-import { DuplicateHolders, type Holder } from './duplicate-holders';
+import { DuplicateHolders, mineMatching, type Holder } from './duplicate-holders';
 
 type Props = {
   open: boolean;
   entryId: string;
   name: string;
-  /** The labels of the version's data items, to name the holders if the server does not. */
+  /** The labels of the version's data items, to ask which resources hold them (as the editor does). */
   labels: string[];
   onClose: () => void;
   onSubmitted: (entry: Entry) => void;
@@ -22,6 +22,7 @@ type Props = {
   onProblems?: (fields: FieldProblem[], err: ApiError) => void;
 };
 
+/** The `duplicates` the problem names: label, resource and department only, no codes or links. */
 function duplicatesOf(err: ApiError): SubmitDuplicate[] {
   const raw = err.problem.extra?.['duplicates'];
   if (!Array.isArray(raw)) return [];
@@ -31,6 +32,17 @@ function duplicatesOf(err: ApiError): SubmitDuplicate[] {
     const r = d as Record<string, unknown>;
     return [{ label: text(r['label']), name: text(r['name']), orgName: text(r['orgName']) }];
   });
+}
+
+/**
+ * The holders of the refused version's items, named as the editor's live warning names them (the
+ * same duplicate check: with codes and links, base resources first); the problem's own list only
+ * when that check fails or finds none.
+ */
+async function holdersOf(labels: string[], err: ApiError): Promise<Holder[]> {
+  const items = [...new Set(labels.map((l) => l.trim()).filter(Boolean))];
+  const found = items.length > 0 ? await catalogApi.duplicateCheck(items).catch(() => []) : [];
+  return found.length > 0 ? found : duplicatesOf(err);
 }
 
 /**
@@ -65,10 +77,7 @@ export function SubmitModal({ open, entryId, name, labels, onClose, onSubmitted,
     } catch (err) {
       if (err instanceof ApiError && err.problem.code === 'duplicate_justification_required') {
         setMissing(duplicates !== null);
-        let holders: Holder[] = duplicatesOf(err);
-        // The problem body may lack `duplicates`; then ask which resources hold these items.
-        if (holders.length === 0) holders = await catalogApi.duplicateCheck(labels).catch(() => []);
-        setDuplicates(holders);
+        setDuplicates(await holdersOf(labels, err));
       } else if (err instanceof ApiError && err.problem.fields && onProblems) {
         onProblems(err.problem.fields, err);
         onClose();
@@ -106,7 +115,7 @@ export function SubmitModal({ open, entryId, name, labels, onClose, onSubmitted,
             />
             {duplicates.length > 0 ? (
               <div className="ht-dup-box">
-                <DuplicateHolders holders={duplicates} />
+                <DuplicateHolders holders={duplicates} mineOf={mineMatching(duplicates, labels)} />
               </div>
             ) : null}
             <Form layout="vertical">
