@@ -53,9 +53,6 @@ interface Doc {
   keywords: string[];
   versionNo: number;
   publishedAt: number;
-  /** ids of the doc's value in each facet of `FACETS` (set by `rebuild`), and of its domains */
-  facetIds: Int32Array;
-  domainIds: Int32Array;
   /** ids of the doc's lexemes, ascending; the positions of terms[k] are positions[offsets[k] … offsets[k+1]) */
   terms: Int32Array;
   offsets: Int32Array;
@@ -103,26 +100,84 @@ class Dictionary {
   }
 }
 
-/** Reused buffer for the positions of query lexemes in one document. */
+/** Reused buffers for the positions of query lexemes in one document, and their grouping. */
 let scratch = new Float64Array(1024);
+let groupPos = new Int32Array(1024);
+let groupWeight = new Float64Array(1024);
+let groupMask = new Int32Array(1024);
 
-const WEIGHT_INDEX: Record<string, number> = { D: 0, C: 1, B: 2, A: 3 };
 /** Weight of each index as ts_rank_cd's default: D 0.1, C 0.2, B 0.4, A 1.0. */
 const WEIGHT_OF = [WEIGHTS.D, WEIGHTS.C, WEIGHTS.B, WEIGHTS.A];
 
-/** `'lexeme':1A,5 'other':3B …` (the text form of a tsvector) → each lexeme with its packed positions. */
-export function parseTsvector(text: string): { lexeme: string; positions: number[] }[] {
-  const out: { lexeme: string; positions: number[] }[] = [];
-  // Lexemes written by search-text.ts never hold quotes, backslashes or spaces.
-  for (const m of text.matchAll(/'((?:[^']|'')+)'(?::([0-9A-D,]+))?/g)) {
-    const positions = (m[2] ?? '').split(',').flatMap((p) => {
-      const pos = Number.parseInt(p, 10);
-      if (!Number.isFinite(pos)) return [];
-      return [(pos << 2) | (WEIGHT_INDEX[p.slice(-1)] ?? 0)];
-    });
-    out.push({ lexeme: (m[1] ?? '').replace(/''/g, "'"), positions });
+const WEIGHT_CODE: Record<string, number> = { D: 0, C: 1, B: 2, A: 3 };
+
+/**
+ * Reads the text form of a tsvector (`'lexeme':1A,5 'other':3B …`) into a document's lexeme ids
+ * (ascending) and packed positions. Lexemes written by search-text.ts never hold spaces or
+ * backslashes; a quote inside one would be doubled and is read back as one.
+ */
+export function readTsvector(
+  text: string,
+  idOf: (lexeme: string) => number,
+): { terms: Int32Array; offsets: Int32Array; positions: Int32Array } {
+  const ids: number[] = [];
+  const starts: number[] = [];
+  const packed: number[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text.charCodeAt(i) !== 39 /* ' */) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let lexeme = '';
+    for (;;) {
+      const q = text.indexOf("'", j);
+      if (q < 0) {
+        j = text.length;
+        break;
+      }
+      lexeme += text.slice(j, q);
+      if (text.charCodeAt(q + 1) === 39) {
+        lexeme += "'";
+        j = q + 2;
+        continue;
+      }
+      j = q + 1;
+      break;
+    }
+    ids.push(idOf(lexeme));
+    starts.push(packed.length);
+    if (text.charCodeAt(j) === 58 /* : */) {
+      j++;
+      let pos = 0;
+      for (; j <= text.length; j++) {
+        const c = text.charCodeAt(j);
+        if (c >= 48 && c <= 57) pos = pos * 10 + (c - 48);
+        else {
+          const w = WEIGHT_CODE[text[j] ?? ''];
+          packed.push((pos << 2) | (w ?? 0));
+          pos = 0;
+          if (w !== undefined) j++;
+          if (text.charCodeAt(j) !== 44 /* , */) break;
+        }
+      }
+    }
+    i = j;
   }
-  return out;
+  starts.push(packed.length);
+  const order = ids.map((_, k) => k).sort((a, b) => (ids[a] ?? 0) - (ids[b] ?? 0));
+  const terms = new Int32Array(order.length);
+  const offsets = new Int32Array(order.length + 1);
+  const positions = new Int32Array(packed.length);
+  let at = 0;
+  order.forEach((k, n) => {
+    terms[n] = ids[k] ?? 0;
+    offsets[n] = at;
+    for (let x = starts[k] ?? 0; x < (starts[k + 1] ?? 0); x++) positions[at++] = packed[x] ?? 0;
+  });
+  offsets[order.length] = at;
+  return { terms, offsets, positions };
 }
 
 export class CatalogSearchIndex {
@@ -140,6 +195,11 @@ export class CatalogSearchIndex {
   private loading: Promise<void> | null = null;
   private dictionaries = FACETS.map(() => new Dictionary());
   private domainDictionary = new Dictionary();
+  /** Columns over `docs`: the value id of each facet, open-catalog membership, domain ids (CSR). */
+  private facetColumns: Int32Array[] = [];
+  private inOpenCatalog = new Uint8Array(0);
+  private domainStarts = new Int32Array(1);
+  private domainValues = new Int32Array(0);
 
   constructor(private readonly db: Db) {}
 
@@ -197,23 +257,6 @@ export class CatalogSearchIndex {
     return id;
   }
 
-  private termsOf(parsed: { lexeme: string; positions: number[] }[]) {
-    const withIds = parsed.map((p) => ({ id: this.lexemeId(p.lexeme), positions: p.positions }));
-    withIds.sort((a, b) => a.id - b.id);
-    const terms = new Int32Array(withIds.length);
-    const offsets = new Int32Array(withIds.length + 1);
-    const positions = new Int32Array(withIds.reduce((n, t) => n + t.positions.length, 0));
-    let at = 0;
-    withIds.forEach((t, k) => {
-      terms[k] = t.id;
-      offsets[k] = at;
-      positions.set(t.positions, at);
-      at += t.positions.length;
-    });
-    offsets[withIds.length] = at;
-    return { terms, offsets, positions };
-  }
-
   private async loadDocs(entryIds: string[]): Promise<Map<string, Doc>> {
     const out = new Map<string, Doc>();
     for (let i = 0; i < entryIds.length; i += 2000) {
@@ -258,9 +301,7 @@ export class CatalogSearchIndex {
           keywords: Array.isArray(r.keywords) ? r.keywords : [],
           versionNo: r.version_no,
           publishedAt: r.published_at?.getTime() ?? 0,
-          facetIds: new Int32Array(FACETS.length),
-          domainIds: new Int32Array(0),
-          ...this.termsOf(parseTsvector(r.lexemes)),
+          ...readTsvector(r.lexemes, (lexeme) => this.lexemeId(lexeme)),
         });
       }
     }
@@ -274,12 +315,20 @@ export class CatalogSearchIndex {
     );
     this.dictionaries = FACETS.map(() => new Dictionary());
     this.domainDictionary = new Dictionary();
-    for (const doc of docs) {
-      FACETS.forEach((facet, k) => {
-        doc.facetIds[k] = this.dictionaries[k]?.id(this.facetValue(doc, facet)) ?? -1;
-      });
-      doc.domainIds = Int32Array.from(doc.domains, (d) => this.domainDictionary.id(d));
-    }
+    this.facetColumns = FACETS.map((facet, k) =>
+      Int32Array.from(docs, (doc) => this.dictionaries[k]?.id(this.facetValue(doc, facet)) ?? -1),
+    );
+    this.inOpenCatalog = Uint8Array.from(docs, (d) =>
+      d.openType === 'open' || d.openType === 'on_application' ? 1 : 0,
+    );
+    this.domainStarts = new Int32Array(docs.length + 1);
+    const domainValues: number[] = [];
+    docs.forEach((doc, i) => {
+      this.domainStarts[i] = domainValues.length;
+      for (const d of doc.domains) domainValues.push(this.domainDictionary.id(d));
+    });
+    this.domainStarts[docs.length] = domainValues.length;
+    this.domainValues = Int32Array.from(domainValues);
     const counts = new Int32Array(this.lexemeNames.length);
     for (const doc of docs) for (const t of doc.terms) counts[t] = (counts[t] ?? 0) + 1;
     const postings = Array.from(counts, (n) => new Int32Array(n));
@@ -322,6 +371,12 @@ export class CatalogSearchIndex {
       case 'updateCycle':
         return doc.updateCycle;
     }
+  }
+
+  private hasDomain(i: number, domain: number): boolean {
+    for (let x = this.domainStarts[i] ?? 0; x < (this.domainStarts[i + 1] ?? 0); x++)
+      if (this.domainValues[x] === domain) return true;
+    return false;
   }
 
   get size(): number {
@@ -380,53 +435,60 @@ export class CatalogSearchIndex {
   private coverDensity(doc: Doc, leafIds: readonly number[][], satisfied: (mask: number) => boolean) {
     // Every occurrence of a query lexeme as position·4+weight in the high part and its leaf below.
     let n = 0;
-    const push = (packed: number, li: number) => {
-      if (n === scratch.length) {
-        const bigger = new Float64Array(scratch.length * 2);
-        bigger.set(scratch);
-        scratch = bigger;
-      }
-      scratch[n++] = packed * 32 + li;
-    };
     const terms = doc.terms;
-    leafIds.forEach((ids, li) => {
-      const take = (k: number) => {
-        for (let x = doc.offsets[k] ?? 0; x < (doc.offsets[k + 1] ?? 0); x++) push(doc.positions[x] ?? 0, li);
-      };
-      if (ids.length < 8) {
-        for (const id of ids) {
-          const k = findTerm(terms, id);
-          if (k >= 0) take(k);
-        }
-        return;
-      }
-      // Many lexemes (a prefix): walk both ascending lists together.
+    const offsets = doc.offsets;
+    const positions = doc.positions;
+    for (let li = 0; li < leafIds.length; li++) {
+      const ids = leafIds[li] ?? [];
+      // Few lexemes: look each up; many (a prefix): walk both ascending lists together.
       let a = 0;
       let b = 0;
-      while (a < terms.length && b < ids.length) {
-        const t = terms[a] ?? 0;
-        const id = ids[b] ?? 0;
-        if (t === id) take(a);
-        if (t <= id) a++;
-        if (t >= id) b++;
+      while (b < ids.length && a < terms.length) {
+        let k: number;
+        if (ids.length < 8) {
+          k = findTerm(terms, ids[b] ?? -1);
+          b++;
+        } else {
+          const t = terms[a] ?? 0;
+          const id = ids[b] ?? 0;
+          k = t === id ? a : -1;
+          if (t <= id) a++;
+          if (t >= id) b++;
+        }
+        if (k < 0) continue;
+        const to = offsets[k + 1] ?? 0;
+        for (let x = offsets[k] ?? 0; x < to; x++) {
+          if (n === scratch.length) {
+            const bigger = new Float64Array(scratch.length * 2);
+            bigger.set(scratch);
+            scratch = bigger;
+          }
+          scratch[n++] = (positions[x] ?? 0) * 32 + li;
+        }
       }
-    });
+    }
     const found = scratch.subarray(0, n).sort();
     // Group by position: position, weight and the mask of the leaves found there.
-    const pos: number[] = [];
-    const weight: number[] = [];
-    const mask: number[] = [];
+    if (groupPos.length < n) {
+      groupPos = new Int32Array(scratch.length);
+      groupWeight = new Float64Array(scratch.length);
+      groupMask = new Int32Array(scratch.length);
+    }
+    const pos = groupPos;
+    const weight = groupWeight;
+    const mask = groupMask;
+    let groups = 0;
     for (let i = 0; i < n; i++) {
       const v = found[i] ?? 0;
       const packed = Math.floor(v / 32);
       const p = packed >> 2;
       const bit = 1 << (v - packed * 32);
-      if (pos.length > 0 && pos[pos.length - 1] === p)
-        mask[mask.length - 1] = (mask[mask.length - 1] ?? 0) | bit;
+      if (groups > 0 && pos[groups - 1] === p) mask[groups - 1] = (mask[groups - 1] ?? 0) | bit;
       else {
-        pos.push(p);
-        weight.push(WEIGHT_OF[packed & 3] ?? WEIGHTS.D);
-        mask.push(bit);
+        pos[groups] = p;
+        weight[groups] = WEIGHT_OF[packed & 3] ?? WEIGHTS.D;
+        mask[groups] = bit;
+        groups++;
       }
     }
     let rank = 0;
@@ -434,7 +496,7 @@ export class CatalogSearchIndex {
     for (;;) {
       let seen = 0;
       let end = -1;
-      for (let i = start; i < pos.length; i++) {
+      for (let i = start; i < groups; i++) {
         seen |= mask[i] ?? 0;
         if (satisfied(seen)) {
           end = i;
@@ -487,26 +549,44 @@ export class CatalogSearchIndex {
       filter.updateCycle,
     ].map((v, k) => this.dictionaries[k]?.wanted(v) ?? -1);
     const domain = this.domainDictionary.wanted(filter.domain);
-    const hits: number[] = [];
+    const n = this.docs.length;
+    let hits: number[] = [];
     if (!wanted.includes(-2) && domain !== -2) {
-      for (let i = 0; i < this.docs.length; i++) {
-        const doc = this.docs[i];
-        if (!doc || (matched && !matched[i])) continue;
-        if (wanted.some((w, k) => w >= 0 && doc.facetIds[k] !== w)) continue;
-        if (domain >= 0 && !doc.domainIds.includes(domain)) continue;
-        if (filter.openCatalogOnly && doc.openType !== 'open' && doc.openType !== 'on_application') continue;
-        hits.push(i);
-      }
+      const active = wanted.flatMap((w, k) =>
+        w >= 0 ? [[this.facetColumns[k] ?? new Int32Array(n), w] as const] : [],
+      );
+      const open = filter.openCatalogOnly === true;
+      if (!matched && active.length === 0 && domain < 0 && !open)
+        hits = Array.from({ length: n }, (_, i) => i);
+      else
+        for (let i = 0; i < n; i++) {
+          if (matched && !matched[i]) continue;
+          if (open && !this.inOpenCatalog[i]) continue;
+          let ok = true;
+          for (const [column, w] of active)
+            if (column[i] !== w) {
+              ok = false;
+              break;
+            }
+          if (!ok) continue;
+          if (domain >= 0 && !this.hasDomain(i, domain)) continue;
+          hits.push(i);
+        }
     }
     if (node && hits.length > 0) {
       const satisfied = compileMask(node, new Map(leaves.map((leaf, li) => [leaf, li])));
-      const ranks = new Float64Array(this.docs.length);
-      for (const i of hits) {
+      // Sort keys: the rank's float4 bits (ordered as the values) descending, then the default order
+      // (newest, then code) ascending — one exact double each, sorted natively.
+      const keys = new Float64Array(hits.length);
+      const bits = new Int32Array(new Float32Array(1).buffer);
+      const asFloat = new Float32Array(bits.buffer);
+      hits.forEach((i, k) => {
         const doc = this.docs[i];
-        if (doc) ranks[i] = satisfied ? this.coverDensity(doc, ids, satisfied) : 0;
-      }
-      // Ties keep the default order (newest, then code): `hits` is ascending and the sort is stable.
-      hits.sort((a, b) => (ranks[b] ?? 0) - (ranks[a] ?? 0));
+        asFloat[0] = doc && satisfied ? this.coverDensity(doc, ids, satisfied) : 0;
+        keys[k] = (2 ** 31 - (bits[0] ?? 0)) * 2 ** 21 + i;
+      });
+      keys.sort();
+      hits = Array.from(keys, (key) => key % 2 ** 21);
     }
     return {
       rows: hits.slice(offset, offset + limit).flatMap((i) => {
@@ -543,16 +623,20 @@ export class CatalogSearchIndex {
   private facets(hits: readonly number[]): Facets {
     const counts = this.dictionaries.map((d) => new Int32Array(d.values.length));
     const domainCounts = new Int32Array(this.domainDictionary.values.length);
-    for (const i of hits) {
-      const doc = this.docs[i];
-      if (!doc) continue;
-      for (let k = 0; k < FACETS.length; k++) {
-        const c = counts[k];
-        const id = doc.facetIds[k] ?? -1;
-        if (c && id >= 0) c[id] = (c[id] ?? 0) + 1;
+    for (let k = 0; k < FACETS.length; k++) {
+      const c = counts[k];
+      const column = this.facetColumns[k];
+      if (!c || !column) continue;
+      for (const i of hits) {
+        const id = column[i] ?? 0;
+        c[id] = (c[id] ?? 0) + 1;
       }
-      for (const d of doc.domainIds) domainCounts[d] = (domainCounts[d] ?? 0) + 1;
     }
+    for (const i of hits)
+      for (let x = this.domainStarts[i] ?? 0; x < (this.domainStarts[i + 1] ?? 0); x++) {
+        const d = this.domainValues[x] ?? 0;
+        domainCounts[d] = (domainCounts[d] ?? 0) + 1;
+      }
     const divisionName = new Map([...this.orgs.values()].map((o) => [o.divisionCode, o.divisionName]));
     const label = (facet: FacetName, value: string) =>
       facet === 'org'
