@@ -108,8 +108,14 @@ describe('the in-memory index', () => {
       name: '沈阳市生态环境保护局',
     });
     expect(renamed.statusCode, renamed.body).toBe(200);
+    // A rename is seen by the next check of the database, within REFRESH_INTERVAL_MS.
+    await expect
+      .poll(async () => (await catalog.search(t.app.db, { q: '噪声地图' }, 1, 20)).rows[0]?.orgName, {
+        timeout: 5000,
+        interval: 100,
+      })
+      .toBe('沈阳市生态环境保护局');
     const again = await compare({ q: '噪声地图' });
-    expect(again.rows[0]?.orgName).toBe('沈阳市生态环境保护局');
     expect(again.facets.org.map((f) => f.label)).toEqual(['沈阳市生态环境保护局']);
   });
 
@@ -127,8 +133,14 @@ describe('the in-memory index', () => {
           await signIn(one.app, 'reviewer'),
           metadata({ name: '城市噪声地图数据' }),
         );
-        const seen = await catalog.search(otherHandle.db, { q: '噪声地图' }, 1, 20);
-        expect(seen.rows.map((r) => r.name)).toEqual(['城市噪声地图数据']);
+        // The other process sees it within REFRESH_INTERVAL_MS, when it next asks the database.
+        await expect
+          .poll(
+            async () =>
+              (await catalog.search(otherHandle.db, { q: '噪声地图' }, 1, 20)).rows.map((r) => r.name),
+            { timeout: 5000, interval: 100 },
+          )
+          .toEqual(['城市噪声地图数据']);
       } finally {
         await otherHandle.close();
         await one.close();

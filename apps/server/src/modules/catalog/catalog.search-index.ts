@@ -180,6 +180,19 @@ export function readTsvector(
   return { terms, offsets, positions };
 }
 
+/**
+ * How long a search may answer from the index without asking the database whether the catalog
+ * changed: what another server process publishes (or a renamed organisation) shows within this
+ * time, as in Elasticsearch's default refresh interval. This process's own publications show at once.
+ */
+export const REFRESH_INTERVAL_MS = 1000;
+let localChanges = 0;
+
+/** Tells the indexes of this process that the published catalog changed (call after the commit). */
+export function catalogChanged(): void {
+  localChanges++;
+}
+
 export class CatalogSearchIndex {
   private docs: Doc[] = [];
   private byEntry = new Map<string, Doc>();
@@ -193,6 +206,8 @@ export class CatalogSearchIndex {
   private sortedLexemes: Int32Array = new Int32Array(0);
   private generation = -1;
   private loading: Promise<void> | null = null;
+  private checkedAt = 0;
+  private seenLocalChanges = -1;
   private dictionaries = FACETS.map(() => new Dictionary());
   private domainDictionary = new Dictionary();
   /** Columns over `docs`: the value id of each facet, open-catalog membership, domain ids (CSR). */
@@ -205,6 +220,10 @@ export class CatalogSearchIndex {
 
   /** Brings the index up to date with the database (cheap when nothing changed). */
   async refresh(): Promise<void> {
+    const now = Date.now();
+    if (this.seenLocalChanges === localChanges && now - this.checkedAt < REFRESH_INTERVAL_MS) return;
+    this.seenLocalChanges = localChanges;
+    this.checkedAt = now;
     const state = await this.db
       .selectFrom('catalog_search_state')
       .select('generation')

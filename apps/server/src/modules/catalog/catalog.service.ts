@@ -15,7 +15,7 @@ import {
 import * as repo from './catalog.repository.ts';
 import type { Db, EntryRow, VersionRow } from './catalog.repository.ts';
 import { codePrefix, conceptOf, diffVersions, resourceCode, submissionProblems } from './catalog.rules.ts';
-import { CatalogSearchIndex } from './catalog.search-index.ts';
+import { CatalogSearchIndex, catalogChanged } from './catalog.search-index.ts';
 import { parseQuery, toTsQuery, tsvectorSql } from './search-text.ts';
 
 type Staff = Extract<Principal, { kind: 'staff' | 'credential' }>;
@@ -340,7 +340,7 @@ export async function review(
   },
 ): Promise<EntryDetail> {
   const p = staffOf(actor);
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
     if (!insiderOf(p, entry)) throw entryNotFound();
@@ -409,6 +409,8 @@ export async function review(
     });
     return detail(trx, await loadEntry(trx, id), true);
   });
+  if (input.decision === 'approve') catalogChanged();
+  return result;
 }
 
 export function searchVector(m: EntryMetadata, orgName: string, code: string) {
