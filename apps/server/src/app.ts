@@ -14,6 +14,7 @@ import {
   platformRoutes,
   type BootstrapResult,
 } from './modules/platform/index.ts';
+import { cleanUpInterrupted, provisionJobs } from './modules/provision/index.ts';
 import { auditRoutes } from './modules/security/index.ts';
 import {
   catalogJobs,
@@ -81,8 +82,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('backend', database.backend);
   app.decorate('config', config);
   app.decorate('calendar', new CalendarService(database.db));
-  const jobs = new JobQueue({ db: database.db, log: app.log }, database.executeSql);
-  for (const job of catalogJobs) jobs.define(job);
+  const jobs = new JobQueue({ db: database.db, database, log: app.log }, database.executeSql);
+  for (const job of [...catalogJobs, ...provisionJobs]) jobs.define(job);
   app.decorate('jobs', jobs);
   app.addHook('onClose', async () => {
     await jobs.stop();
@@ -91,6 +92,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   try {
     await migrateToLatest(database.db);
+    // Versions of resource data left half-written by a server that died are removed before anyone reads.
+    const cleaned = await cleanUpInterrupted(database);
+    if (cleaned > 0) app.log.warn({ cleaned }, 'removed data versions interrupted by a crash');
     const boot = await bootstrap(database.db, config);
     if (config.demoCatalog) await loadDemoCatalog(database.db);
 

@@ -11,10 +11,21 @@ export type Backend = 'pglite' | 'postgres';
 /** Raw SQL for libraries that bring their own statements (the job queue); several statements when no values. */
 export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
 
+/** A lock held until released or until the process holding it dies. */
+export interface Lease {
+  release(): Promise<void>;
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   backend: Backend;
   executeSql: ExecuteSql;
+  /**
+   * Takes the lease named `key`, or answers null when a live process holds it. On PostgreSQL a
+   * session advisory lock on a connection of its own: if the process is killed, the server ends
+   * the session and the lease is free. PGlite belongs to one process, so a set in memory does.
+   */
+  lease(key: string): Promise<Lease | null>;
   close(): Promise<void>;
 }
 
@@ -41,7 +52,53 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
     const executeSql: ExecuteSql = (text, values) => pool.query(text, values);
-    return { db, backend: 'postgres', executeSql, close: () => db.destroy() };
+    let leasePool: pg.Pool | undefined;
+    const heldClients = new Set<pg.PoolClient>();
+    const lease = async (key: string): Promise<Lease | null> => {
+      leasePool ??= new pg.Pool({
+        connectionString: options.databaseUrl,
+        max: 20,
+        application_name: 'huitong-lease',
+      });
+      const client = await leasePool.connect();
+      try {
+        const { rows } = await client.query<{ ok: boolean }>(
+          'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
+          [key],
+        );
+        if (!rows[0]?.ok) {
+          client.release();
+          return null;
+        }
+      } catch (err) {
+        client.release();
+        throw err;
+      }
+      heldClients.add(client);
+      return {
+        release: async () => {
+          if (!heldClients.delete(client)) return;
+          try {
+            await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+          } finally {
+            client.release();
+          }
+        },
+      };
+    };
+    return {
+      db,
+      backend: 'postgres',
+      executeSql,
+      lease,
+      close: async () => {
+        // Leases end with the process: their sessions are closed, which frees the locks.
+        for (const client of heldClients) client.release(true);
+        heldClients.clear();
+        await leasePool?.end();
+        await db.destroy();
+      },
+    };
   }
   const dataDir = options.dataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -63,5 +120,11 @@ export function pgliteHandle(client: PGlite): DatabaseHandle {
       const results = await client.exec(text);
       return results.at(-1) ?? { rows: [] };
     });
-  return { db, backend: 'pglite', executeSql, close: () => db.destroy() };
+  const held = new Set<string>();
+  const lease = async (key: string): Promise<Lease | null> => {
+    if (held.has(key)) return null;
+    held.add(key);
+    return { release: async () => void held.delete(key) };
+  };
+  return { db, backend: 'pglite', executeSql, lease, close: () => db.destroy() };
 }

@@ -169,6 +169,64 @@ export interface CatalogUpkeepNoticesTable {
   notified_at: DefaultTimestamp;
 }
 
+export interface ProvisionSettingsTable {
+  entry_id: string;
+  key_fields: ColumnType<string[], string[] | undefined, string[]>;
+  enumerations: ColumnType<Record<string, string[]>, string | undefined, string>;
+  error_policy: ColumnType<'reject' | 'exclude', 'reject' | 'exclude' | undefined, 'reject' | 'exclude'>;
+  declared_row_count: number | null;
+  declared_checksum: string | null;
+  declared_at: Timestamp | null;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export type DataVersionState = 'receiving' | 'ready' | 'failed' | 'cancelled';
+export type DataVersionSource = 'upload' | 'push' | 'connector' | 'restore' | 'demo';
+
+export interface DataVersionsTable {
+  id: Generated<string>;
+  entry_id: string;
+  version_no: number;
+  kind: 'table' | 'files';
+  state: DataVersionState;
+  source: DataVersionSource;
+  table_name: string | null;
+  columns: ColumnType<unknown, string | undefined, string>;
+  row_count: number | null;
+  excluded_row_count: number | null;
+  byte_count: number | null;
+  format: string | null;
+  encoding: string | null;
+  file_name: string | null;
+  sm3: string | null;
+  report: ColumnType<unknown, string | null | undefined, string | null>;
+  error: ColumnType<unknown, string | null | undefined, string | null>;
+  idempotency_key: string | null;
+  based_on: string | null;
+  note: string | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface DataCurrentTable {
+  entry_id: string;
+  version_id: string;
+  switched_by: string | null;
+  switched_at: DefaultTimestamp;
+}
+
+export interface DataFilesTable {
+  version_id: string;
+  position: number;
+  file_name: string;
+  media_type: string;
+  byte_count: number;
+  sm3: string;
+  storage_key: string;
+}
+
 export interface CatalogSearchStateTable {
   id: number;
   generation: number;
@@ -255,6 +313,10 @@ export interface Database {
   catalog_upkeep_settings: CatalogUpkeepSettingsTable;
   catalog_upkeep_notices: CatalogUpkeepNoticesTable;
   catalog_search_state: CatalogSearchStateTable;
+  provision_settings: ProvisionSettingsTable;
+  data_versions: DataVersionsTable;
+  data_current: DataCurrentTable;
+  data_files: DataFilesTable;
   catalog_versions: CatalogVersionsTable;
   catalog_version_items: CatalogVersionItemsTable;
   catalog_version_bases: CatalogVersionBasesTable;

@@ -4,11 +4,13 @@ import PgBoss from 'pg-boss';
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
 import type { Database } from '../db/database.types.ts';
-import type { ExecuteSql } from '../db/database.ts';
+import type { DatabaseHandle, ExecuteSql } from '../db/database.ts';
 
 /** What a job handler may use. */
 export interface JobContext {
   db: Kysely<Database>;
+  /** The database handle, for leases. */
+  database: DatabaseHandle;
   log: FastifyBaseLogger;
 }
 

@@ -5,6 +5,7 @@ import * as m0003 from './0003_create_calendar.ts';
 import * as m0004 from './0004_create_catalog.ts';
 import * as m0005 from './0005_catalog_upkeep.ts';
 import * as m0006 from './0006_catalog_search_state.ts';
+import * as m0007 from './0007_create_provision.ts';
 
 /** Every migration, in order. Append only: a committed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_create_catalog': m0004,
   '0005_catalog_upkeep': m0005,
   '0006_catalog_search_state': m0006,
+  '0007_create_provision': m0007,
 };

@@ -1,0 +1,322 @@
+/**
+ * Versioned storage of resource data. Every version of a structured entry is a table of its own in
+ * the `resource_data` schema, with one typed column per data item; a version is written while it is
+ * `receiving` (held by a lease, so a crash is recognised), then becomes `ready` and — in the same
+ * transaction — current, or is dropped as `failed` / `cancelled`. Readers follow `data_current`,
+ * so they see the previous version until the new one is complete.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Database, DataVersionSource } from '../../db/database.types.ts';
+import type { DatabaseHandle, Lease } from '../../db/database.ts';
+import type { DataItem, DataType } from '../catalog/index.ts';
+
+type Db = Kysely<Database>;
+
+/** One data item as a column of a version's table. */
+export interface ColumnSpec {
+  name: string;
+  label: string;
+  dataType: DataType;
+  /** Column in the version table: c1, c2, … (item names are not trusted as identifiers). */
+  column: string;
+}
+
+const SQL_TYPE: Record<DataType, string> = {
+  string: 'text',
+  integer: 'bigint',
+  decimal: 'numeric',
+  date: 'date',
+  datetime: 'timestamptz',
+  boolean: 'boolean',
+  id_number: 'text',
+  credit_code: 'text',
+  phone: 'text',
+  geometry: 'jsonb',
+  binary: 'text',
+};
+
+export function columnsFor(items: readonly DataItem[]): ColumnSpec[] {
+  return items.map((item, i) => ({
+    name: item.name,
+    label: item.label,
+    dataType: item.dataType,
+    column: `c${i + 1}`,
+  }));
+}
+
+const leaseKey = (versionId: string) => `data-version:${versionId}`;
+const tableRef = (table: string) => sql`${sql.id('resource_data', table)}`;
+
+export interface OpenVersion {
+  id: string;
+  entryId: string;
+  versionNo: number;
+  tableName: string;
+  columns: ColumnSpec[];
+  /** Rows written so far. */
+  written: number;
+  lease: Lease;
+}
+
+export class DuplicateVersionKey extends Error {
+  constructor(readonly versionId: string) {
+    super('a version with this idempotency key exists');
+  }
+}
+
+/**
+ * Starts a version of an entry's data: a `receiving` row and its empty table, under a lease that
+ * the process holds until the version is completed or abandoned.
+ */
+export async function beginTableVersion(
+  handle: DatabaseHandle,
+  input: {
+    entryId: string;
+    items: readonly DataItem[];
+    source: DataVersionSource;
+    createdBy: string | null;
+    idempotencyKey?: string | null;
+    format?: string | null;
+    encoding?: string | null;
+    fileName?: string | null;
+    basedOn?: string | null;
+  },
+): Promise<OpenVersion> {
+  const columns = columnsFor(input.items);
+  const id = randomUUID();
+  const tableName = `v_${id.replaceAll('-', '')}`;
+  const lease = await handle.lease(leaseKey(id));
+  if (!lease) throw new Error('could not lease a new version');
+  try {
+    const versionNo = await handle.db.transaction().execute(async (trx) => {
+      // One version number at a time per entry.
+      await sql`select id from catalog_entries where id = ${input.entryId} for update`.execute(trx);
+      if (input.idempotencyKey) {
+        const existing = await trx
+          .selectFrom('data_versions')
+          .select('id')
+          .where('entry_id', '=', input.entryId)
+          .where('idempotency_key', '=', input.idempotencyKey)
+          .executeTakeFirst();
+        if (existing) throw new DuplicateVersionKey(existing.id);
+      }
+      const last = await trx
+        .selectFrom('data_versions')
+        .select((eb) => eb.fn.max('version_no').as('n'))
+        .where('entry_id', '=', input.entryId)
+        .executeTakeFirst();
+      const no = Number(last?.n ?? 0) + 1;
+      await trx
+        .insertInto('data_versions')
+        .values({
+          id,
+          entry_id: input.entryId,
+          version_no: no,
+          kind: 'table',
+          state: 'receiving',
+          source: input.source,
+          table_name: tableName,
+          columns: JSON.stringify(columns),
+          idempotency_key: input.idempotencyKey ?? null,
+          format: input.format ?? null,
+          encoding: input.encoding ?? null,
+          file_name: input.fileName ?? null,
+          based_on: input.basedOn ?? null,
+          created_by: input.createdBy,
+        })
+        .execute();
+      const defs = columns.map((c) => sql`${sql.id(c.column)} ${sql.raw(SQL_TYPE[c.dataType])}`);
+      await sql`create table ${tableRef(tableName)} (_row bigint primary key, ${sql.join(defs)})`.execute(
+        trx,
+      );
+      return no;
+    });
+    return { id, entryId: input.entryId, versionNo, tableName, columns, written: 0, lease };
+  } catch (err) {
+    await lease.release();
+    throw err;
+  }
+}
+
+/**
+ * Appends rows (values already checked and normalised, in column order; null for empty) to a
+ * receiving version. Several hundred rows a statement.
+ */
+export async function appendRows(
+  db: Db,
+  version: OpenVersion,
+  rows: readonly { row: number; values: readonly (string | null)[] }[],
+): Promise<void> {
+  const perStatement = Math.max(1, Math.floor(30_000 / (version.columns.length + 1)));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const tuples = chunk.map(
+      (r) =>
+        sql`(${r.row}, ${sql.join(
+          version.columns.map(
+            (c, k) => sql`cast(${r.values[k] ?? null} as ${sql.raw(SQL_TYPE[c.dataType])})`,
+          ),
+        )})`,
+    );
+    const names = [sql.id('_row'), ...version.columns.map((c) => sql.id(c.column))];
+    await sql`insert into ${tableRef(version.tableName)} (${sql.join(names)}) values ${sql.join(tuples)}`.execute(
+      db,
+    );
+    version.written += chunk.length;
+  }
+}
+
+/**
+ * Completes a receiving version: it becomes `ready` and, unless `makeCurrent` is false, the
+ * current version of its entry — both in one transaction, so readers switch at once.
+ */
+export async function completeVersion(
+  db: Db,
+  version: OpenVersion,
+  result: {
+    rowCount: number;
+    excludedRowCount?: number;
+    byteCount?: number | null;
+    sm3?: string | null;
+    report?: unknown;
+    makeCurrent?: boolean;
+    by: string | null;
+  },
+): Promise<void> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('data_versions')
+        .set({
+          state: 'ready',
+          row_count: result.rowCount,
+          excluded_row_count: result.excludedRowCount ?? 0,
+          byte_count: result.byteCount ?? null,
+          sm3: result.sm3 ?? null,
+          report: result.report === undefined ? null : JSON.stringify(result.report),
+          completed_at: new Date(),
+        })
+        .where('id', '=', version.id)
+        .where('state', '=', 'receiving')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1)
+        throw new Error(`version ${version.id} is no longer receiving`);
+      if (result.makeCurrent !== false) await makeCurrent(trx, version.entryId, version.id, result.by);
+    });
+  } finally {
+    await version.lease.release();
+  }
+}
+
+/** Points the entry's readers at a ready version. Call inside a transaction. */
+export async function makeCurrent(db: Db, entryId: string, versionId: string, by: string | null) {
+  await db
+    .insertInto('data_current')
+    .values({ entry_id: entryId, version_id: versionId, switched_by: by, switched_at: new Date() })
+    .onConflict((oc) =>
+      oc.column('entry_id').doUpdateSet({ version_id: versionId, switched_by: by, switched_at: new Date() }),
+    )
+    .execute();
+}
+
+/** Abandons a receiving version: its table is dropped, the row says why. The current version is untouched. */
+export async function abandonVersion(
+  db: Db,
+  version: Pick<OpenVersion, 'id' | 'tableName'> & { lease?: Lease },
+  state: 'failed' | 'cancelled',
+  error: unknown,
+): Promise<void> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      await sql`drop table if exists ${tableRef(version.tableName)}`.execute(trx);
+      await trx
+        .updateTable('data_versions')
+        .set({ state, error: JSON.stringify(error), completed_at: new Date() })
+        .where('id', '=', version.id)
+        .where('state', '=', 'receiving')
+        .execute();
+    });
+  } finally {
+    await version.lease?.release();
+  }
+}
+
+/**
+ * Cleans up versions left `receiving` by a process that is gone (killed, crashed): their tables are
+ * dropped and they are marked failed. A version still held by a live process is left alone.
+ * Answers how many were cleaned.
+ */
+export async function cleanUpInterrupted(handle: DatabaseHandle): Promise<number> {
+  const receiving = await handle.db
+    .selectFrom('data_versions')
+    .select(['id', 'table_name'])
+    .where('state', '=', 'receiving')
+    .execute();
+  let cleaned = 0;
+  for (const v of receiving) {
+    const lease = await handle.lease(leaseKey(v.id));
+    if (!lease) continue;
+    await abandonVersion(handle.db, { id: v.id, tableName: v.table_name ?? '', lease }, 'failed', {
+      code: 'interrupted',
+      message: {
+        zh: '写入过程中服务中断，此版本未完成，已清理',
+        en: 'The server stopped while this version was being written; it was not completed and was cleaned up',
+      },
+    });
+    cleaned++;
+  }
+  return cleaned;
+}
+
+/** The version readers see, or null when the entry has no data yet. */
+export async function currentVersion(db: Db, entryId: string) {
+  return (
+    (await db
+      .selectFrom('data_current as c')
+      .innerJoin('data_versions as v', 'v.id', 'c.version_id')
+      .selectAll('v')
+      .where('c.entry_id', '=', entryId)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** Rows of a ready version in row order, as text (null for empty), paged. */
+export async function readRows(
+  db: Db,
+  version: { table_name: string | null; columns: unknown },
+  offset: number,
+  limit: number,
+): Promise<{ row: number; values: (string | null)[] }[]> {
+  const columns = version.columns as ColumnSpec[];
+  if (!version.table_name) return [];
+  const select = [sql`_row`, ...columns.map((c) => sql`${sql.id(c.column)}::text`)];
+  const { rows } = await sql<Record<string, unknown>>`select ${sql.join(select)} from ${tableRef(
+    version.table_name,
+  )} order by _row offset ${offset} limit ${limit}`.execute(db);
+  return rows.map((r) => {
+    const values = Object.values(r);
+    return {
+      row: Number(values[0]),
+      values: values
+        .slice(1)
+        .map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+    };
+  });
+}
+
+/** Counts the rows of a version's table (what was really written). */
+export async function countRows(db: Db, tableName: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${tableRef(tableName)}`.execute(
+    db,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Whether the table of a version exists (a failed one's does not). */
+export async function tableExists(db: Db, tableName: string): Promise<boolean> {
+  const { rows } = await sql<{
+    ok: boolean;
+  }>`select to_regclass(${`resource_data.${tableName}`}) is not null as ok`.execute(db);
+  return rows[0]?.ok === true;
+}

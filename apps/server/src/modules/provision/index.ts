@@ -1,0 +1,2 @@
+export { cleanUpInterrupted } from './data-store.ts';
+export { provisionJobs } from './provision.jobs.ts';
