@@ -14,7 +14,7 @@ import {
   platformRoutes,
   type BootstrapResult,
 } from './modules/platform/index.ts';
-import { cleanUpInterrupted, provisionJobs } from './modules/provision/index.ts';
+import { cleanUpInterrupted, provisionJobs, provisionRoutes } from './modules/provision/index.ts';
 import { auditRoutes } from './modules/security/index.ts';
 import {
   catalogJobs,
@@ -80,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   app.decorate('db', database.db);
   app.decorate('backend', database.backend);
+  app.decorate('database', database);
   app.decorate('config', config);
   app.decorate('calendar', new CalendarService(database.db));
   const jobs = new JobQueue({ db: database.db, database, log: app.log }, database.executeSql);
@@ -136,6 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await api.register(catalogRoutes);
         await api.register(catalogXlsxRoutes);
         await api.register(catalogUpkeepRoutes);
+        await api.register(provisionRoutes);
       },
       { prefix: '/api' },
     );

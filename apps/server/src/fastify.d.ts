@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from './config/config.ts';
-import type { Backend } from './db/database.ts';
+import type { Backend, DatabaseHandle } from './db/database.ts';
 import type { Database } from './db/database.types.ts';
 import type { JobQueue } from './plugins/jobs.ts';
 import type { RouteEntry } from './plugins/policy.ts';
@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Kysely<Database>;
     backend: Backend;
+    /** The database handle (leases, raw SQL for libraries). */
+    database: DatabaseHandle;
     config: Config;
     calendar: CalendarService;
     jobs: JobQueue;

@@ -34,6 +34,8 @@ export interface Config {
   webDistDir: string;
   /** Work durable jobs and run the schedules (catalog upkeep, …) in this process. */
   jobs: boolean;
+  /** Largest data file a department may upload, in bytes. */
+  uploadLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +129,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     signInRatePerMinute: intVar(env, 'HUITONG_SIGNIN_RATE', 20, 1, 10000),
     webDistDir: path.resolve(repoRoot, env.HUITONG_WEB_DIST || 'apps/web/dist'),
     jobs: boolVar(env, 'HUITONG_JOBS', true),
+    uploadLimit: intVar(env, 'HUITONG_UPLOAD_LIMIT', 2 * 1024 ** 3, 1024, 1024 ** 4),
   };
 }

@@ -70,6 +70,7 @@ const ADMINS: Caller[] = ['cityAdmin', 'districtAdmin'];
 const CITY_ADMIN: Caller[] = ['cityAdmin'];
 // The credential of the walk is issued to 市场监管 with the cataloguer and provider roles.
 const CATALOGUERS: Caller[] = ['cataloguer', 'credential'];
+const PROVIDERS: Caller[] = ['provider', 'credential'];
 const STAFF_PEOPLE = STAFF.filter((c) => c !== 'credential');
 
 /** Who may pass each route's door. Keys are `METHOD url` as registered. */
@@ -130,6 +131,13 @@ const EXPECTED: Record<string, Caller[]> = {
   'PUT /api/catalog/upkeep/schedule': [...ADMINS, 'reviewer'],
   'POST /api/catalog/upkeep/confirmations': CATALOGUERS,
   'POST /api/catalog/upkeep/scan': ['cityAdmin', 'reviewer'],
+  'GET /api/provision/entries/:id/settings': STAFF,
+  'PUT /api/provision/entries/:id/settings': PROVIDERS,
+  'GET /api/provision/entries/:id/versions': STAFF,
+  'GET /api/provision/entries/:id/versions/:versionId': STAFF,
+  'POST /api/provision/entries/:id/versions/:versionId/restore': PROVIDERS,
+  'POST /api/provision/entries/:id/push': PROVIDERS,
+  'POST /api/provision/entries/:id/upload': PROVIDERS,
   'GET /api/open/catalog': EVERYONE,
   'GET /api/open/catalog/:id': EVERYONE,
   'GET /api/open/restrictions': EVERYONE,

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CREDIT_CODE_AUTHORITIES,
   creditCodeCheckCharacter,
   creditCodeProblem,
+  creditCodeStructureProblem,
+  daysInMonth,
   idNumberCheckCharacter,
+  idNumberProblem,
+  isPlausibleDivisionCode,
   isValidCreditCode,
   isValidIdNumber,
+  isValidOrganisationCode,
+  isWellFormedCreditCode,
+  organisationCodeCheckCharacter,
 } from './identifiers.ts';
 
 /*
@@ -232,5 +240,144 @@ describe('公民身份号码 (GB 11643)', () => {
     const check = idNumberCheckCharacter(first17);
     expect(check).not.toBeNull();
     expect(isValidIdNumber(`${first17}${check ?? ''}`)).toBe(true);
+  });
+});
+
+/*
+ * 组织机构代码 (GB 11714-1997): characters 0–9 = 0–9 and A = 10 … Z = 35 (all 26 letters, so Y = 34,
+ * unlike the credit-code alphabet); weights 3 7 9 10 5 8 4 2; C9 = 11 − (Σ mod 11), 10 → X, 11 → 0.
+ */
+describe('组织机构代码 (GB 11714)', () => {
+  it('computes the check character of the standard example D2143569-X', () => {
+    // D(13)·3 + 2·7 + 1·9 + 4·10 + 3·5 + 5·8 + 6·4 + 9·2 = 39 + 14 + 9 + 40 + 15 + 40 + 24 + 18 = 199
+    // 199 mod 11 = 1 → 11 − 1 = 10 → 'X'
+    expect(organisationCodeCheckCharacter('D2143569')).toBe('X');
+    expect(isValidOrganisationCode('D2143569X')).toBe(true);
+    expect(isValidOrganisationCode('D21435690')).toBe(false);
+  });
+
+  it('computes the check character inside the GB 32100 example (M000100Y-4)', () => {
+    // M(22)·3 + 0 + 0 + 0 + 1·5 + 0 + 0 + Y(34)·2 = 66 + 5 + 68 = 139; 139 mod 11 = 7 → 4
+    expect(organisationCodeCheckCharacter('M000100Y')).toBe('4');
+  });
+
+  it('writes 11 as 0', () => {
+    // 1·3 + 4·2 = 11; 11 mod 11 = 0 → 11 − 0 = 11 → '0'
+    expect(organisationCodeCheckCharacter('10000004')).toBe('0');
+    // MA0QXKJ1: M(22)·3 + A(10)·7 + 0 + Q(26)·10 + X(33)·5 + K(20)·8 + J(19)·4 + 1·2
+    //   = 66 + 70 + 260 + 165 + 160 + 76 + 2 = 799; 799 mod 11 = 7 → '4'
+    expect(organisationCodeCheckCharacter('MA0QXKJ1')).toBe('4');
+  });
+
+  it('rejects wrong lengths, lower case and other characters', () => {
+    expect(organisationCodeCheckCharacter('D214356')).toBeNull();
+    expect(organisationCodeCheckCharacter('d2143569')).toBeNull();
+    expect(organisationCodeCheckCharacter('D214356-')).toBeNull();
+    expect(isValidOrganisationCode('D2143569-X')).toBe(false);
+  });
+});
+
+describe('统一社会信用代码 structure (GB 32100 table 1)', () => {
+  /**
+   * 91210102MA0QXKJ14M: 企业 of 和平区 with the organisation code MA0QXKJ1-4 (above):
+   *   9·1 + 1·3 + 2·9 + 1·27 + 0·19 + 1·26 + 0·16 + 2·17 + M(21)·20 + A(10)·29 + 0·25 + Q(24)·13
+   *   + X(29)·8 + K(19)·24 + J(18)·10 + 1·30 + 4·28
+   *   = 9 + 3 + 18 + 27 + 0 + 26 + 0 + 34 + 420 + 290 + 0 + 312 + 232 + 456 + 180 + 30 + 112 = 2149
+   *   2149 mod 31 = 2149 − 69·31 = 10 → C = 21 → 'M'
+   */
+  const ENTERPRISE = '91210102MA0QXKJ14M';
+  /**
+   * 12210102D2143569X5: 事业单位 of 和平区 with the organisation code D2143569-X:
+   *   1 + 2·3 + 2·9 + 1·27 + 0 + 1·26 + 0 + 2·17 + D(13)·20 + 2·29 + 1·25 + 4·13 + 3·8 + 5·24 + 6·10
+   *   + 9·30 + X(29)·28 = 1 + 6 + 18 + 27 + 26 + 34 + 260 + 58 + 25 + 52 + 24 + 120 + 60 + 270 + 812
+   *   = 1793; 1793 mod 31 = 1793 − 57·31 = 26 → C = 5 → '5'
+   */
+  const INSTITUTION = '12210102D2143569X5';
+
+  it.each([ENTERPRISE, INSTITUTION, '91350100M000100Y43'])('accepts the well-formed code %s', (code) => {
+    expect(creditCodeProblem(code)).toBeNull();
+    expect(creditCodeStructureProblem(code)).toBeNull();
+    expect(isWellFormedCreditCode(code)).toBe(true);
+  });
+
+  it('finds a check character that fits but an organisation code that does not', () => {
+    // 91210102MA0QXKJ12F passes the GB 32100 check (worked out above) but MA0QXKJ1's own check is 4, not 2.
+    expect(creditCodeProblem('91210102MA0QXKJ12F')).toBeNull();
+    expect(creditCodeStructureProblem('91210102MA0QXKJ12F')).toBe('organisation_code');
+    expect(isWellFormedCreditCode('91210102MA0QXKJ12F')).toBe(false);
+    // 1121010000000000R0: 00000000's check is 0 (sum 0 → 11 → 0), not R.
+    expect(creditCodeStructureProblem('1121010000000000R0')).toBe('organisation_code');
+  });
+
+  it('rejects unknown registration authorities and entity types', () => {
+    expect(creditCodeStructureProblem(`B${ENTERPRISE.slice(1)}`)).toBe('registration_authority');
+    expect(creditCodeStructureProblem(`0${ENTERPRISE.slice(1)}`)).toBe('registration_authority');
+    // 工商 has 1 企业, 2 个体工商户, 3 农民专业合作社 only; 其他 only 1.
+    expect(creditCodeStructureProblem(`94${ENTERPRISE.slice(2)}`)).toBe('entity_type');
+    expect(creditCodeStructureProblem(`99${ENTERPRISE.slice(2)}`)).toBe('entity_type');
+    expect(creditCodeStructureProblem(`Y2${ENTERPRISE.slice(2)}`)).toBe('entity_type');
+    expect(creditCodeStructureProblem(`Y1${ENTERPRISE.slice(2)}`)).toBeNull();
+    expect(creditCodeStructureProblem(`N3${ENTERPRISE.slice(2)}`)).toBeNull();
+    expect(creditCodeStructureProblem(`35${ENTERPRISE.slice(2)}`)).toBeNull();
+  });
+
+  it('checks the division code of the registering authority', () => {
+    expect(creditCodeStructureProblem('91000000MA0QXKJ14M')).toBe('division');
+    expect(creditCodeStructureProblem('919901A2MA0QXKJ14M')).toBe('division');
+    expect(creditCodeStructureProblem('9199010AMA0QXKJ14M')).toBe('division');
+    // National authorities register under 100000.
+    expect(creditCodeStructureProblem('11100000MA0QXKJ14M')).toBeNull();
+  });
+
+  it('lists every entity type of every authority with a Chinese name', () => {
+    expect(Object.keys(CREDIT_CODE_AUTHORITIES).sort()).toEqual(
+      ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'N', 'Y'].sort(),
+    );
+    expect(CREDIT_CODE_AUTHORITIES['9']?.types).toEqual({
+      '1': '企业',
+      '2': '个体工商户',
+      '3': '农民专业合作社',
+    });
+    expect(CREDIT_CODE_AUTHORITIES['3']?.name).toBe('司法行政');
+  });
+});
+
+describe('division codes and 公民身份号码 problems', () => {
+  it.each(['210102', '210100', '110105', '440524', '650102', '810000', '830000'])('accepts %s', (code) => {
+    expect(isPlausibleDivisionCode(code)).toBe(true);
+  });
+
+  it.each(['000000', '100000', '160101', '240101', '380101', '99010A', '21010', '2101021'])(
+    'rejects %s',
+    (code) => {
+      expect(isPlausibleDivisionCode(code)).toBe(false);
+    },
+  );
+
+  it('names what is wrong with an identity number', () => {
+    expect(idNumberProblem('210102199003071233')).toBeNull();
+    expect(idNumberProblem('11010519491231002X')).toBeNull();
+    // The 1880 example of GB 11643 is a real date.
+    expect(idNumberProblem('440524188001010014')).toBeNull();
+    expect(idNumberProblem('210102900307123')).toBe('old_format');
+    expect(idNumberProblem('21010219900307123')).toBe('format');
+    expect(idNumberProblem('11010519491231002x')).toBe('format');
+    expect(idNumberProblem('990102199003071233')).toBe('division');
+    expect(idNumberProblem('210102199002301236')).toBe('birth_date');
+    expect(idNumberProblem('210102199003071234')).toBe('check');
+  });
+
+  it('rejects a birth date after the latest one allowed', () => {
+    expect(idNumberProblem('210102199003071233', '19900307')).toBeNull();
+    expect(idNumberProblem('210102199003071233', '19900306')).toBe('birth_date');
+  });
+
+  it('counts the days of a month', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2023, m))).toEqual([
+      31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+    ]);
+    expect(daysInMonth(2024, 2)).toBe(29);
+    expect(daysInMonth(2000, 2)).toBe(29);
+    expect(daysInMonth(1900, 2)).toBe(28);
   });
 });

@@ -21,7 +21,8 @@ export type RoutePolicy =
   | 'reviewer' // reviewer of an authority, person or system
   | 'cityKeeper' // administrator or reviewer of the city authority (legal-basis library, upkeep check)
   | 'keeper' // administrator or reviewer of any authority (upkeep schedule)
-  | 'upkeepViewer'; // a keeper, or a cataloguer of a department or enterprise (catalog upkeep)
+  | 'upkeepViewer' // a keeper, or a cataloguer of a department or enterprise (catalog upkeep)
+  | 'provider'; // data provider (数据员) of a department or enterprise, person or system
 
 function hasRole(p: Principal | null, role: Role): boolean {
   return p !== null && p.kind !== 'public' && p.roles.includes(role);
@@ -57,6 +58,11 @@ export const ROUTE_POLICIES: Record<RoutePolicy, (p: Principal | null) => boolea
     p.org.kind === 'authority' &&
     (hasRole(p, 'admin') || hasRole(p, 'reviewer')),
   upkeepViewer: (p) => ROUTE_POLICIES.keeper(p) || ROUTE_POLICIES.cataloguer(p),
+  provider: (p) =>
+    p !== null &&
+    p.kind !== 'public' &&
+    p.roles.includes('provider') &&
+    (p.org.kind === 'department' || p.org.kind === 'enterprise'),
 };
 
 export interface OrgRef {

@@ -18,10 +18,15 @@ import addFormatsModule from 'ajv-formats';
 import type ExcelJS from 'exceljs';
 import type { Borders, CellValue, DataValidation, Row, Worksheet } from 'exceljs';
 import { sql } from 'kysely';
-import { promisify } from 'node:util';
-import { crc32, inflateRaw } from 'node:zlib';
 import { AppError, ForbiddenError, type Message } from '../../shared/errors.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
+import {
+  bufferSource,
+  inflateEntry,
+  readCentralDirectory,
+  storedZip,
+  ZipGuardError,
+} from '../../shared/zip-guard.ts';
 import { appendAudit } from '../security/index.ts';
 import {
   BASE_KINDS,
@@ -563,85 +568,31 @@ const LIST_SEPARATORS = /[；;、，,\n]+/;
 
 // ---------- opening an untrusted .xlsx ----------
 
-interface ZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
-}
-
-const inflate = promisify(inflateRaw);
-
-function readCentralDirectory(buf: Buffer): ZipEntry[] {
-  // End of central directory: 22 bytes plus a comment of up to 65535 bytes, at the very end.
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50 && i + 22 + buf.readUInt16LE(i + 20) === buf.length) {
-      eocd = i;
-      break;
-    }
+/** The catalog's message for each way the shared zip guard refuses an archive. */
+function zipRefusal(err: unknown): Error {
+  if (!(err instanceof ZipGuardError)) return err instanceof Error ? err : new Error(String(err));
+  switch (err.problem) {
+    case 'not_zip':
+      return notXlsx('（文件不完整或不是 zip 格式）', ' (truncated, or not a zip archive)');
+    case 'malformed':
+      return notXlsx();
+    case 'zip64':
+      return tooLarge('工作簿过大（ZIP64），无法导入', 'The workbook is too large (ZIP64) to import');
+    case 'too_many_entries':
+      return tooLarge('工作簿包含的部件过多，无法导入', 'The workbook has too many parts to import');
+    case 'duplicate_entry':
+      return notXlsx('（部件重复）', ' (duplicate parts)');
+    case 'encrypted':
+      return new XlsxFileError(
+        'xlsx_unreadable',
+        '工作簿已加密，请取消密码保护后再导入',
+        'The workbook is encrypted; remove the password and try again',
+      );
+    case 'unsupported_method':
+      return notXlsx('（不支持的压缩方式）', ' (unsupported compression method)');
+    case 'corrupt_data':
+      return notXlsx('（压缩数据损坏）', ' (corrupt compressed data)');
   }
-  if (eocd < 0) throw notXlsx('（文件不完整或不是 zip 格式）', ' (truncated, or not a zip archive)');
-  const disk = buf.readUInt16LE(eocd + 4);
-  const count = buf.readUInt16LE(eocd + 10);
-  const cdSize = buf.readUInt32LE(eocd + 12);
-  const cdOffset = buf.readUInt32LE(eocd + 16);
-  if (count === 0xffff || cdOffset === 0xffffffff)
-    throw tooLarge('工作簿过大（ZIP64），无法导入', 'The workbook is too large (ZIP64) to import');
-  if (disk !== 0 || cdOffset + cdSize > eocd) throw notXlsx();
-  if (count > XLSX_LIMITS.zipEntries)
-    throw tooLarge('工作簿包含的部件过多，无法导入', 'The workbook has too many parts to import');
-  const entries: ZipEntry[] = [];
-  let p = cdOffset;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > eocd || buf.readUInt32LE(p) !== 0x02014b50) throw notXlsx();
-    const nameLength = buf.readUInt16LE(p + 28);
-    const next = p + 46 + nameLength + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-    if (next > eocd) throw notXlsx();
-    const entry: ZipEntry = {
-      flags: buf.readUInt16LE(p + 8),
-      method: buf.readUInt16LE(p + 10),
-      compressedSize: buf.readUInt32LE(p + 20),
-      size: buf.readUInt32LE(p + 24),
-      localOffset: buf.readUInt32LE(p + 42),
-      name: buf.toString('utf8', p + 46, p + 46 + nameLength).replace(/^\//, ''),
-    };
-    if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff || entry.localOffset === 0xffffffff)
-      throw tooLarge('工作簿过大（ZIP64），无法导入', 'The workbook is too large (ZIP64) to import');
-    entries.push(entry);
-    p = next;
-  }
-  return entries;
-}
-
-/** Inflates one part, never to more than its declared size. */
-async function inflateEntry(buf: Buffer, e: ZipEntry): Promise<Buffer> {
-  if (e.flags & 0x1)
-    throw new XlsxFileError(
-      'xlsx_unreadable',
-      '工作簿已加密，请取消密码保护后再导入',
-      'The workbook is encrypted; remove the password and try again',
-    );
-  const at = e.localOffset;
-  if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) throw notXlsx();
-  const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
-  const end = start + e.compressedSize;
-  if (end > buf.length) throw notXlsx();
-  const data = buf.subarray(start, end);
-  let out: Buffer;
-  if (e.method === 0) out = data;
-  else if (e.method === 8) {
-    try {
-      out = await inflate(data, { maxOutputLength: Math.max(1, e.size) });
-    } catch {
-      // Corrupt data, or more data than the directory declares (a lying zip bomb).
-      throw notXlsx('（压缩数据损坏）', ' (corrupt compressed data)');
-    }
-  } else throw notXlsx('（不支持的压缩方式）', ' (unsupported compression method)');
-  if (out.length !== e.size) throw notXlsx('（压缩数据损坏）', ' (corrupt compressed data)');
-  return out;
 }
 
 const KEEP = [
@@ -678,49 +629,6 @@ function stripElements(xml: string, names: string[]): string {
   return out;
 }
 
-/** A zip of stored (uncompressed) parts, written into an ArrayBuffer (what exceljs' typings ask for). */
-function storedZip(parts: { name: string; data: Buffer }[]): ArrayBuffer {
-  const named = parts.map((p) => ({ ...p, nameBytes: Buffer.from(p.name, 'utf8'), crc: crc32(p.data) }));
-  const localSize = named.reduce((n, p) => n + 30 + p.nameBytes.length + p.data.length, 0);
-  const centralSize = named.reduce((n, p) => n + 46 + p.nameBytes.length, 0);
-  const out = new ArrayBuffer(localSize + centralSize + 22);
-  const buf = Buffer.from(out);
-  let at = 0;
-  const offsets: number[] = [];
-  for (const p of named) {
-    offsets.push(at);
-    buf.writeUInt32LE(0x04034b50, at);
-    buf.writeUInt16LE(20, at + 4);
-    buf.writeUInt16LE(0x0800, at + 6);
-    buf.writeUInt32LE(p.crc, at + 14);
-    buf.writeUInt32LE(p.data.length, at + 18);
-    buf.writeUInt32LE(p.data.length, at + 22);
-    buf.writeUInt16LE(p.nameBytes.length, at + 26);
-    p.nameBytes.copy(buf, at + 30);
-    p.data.copy(buf, at + 30 + p.nameBytes.length);
-    at += 30 + p.nameBytes.length + p.data.length;
-  }
-  named.forEach((p, i) => {
-    buf.writeUInt32LE(0x02014b50, at);
-    buf.writeUInt16LE(20, at + 4);
-    buf.writeUInt16LE(20, at + 6);
-    buf.writeUInt16LE(0x0800, at + 8);
-    buf.writeUInt32LE(p.crc, at + 16);
-    buf.writeUInt32LE(p.data.length, at + 20);
-    buf.writeUInt32LE(p.data.length, at + 24);
-    buf.writeUInt16LE(p.nameBytes.length, at + 28);
-    buf.writeUInt32LE(offsets[i] ?? 0, at + 42);
-    p.nameBytes.copy(buf, at + 46);
-    at += 46 + p.nameBytes.length;
-  });
-  buf.writeUInt32LE(0x06054b50, at);
-  buf.writeUInt16LE(named.length, at + 8);
-  buf.writeUInt16LE(named.length, at + 10);
-  buf.writeUInt32LE(centralSize, at + 12);
-  buf.writeUInt32LE(localSize, at + 16);
-  return out;
-}
-
 /**
  * Opens an uploaded workbook without trusting it: checks the zip's central directory (part count,
  * declared sizes) before inflating anything, inflates each needed part to at most its declared
@@ -735,12 +643,11 @@ export async function openXlsx(bytes: Buffer): Promise<ExcelJS.Workbook> {
       ': this is an old Excel 97-2003 (.xls) file or an encrypted workbook; save it as .xlsx first',
     );
   if (bytes.length < 22 || bytes.readUInt32LE(0) !== 0x04034b50) throw notXlsx();
-  const entries = readCentralDirectory(bytes);
-  const names = new Set<string>();
-  for (const e of entries) {
-    if (names.has(e.name)) throw notXlsx('（部件重复）', ' (duplicate parts)');
-    names.add(e.name);
-  }
+  const src = bufferSource(bytes);
+  const entries = await readCentralDirectory(src, XLSX_LIMITS.zipEntries).catch((err: unknown) => {
+    throw zipRefusal(err);
+  });
+  const names = new Set(entries.map((e) => e.name));
   if (!names.has('xl/workbook.xml') || !names.has('[Content_Types].xml'))
     throw notXlsx('（压缩包中没有 Excel 工作簿）', ' (the zip archive holds no Excel workbook)');
   const kept = entries.filter((e) => KEEP.some((k) => k.test(e.name)));
@@ -753,7 +660,9 @@ export async function openXlsx(bytes: Buffer): Promise<ExcelJS.Workbook> {
   const parts: { name: string; data: Buffer }[] = [];
   let cells = 0;
   for (const e of kept) {
-    let data = await inflateEntry(bytes, e);
+    let data = await inflateEntry(src, e).catch((err: unknown) => {
+      throw zipRefusal(err);
+    });
     if (e.name.startsWith('xl/worksheets/')) {
       const xml = data.toString('utf8');
       cells += (xml.match(/<c[\s>/]/g) ?? []).length;

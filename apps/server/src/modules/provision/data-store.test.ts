@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_BACKEND, createTestDatabase, type TestDatabase } from '../../../test/database.ts';
 import { createDatabase, type DatabaseHandle } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
-import type { DataItem } from '../catalog/index.ts';
+import { dataItem, seedEntry } from '../../../test/provision.ts';
 import {
   DuplicateVersionKey,
   abandonVersion,
@@ -19,15 +19,7 @@ import {
   tableExists,
 } from './data-store.ts';
 
-const item = (name: string, label: string, dataType: DataItem['dataType']): DataItem => ({
-  name,
-  label,
-  dataType,
-  length: null,
-  required: false,
-  sensitivity: 1,
-  description: null,
-});
+const item = dataItem;
 
 const ITEMS = [
   item('credit_code', '统一社会信用代码', 'credit_code'),
@@ -56,27 +48,6 @@ let dir: string;
 let t: TestDatabase;
 let entryId: string;
 
-async function newEntry(db: DatabaseHandle['db']): Promise<string> {
-  const org = await db.selectFrom('organisations').select('id').executeTakeFirstOrThrow();
-  const row = await db
-    .insertInto('catalog_entries')
-    .values({ org_id: org.id, created_by: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-async function seedOrg(db: DatabaseHandle['db']) {
-  await db
-    .insertInto('divisions')
-    .values({ code: '210100', name: '沈阳市', kind: 'city', parent_code: null })
-    .execute();
-  await db
-    .insertInto('organisations')
-    .values({ name: '沈阳市市场监督管理局', kind: 'department', level: 'city', division_code: '210100' })
-    .execute();
-}
-
 async function writeVersion(handle: DatabaseHandle, rows: (string | null)[][], key?: string) {
   const v = await beginTableVersion(handle, {
     entryId,
@@ -97,8 +68,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huitong-store-'));
   t = await createTestDatabase({ dataDir: path.join(dir, 'pglite') });
   await migrateToLatest(t.handle.db);
-  await seedOrg(t.handle.db);
-  entryId = await newEntry(t.handle.db);
+  entryId = await seedEntry(t.handle.db);
 });
 afterAll(async () => {
   if (TEST_BACKEND === 'pglite') await t?.handle.close().catch(() => undefined);

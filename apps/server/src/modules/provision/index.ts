@@ -1,2 +1,3 @@
 export { cleanUpInterrupted } from './data-store.ts';
 export { provisionJobs } from './provision.jobs.ts';
+export { provisionRoutes } from './provision.routes.ts';

@@ -1,0 +1,378 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { actorOf } from '../../plugins/auth.ts';
+import { AppError } from '../../shared/errors.ts';
+import { Nullable, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
+import { SOURCE_FORMATS } from './formats/index.ts';
+import type { IngestResult } from './ingest.ts';
+import * as provision from './provision.service.ts';
+
+const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+const VersionParams = Type.Object({ id: Uuid, versionId: Uuid }, { additionalProperties: false });
+
+const Settings = Type.Object(
+  {
+    errorPolicy: StringEnum(['reject', 'exclude'] as const, {
+      description:
+        'reject: a version with any invalid row is not published; exclude: invalid rows are left out and listed',
+    }),
+    enumerations: Type.Record(Type.String(), Type.Array(Type.String())),
+    keyFields: Type.Array(Type.String(), {
+      description: 'Data items that identify a row (for comparing versions)',
+    }),
+    declaredRowCount: Nullable(Type.Integer()),
+    declaredChecksum: Nullable(Type.String()),
+  },
+  { $id: 'ProvisionSettings' },
+);
+
+const SettingsBody = Type.Object(
+  {
+    errorPolicy: Type.Optional(StringEnum(['reject', 'exclude'] as const)),
+    enumerations: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 64 }),
+        Type.Array(Type.String({ maxLength: 200 }), { maxItems: 500 }),
+      ),
+    ),
+    keyFields: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+
+const Problem = Type.Object({
+  row: Type.Integer(),
+  column: Type.String(),
+  field: Type.String(),
+  value: Nullable(Type.String()),
+  rule: Type.String(),
+  message: Type.Object({ zh: Type.String(), en: Type.String() }),
+});
+
+const Report = Nullable(
+  Type.Object(
+    {
+      totalRows: Type.Integer(),
+      validRows: Type.Integer(),
+      invalidRows: Type.Integer(),
+      problemCount: Type.Integer(),
+      problemsTruncated: Type.Boolean(),
+      problemsByRule: Type.Record(Type.String(), Type.Integer()),
+      fields: Type.Array(
+        Type.Object({
+          field: Type.String(),
+          column: Type.String(),
+          dataType: Type.String(),
+          required: Type.Boolean(),
+          filled: Type.Integer(),
+          valid: Type.Integer(),
+          problems: Type.Integer(),
+          completeness: Nullable(Type.Number()),
+          validShare: Nullable(Type.Number()),
+        }),
+      ),
+      problems: Type.Array(Problem),
+    },
+    {
+      description:
+        'Validation report: the first 1,000 problems listed, all counted; per-field completeness and valid share',
+    },
+  ),
+);
+
+const IngestOutcome = Type.Object(
+  {
+    versionId: Uuid,
+    versionNo: Type.Integer(),
+    state: StringEnum(['ready', 'failed', 'cancelled'] as const),
+    rowCount: Type.Integer({ description: 'Rows in the version' }),
+    excludedRowCount: Type.Integer({
+      description: 'Invalid rows (left out, or the reason the version failed)',
+    }),
+    replayed: Type.Optional(
+      Type.Boolean({ description: 'The same idempotency key was used before: nothing new was created' }),
+    ),
+    report: Report,
+  },
+  { $id: 'IngestOutcome' },
+);
+
+const VersionSummary = Type.Object({
+  id: Uuid,
+  versionNo: Type.Integer(),
+  state: StringEnum(['receiving', 'ready', 'failed', 'cancelled'] as const),
+  current: Type.Boolean(),
+  source: Type.String(),
+  format: Nullable(Type.String()),
+  encoding: Nullable(Type.String()),
+  fileName: Nullable(Type.String()),
+  rowCount: Nullable(Type.Integer()),
+  excludedRowCount: Nullable(Type.Integer()),
+  byteCount: Nullable(Type.Integer()),
+  sm3: Nullable(Type.String()),
+  basedOn: Nullable(Uuid),
+  createdBy: Nullable(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  completedAt: Nullable(Type.String({ format: 'date-time' })),
+  error: Nullable(Type.Object({ zh: Type.String(), en: Type.String() })),
+});
+
+const UploadQuery = Type.Object(
+  {
+    format: StringEnum(SOURCE_FORMATS),
+    encoding: Type.Optional(StringEnum(['auto', 'utf8', 'gbk', 'gb18030'] as const)),
+    delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
+    sheet: Type.Optional(Type.String({ maxLength: 100 })),
+    fileName: Type.Optional(Type.String({ maxLength: 255 })),
+    mapping: Type.Optional(
+      Type.String({ maxLength: 10_000, description: 'JSON object: file column → data item name' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const outcome = (r: IngestResult, replayed?: boolean) => ({ ...r, ...(replayed ? { replayed } : {}) });
+/** 201 when a version was published; 422 with the report when the data were refused. */
+const statusOf = (r: IngestResult, replayed = false) => (r.state === 'ready' ? (replayed ? 200 : 201) : 422);
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+class UploadTooLarge extends AppError {
+  constructor(limit: number) {
+    super('upload_too_large', 413, {
+      zh: `文件超过上传上限 ${Math.round(limit / 1024 / 1024)} MB`,
+      en: `The file is larger than the upload limit of ${Math.round(limit / 1024 / 1024)} MB`,
+    });
+  }
+}
+
+export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const tags = ['data provision'];
+  const handle = app.database;
+  const db = app.db;
+
+  app.get(
+    '/provision/entries/:id/settings',
+    {
+      config: { policy: 'staff' },
+      schema: {
+        tags,
+        summary: 'Provision settings of an entry / 数据提供设置',
+        params: EntryParams,
+        response: responses({ 200: Settings }),
+      },
+    },
+    async (request) => {
+      const entry = await provision.loadEntry(db, request.params.id);
+      provision.assertInsider(actorOf(request), entry);
+      return provision.settingsOf(db, entry.id);
+    },
+  );
+  app.put(
+    '/provision/entries/:id/settings',
+    {
+      config: { policy: 'provider' },
+      schema: {
+        tags,
+        summary: 'Set the error policy, enumerations and key fields / 修改数据提供设置',
+        params: EntryParams,
+        body: SettingsBody,
+        response: responses({ 200: Settings }),
+      },
+    },
+    async (request) => {
+      const entry = await provision.loadEntry(db, request.params.id);
+      return provision.updateSettings(db, actorOf(request), entry, request.body);
+    },
+  );
+
+  app.get(
+    '/provision/entries/:id/versions',
+    {
+      config: { policy: 'staff' },
+      schema: {
+        tags,
+        summary: 'Versions of the entry’s data / 数据版本',
+        params: EntryParams,
+        response: responses({ 200: Type.Object({ items: Type.Array(VersionSummary) }) }),
+      },
+    },
+    async (request) => {
+      const entry = await provision.loadEntry(db, request.params.id);
+      const { currentVersionId, versions } = await provision.listVersions(db, actorOf(request), entry);
+      return {
+        items: versions.map((v) => ({
+          id: v.id,
+          versionNo: v.version_no,
+          state: v.state,
+          current: v.id === currentVersionId,
+          source: v.source,
+          format: v.format,
+          encoding: v.encoding,
+          fileName: v.file_name,
+          rowCount: v.row_count === null ? null : Number(v.row_count),
+          excludedRowCount: v.excluded_row_count === null ? null : Number(v.excluded_row_count),
+          byteCount: v.byte_count === null ? null : Number(v.byte_count),
+          sm3: v.sm3,
+          basedOn: v.based_on,
+          createdBy: v.created_by_name,
+          createdAt: v.created_at.toISOString(),
+          completedAt: iso(v.completed_at),
+          error: (v.error_message ?? null) as { zh: string; en: string } | null,
+        })),
+      };
+    },
+  );
+  app.get(
+    '/provision/entries/:id/versions/:versionId',
+    {
+      config: { policy: 'staff' },
+      schema: {
+        tags,
+        summary: 'One version with its validation report / 数据版本详情',
+        params: VersionParams,
+        response: responses({ 200: IngestOutcome }),
+      },
+    },
+    async (request) => {
+      const entry = await provision.loadEntry(db, request.params.id);
+      const v = await provision.getVersion(db, actorOf(request), entry, request.params.versionId);
+      return {
+        versionId: v.id,
+        versionNo: v.version_no,
+        state: v.state === 'receiving' ? ('failed' as const) : v.state,
+        rowCount: Number(v.row_count ?? 0),
+        excludedRowCount: Number(v.excluded_row_count ?? 0),
+        report: (v.report ??
+          (v.error as { report?: unknown } | null)?.report ??
+          null) as IngestResult['report'],
+      };
+    },
+  );
+  app.post(
+    '/provision/entries/:id/versions/:versionId/restore',
+    {
+      config: { policy: 'provider' },
+      schema: {
+        tags,
+        summary: 'Make an earlier version current again, as a new version / 恢复历史版本',
+        params: VersionParams,
+        response: responses({ 201: IngestOutcome }),
+      },
+    },
+    async (request, reply) => {
+      const entry = await provision.loadEntry(db, request.params.id);
+      const result = await provision.restoreVersion(
+        handle,
+        actorOf(request),
+        entry,
+        request.params.versionId,
+      );
+      return reply.code(201).send(outcome(result));
+    },
+  );
+
+  app.post(
+    '/provision/entries/:id/push',
+    {
+      config: { policy: 'provider' },
+      schema: {
+        tags,
+        summary: 'Push rows from a department’s system as a new version / 系统推送数据',
+        description:
+          'Rows are objects keyed by data item name; all of them form one new version, validated under the entry’s error policy. The `Idempotency-Key` header is required: a retry with the same key answers the first outcome (`replayed: true`) and creates nothing.',
+        params: EntryParams,
+        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 200 }) }),
+        body: Type.Object(
+          { rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, maxItems: 10_000 }) },
+          { additionalProperties: false },
+        ),
+        response: responses({ 200: IngestOutcome, 201: IngestOutcome, 422: IngestOutcome }),
+      },
+    },
+    async (request, reply) => {
+      const entry = await provision.loadEntry(db, request.params.id);
+      const { result, replayed } = await provision.pushRows(
+        handle,
+        actorOf(request),
+        entry,
+        request.body.rows,
+        request.headers['idempotency-key'],
+      );
+      return reply.code(statusOf(result, replayed)).send(outcome(result, replayed));
+    },
+  );
+
+  const uploadRoutes: FastifyPluginAsyncTypebox = async (uploads) => {
+    // Uploads are streamed to disk as they arrive, whatever their type (JSON included).
+    uploads.removeAllContentTypeParsers();
+    uploads.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    uploads.post(
+      '/provision/entries/:id/upload',
+      {
+        config: { policy: 'provider' },
+        bodyLimit: app.config.uploadLimit,
+        schema: {
+          tags,
+          summary: 'Upload a file (CSV, XLSX, JSON, NDJSON, GeoJSON) as a new version / 上传数据文件',
+          description:
+            'The body is the file itself (any Content-Type), streamed to disk. Columns map to data items by name or Chinese label, or by `mapping`. Answers the outcome with the validation report; a file that cannot be read answers 400 naming the row and column.',
+          params: EntryParams,
+          querystring: UploadQuery,
+          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+          response: responses({ 201: IngestOutcome, 422: IngestOutcome }),
+        },
+      },
+      async (request, reply) => {
+        const entry = await provision.loadEntry(db, request.params.id);
+        provision.assertProvider(actorOf(request), entry);
+        const q = request.query;
+        let mapping: Record<string, string> | undefined;
+        if (q.mapping) {
+          try {
+            mapping = JSON.parse(q.mapping) as Record<string, string>;
+          } catch {
+            throw new AppError('validation', 400, {
+              zh: 'mapping 须为 JSON 对象',
+              en: 'mapping must be a JSON object',
+            });
+          }
+        }
+        const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'huitong-upload-'));
+        const file = path.join(dir, 'upload');
+        try {
+          const limit = app.config.uploadLimit;
+          let seen = 0;
+          await pipeline(
+            request.body as NodeJS.ReadableStream,
+            new Transform({
+              transform(chunk: Buffer, _enc, cb) {
+                seen += chunk.length;
+                if (seen > limit) cb(new UploadTooLarge(limit));
+                else cb(null, chunk);
+              },
+            }),
+            fs.createWriteStream(file),
+          );
+          const result = await provision.uploadFile(handle, actorOf(request), entry, file, {
+            format: q.format,
+            ...(q.encoding ? { encoding: q.encoding } : {}),
+            ...(q.delimiter ? { delimiter: q.delimiter } : {}),
+            ...(q.sheet ? { sheet: /^\d+$/.test(q.sheet) ? Number(q.sheet) : q.sheet } : {}),
+            ...(q.fileName ? { fileName: q.fileName } : {}),
+            ...(mapping ? { mapping } : {}),
+            idempotencyKey: request.headers['idempotency-key'] ?? null,
+          });
+          return reply.code(result.state === 'ready' ? 201 : 422).send(outcome(result));
+        } finally {
+          await fs.promises.rm(dir, { recursive: true, force: true });
+        }
+      },
+    );
+  };
+  await app.register(uploadRoutes);
+};

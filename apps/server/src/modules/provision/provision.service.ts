@@ -1,0 +1,363 @@
+/**
+ * Data provision for one catalog entry: who may provide and read its data, its settings (error
+ * policy, enumerations, key fields), its versions, and the three ways in (upload, push, connectors)
+ * on top of `ingest.ts` and `data-store.ts`.
+ */
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../../db/database.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
+import type { Actor, Principal } from '../../shared/principal.ts';
+import { appendAudit } from '../security/index.ts';
+import type { DataItem, EntryMetadata } from '../catalog/index.ts';
+import { DuplicateVersionKey, currentVersion, makeCurrent } from './data-store.ts';
+import { ingestFile, ingestRows, type IngestResult, type IngestTarget, type RowInput } from './ingest.ts';
+import type { OpenOptions } from './formats/index.ts';
+
+type Db = DatabaseHandle['db'];
+type Staff = Extract<Principal, { kind: 'staff' | 'credential' }>;
+
+export const entryNotFound = () => new NotFoundError({ zh: '目录条目', en: 'Catalog entry' });
+export const versionNotFound = () => new NotFoundError({ zh: '数据版本', en: 'Data version' });
+
+export interface ProvisionEntry {
+  id: string;
+  orgId: string;
+  orgLevel: string;
+  divisionCode: string;
+  name: string;
+  format: string;
+  items: DataItem[];
+}
+
+function staffOf(actor: Actor): Staff {
+  const p = actor.principal;
+  if (!p || p.kind === 'public') throw new ForbiddenError();
+  return p;
+}
+
+/** A published entry with its current data items. */
+export async function loadEntry(db: Db, id: string): Promise<ProvisionEntry> {
+  const row = await db
+    .selectFrom('catalog_entries as e')
+    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
+    .innerJoin('organisations as o', 'o.id', 'e.org_id')
+    .select(['e.id', 'e.org_id', 'o.level', 'o.division_code', 'v.metadata'])
+    .where('e.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw entryNotFound();
+  const m = row.metadata as EntryMetadata;
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    orgLevel: row.level,
+    divisionCode: row.division_code,
+    name: m.name,
+    format: m.format,
+    items: m.dataItems,
+  };
+}
+
+/** The department's providers (people or systems) provide its data. */
+export function assertProvider(actor: Actor, entry: ProvisionEntry): Staff {
+  const p = staffOf(actor);
+  if (p.org.id !== entry.orgId || !p.roles.includes('provider')) {
+    throw new ForbiddenError({
+      zh: '只有本部门的数据员（或其系统）可以提供该目录的数据',
+      en: "Only the department's data providers (people or systems) may provide this entry's data",
+    });
+  }
+  return p;
+}
+
+/** The department itself and its supervising authority see versions and reports. */
+export function assertInsider(actor: Actor, entry: ProvisionEntry): Staff {
+  const p = staffOf(actor);
+  if (p.org.id === entry.orgId) return p;
+  if (p.org.kind === 'authority') {
+    if (p.org.level === 'city') return p;
+    if (entry.orgLevel === 'district' && p.org.divisionCode === entry.divisionCode) return p;
+  }
+  throw entryNotFound();
+}
+
+const accountOf = (p: Staff) => (p.kind === 'staff' ? p.accountId : null);
+
+export async function settingsOf(db: Db, entryId: string) {
+  const row = await db
+    .selectFrom('provision_settings')
+    .selectAll()
+    .where('entry_id', '=', entryId)
+    .executeTakeFirst();
+  return {
+    errorPolicy: row?.error_policy ?? 'reject',
+    enumerations: row?.enumerations ?? {},
+    keyFields: row?.key_fields ?? [],
+    declaredRowCount: row?.declared_row_count ?? null,
+    declaredChecksum: row?.declared_checksum ?? null,
+  };
+}
+
+export async function updateSettings(
+  db: Db,
+  actor: Actor,
+  entry: ProvisionEntry,
+  input: {
+    errorPolicy?: 'reject' | 'exclude';
+    enumerations?: Record<string, string[]>;
+    keyFields?: string[];
+  },
+) {
+  const p = assertProvider(actor, entry);
+  const names = new Set(entry.items.map((i) => i.name));
+  const unknown = [...(input.keyFields ?? []), ...Object.keys(input.enumerations ?? {})].filter(
+    (n) => !names.has(n),
+  );
+  if (unknown.length > 0) {
+    throw new ConflictError('unknown_data_item', {
+      zh: `目录中没有这些信息项：${unknown.join('、')}`,
+      en: `The entry has no such data items: ${unknown.join(', ')}`,
+    });
+  }
+  const current = await settingsOf(db, entry.id);
+  const next = {
+    error_policy: input.errorPolicy ?? current.errorPolicy,
+    enumerations: JSON.stringify(input.enumerations ?? current.enumerations),
+    key_fields: input.keyFields ?? current.keyFields,
+    updated_by: accountOf(p),
+    updated_at: new Date(),
+  };
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('provision_settings')
+      .values({ entry_id: entry.id, ...next })
+      .onConflict((oc) => oc.column('entry_id').doUpdateSet(next))
+      .execute();
+    await appendAudit(trx, actor, {
+      action: 'provision.settings',
+      targetType: 'catalog_entry',
+      targetId: entry.id,
+      detail: { errorPolicy: next.error_policy, keyFields: next.key_fields },
+    });
+  });
+  return settingsOf(db, entry.id);
+}
+
+function targetOf(
+  entry: ProvisionEntry,
+  settings: Awaited<ReturnType<typeof settingsOf>>,
+  p: Staff,
+  source: IngestTarget['source'],
+  idempotencyKey?: string | null,
+): IngestTarget {
+  return {
+    entryId: entry.id,
+    items: entry.items,
+    settings: { errorPolicy: settings.errorPolicy, enumerations: settings.enumerations },
+    source,
+    createdBy: accountOf(p),
+    idempotencyKey: idempotencyKey ?? null,
+  };
+}
+
+async function auditIngest(
+  db: Db,
+  actor: Actor,
+  entry: ProvisionEntry,
+  result: IngestResult,
+  source: string,
+) {
+  await appendAudit(db, actor, {
+    action: result.state === 'ready' ? 'provision.version_published' : 'provision.version_rejected',
+    targetType: 'catalog_entry',
+    targetId: entry.id,
+    result: result.state === 'ready' ? 'success' : 'failure',
+    detail: {
+      versionId: result.versionId,
+      versionNo: result.versionNo,
+      source,
+      rows: result.rowCount,
+      excluded: result.excludedRowCount,
+    },
+  });
+}
+
+/** Upload of a file: a new version from it (see ingest.ts). */
+export async function uploadFile(
+  handle: DatabaseHandle,
+  actor: Actor,
+  entry: ProvisionEntry,
+  file: string,
+  options: OpenOptions & {
+    fileName?: string;
+    mapping?: Record<string, string>;
+    idempotencyKey?: string | null;
+  },
+): Promise<IngestResult> {
+  const p = assertProvider(actor, entry);
+  const settings = await settingsOf(handle.db, entry.id);
+  const result = await ingestFile(
+    handle,
+    targetOf(entry, settings, p, 'upload', options.idempotencyKey),
+    file,
+    options,
+  );
+  await auditIngest(handle.db, actor, entry, result, 'upload');
+  return result;
+}
+
+/** Push by a department's system: rows as objects keyed by data item name, one version per call. */
+export async function pushRows(
+  handle: DatabaseHandle,
+  actor: Actor,
+  entry: ProvisionEntry,
+  records: readonly Record<string, unknown>[],
+  idempotencyKey: string,
+): Promise<{ result: IngestResult; replayed: boolean }> {
+  const p = assertProvider(actor, entry);
+  const settings = await settingsOf(handle.db, entry.id);
+  const text = (v: unknown): string | null => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+    return JSON.stringify(v);
+  };
+  const rows: RowInput[] = records.map((r, i) => ({
+    record: i + 1,
+    values: entry.items.map((item) => text(r[item.name])),
+  }));
+  try {
+    const result = await ingestRows(handle, targetOf(entry, settings, p, 'push', idempotencyKey), rows);
+    await auditIngest(handle.db, actor, entry, result, 'push');
+    return { result, replayed: false };
+  } catch (err) {
+    if (!(err instanceof DuplicateVersionKey)) throw err;
+    // The same push again (a retry): answer what the first one did, create nothing.
+    const v = await versionRow(handle.db, entry.id, err.versionId);
+    return { result: resultOf(v), replayed: true };
+  }
+}
+
+async function versionRow(db: Db, entryId: string, versionId: string) {
+  const v = await db
+    .selectFrom('data_versions')
+    .selectAll()
+    .where('entry_id', '=', entryId)
+    .where('id', '=', versionId)
+    .executeTakeFirst();
+  if (!v) throw versionNotFound();
+  return v;
+}
+
+function resultOf(v: Awaited<ReturnType<typeof versionRow>>): IngestResult {
+  return {
+    versionId: v.id,
+    versionNo: v.version_no,
+    state: v.state === 'receiving' ? 'failed' : v.state,
+    rowCount: Number(v.row_count ?? 0),
+    excludedRowCount: Number(v.excluded_row_count ?? 0),
+    report: (v.report ?? (v.error as { report?: unknown } | null)?.report ?? null) as IngestResult['report'],
+  };
+}
+
+export async function listVersions(db: Db, actor: Actor, entry: ProvisionEntry) {
+  assertInsider(actor, entry);
+  const current = await currentVersion(db, entry.id);
+  const rows = await db
+    .selectFrom('data_versions as v')
+    .leftJoin('accounts as a', 'a.id', 'v.created_by')
+    .select([
+      'v.id',
+      'v.version_no',
+      'v.state',
+      'v.source',
+      'v.format',
+      'v.encoding',
+      'v.file_name',
+      'v.row_count',
+      'v.excluded_row_count',
+      'v.byte_count',
+      'v.sm3',
+      'v.based_on',
+      'v.created_at',
+      'v.completed_at',
+      'a.username as created_by_name',
+      sql<unknown>`v.error -> 'message'`.as('error_message'),
+    ])
+    .where('v.entry_id', '=', entry.id)
+    .orderBy('v.version_no', 'desc')
+    .execute();
+  return { currentVersionId: current?.id ?? null, versions: rows };
+}
+
+export async function getVersion(db: Db, actor: Actor, entry: ProvisionEntry, versionId: string) {
+  assertInsider(actor, entry);
+  return versionRow(db, entry.id, versionId);
+}
+
+/**
+ * Restores an earlier ready version: a new version (source `restore`) with a copy of its rows becomes
+ * current, so the history stays a straight line.
+ */
+export async function restoreVersion(
+  handle: DatabaseHandle,
+  actor: Actor,
+  entry: ProvisionEntry,
+  versionId: string,
+): Promise<IngestResult> {
+  const p = assertProvider(actor, entry);
+  const old = await versionRow(handle.db, entry.id, versionId);
+  if (old.state !== 'ready' || !old.table_name) {
+    throw new ConflictError('version_not_restorable', {
+      zh: '只能恢复已完成的版本',
+      en: 'Only a completed version can be restored',
+    });
+  }
+  const restored = await handle.db.transaction().execute(async (trx) => {
+    await sql`select id from catalog_entries where id = ${entry.id} for update`.execute(trx);
+    const last = await trx
+      .selectFrom('data_versions')
+      .select((eb) => eb.fn.max('version_no').as('n'))
+      .where('entry_id', '=', entry.id)
+      .executeTakeFirst();
+    const id = crypto.randomUUID();
+    const table = `v_${id.replaceAll('-', '')}`;
+    await sql`create table ${sql.id('resource_data', table)} as table ${sql.id('resource_data', old.table_name ?? '')}`.execute(
+      trx,
+    );
+    await sql`alter table ${sql.id('resource_data', table)} add primary key (_row)`.execute(trx);
+    const row = await trx
+      .insertInto('data_versions')
+      .values({
+        id,
+        entry_id: entry.id,
+        version_no: Number(last?.n ?? 0) + 1,
+        kind: 'table',
+        state: 'ready',
+        source: 'restore',
+        table_name: table,
+        columns: JSON.stringify(old.columns),
+        row_count: old.row_count,
+        excluded_row_count: old.excluded_row_count,
+        byte_count: old.byte_count,
+        format: old.format,
+        encoding: old.encoding,
+        file_name: old.file_name,
+        sm3: old.sm3,
+        report: old.report === null ? null : JSON.stringify(old.report),
+        based_on: old.id,
+        created_by: accountOf(p),
+        completed_at: new Date(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await makeCurrent(trx, entry.id, id, accountOf(p));
+    await appendAudit(trx, actor, {
+      action: 'provision.version_restored',
+      targetType: 'catalog_entry',
+      targetId: entry.id,
+      detail: { versionId: id, versionNo: row.version_no, restoredFrom: old.version_no },
+    });
+    return row;
+  });
+  return resultOf(restored);
+}
