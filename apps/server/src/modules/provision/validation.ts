@@ -37,6 +37,7 @@
  * - A problem's value is the text as given, cut to 200 characters, and masked for items of
  *   sensitivity 3 and 4 (REFERENCE.md's masking styles), so a report can be shown and stored.
  */
+import type { Geometry, Position } from './formats/index.ts';
 import type { DataItem, DataType } from '../catalog/index.ts';
 import {
   creditCodeProblem,
@@ -85,15 +86,9 @@ export interface ValidationProblem {
   message: LocalisedText;
 }
 
-export type Position = number[];
-export type GeoJsonGeometry =
-  | { type: 'Point'; coordinates: Position }
-  | { type: 'MultiPoint'; coordinates: Position[] }
-  | { type: 'LineString'; coordinates: Position[] }
-  | { type: 'MultiLineString'; coordinates: Position[][] }
-  | { type: 'Polygon'; coordinates: Position[][] }
-  | { type: 'MultiPolygon'; coordinates: Position[][][] }
-  | { type: 'GeometryCollection'; geometries: GeoJsonGeometry[] };
+/** The GeoJSON geometry the file readers produce (formats/geometry.ts), one definition for both. */
+export type { Position } from './formats/index.ts';
+export type GeoJsonGeometry = Geometry;
 
 /**
  * The typed value of a field: string (string, decimal — exact, without exponent —, date
