@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import { crc32, deflateRawSync, inflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, orgIdByName, signIn, type Session, type TestApp } from '../../../test/app.ts';
+import { deflated, stored, unzip, zerosDeflated, zip, type ZipPart } from '../../../test/zip.ts';
 import type { DataItem, EntryMetadata } from './catalog.model.ts';
 import { XLSX_MIME } from './catalog.xlsx.ts';
 
@@ -158,92 +158,6 @@ async function mine(who: string): Promise<number> {
 }
 
 // ---------- zip helpers for hostile files ----------
-
-interface ZipPart {
-  name: string;
-  method: 0 | 8;
-  data: Buffer;
-  size: number;
-  crc: number;
-}
-const stored = (name: string, data: Buffer): ZipPart => ({
-  name,
-  method: 0,
-  data,
-  size: data.length,
-  crc: crc32(data),
-});
-const deflated = (name: string, data: Buffer): ZipPart => ({
-  name,
-  method: 8,
-  data: deflateRawSync(data),
-  size: data.length,
-  crc: crc32(data),
-});
-
-function zip(parts: ZipPart[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const p of parts) {
-    const name = Buffer.from(p.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(p.method, 8);
-    local.writeUInt32LE(p.crc, 14);
-    local.writeUInt32LE(p.data.length, 18);
-    local.writeUInt32LE(p.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(p.method, 10);
-    central.writeUInt32LE(p.crc, 16);
-    central.writeUInt32LE(p.data.length, 20);
-    central.writeUInt32LE(p.size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, p.data);
-    centrals.push(central, name);
-    offset += 30 + name.length + p.data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-
-function unzip(buf: Buffer): Map<string, Buffer> {
-  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(p + 10);
-    const csize = buf.readUInt32LE(p + 20);
-    const nameLength = buf.readUInt16LE(p + 28);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.toString('utf8', p + 46, p + 46 + nameLength);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + csize);
-    if (!name.endsWith('/')) out.set(name, method === 8 ? inflateRawSync(data) : data);
-    p += 46 + nameLength + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-  }
-  return out;
-}
-
-/** A raw-deflate stream of `mb` MiB of zeros, built from 1 MiB blocks (about 1 KiB each). */
-function zerosDeflated(mb: number): Buffer {
-  const block = deflateRawSync(Buffer.alloc(1024 * 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-  // A final, empty fixed-Huffman block ends the stream.
-  return Buffer.concat([...Array.from({ length: mb }, () => block), Buffer.from([0x03, 0x00])]);
-}
 
 const MINIMAL_PARTS = [
   stored(
