@@ -288,21 +288,7 @@ export async function readRows(
   offset: number,
   limit: number,
 ): Promise<{ row: number; values: (string | null)[] }[]> {
-  const columns = version.columns as ColumnSpec[];
-  if (!version.table_name) return [];
-  const select = [sql`_row`, ...columns.map((c) => sql`${sql.id(c.column)}::text`)];
-  const { rows } = await sql<Record<string, unknown>>`select ${sql.join(select)} from ${tableRef(
-    version.table_name,
-  )} order by _row offset ${offset} limit ${limit}`.execute(db);
-  return rows.map((r) => {
-    const values = Object.values(r);
-    return {
-      row: Number(values[0]),
-      values: values
-        .slice(1)
-        .map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
-    };
-  });
+  return (await queryRows(db, version, { offset, limit })).rows;
 }
 
 /** Counts the rows of a version's table (what was really written). */
@@ -319,4 +305,55 @@ export async function tableExists(db: Db, tableName: string): Promise<boolean> {
     ok: boolean;
   }>`select to_regclass(${`resource_data.${tableName}`}) is not null as ok`.execute(db);
   return rows[0]?.ok === true;
+}
+
+export interface RowQuery {
+  offset: number;
+  limit: number;
+  /** Columns to return (default all), as specs of the version. */
+  fields?: ColumnSpec[];
+  sort?: { column: ColumnSpec; desc: boolean };
+  /** `eq`: the value's text equals; `contains`: contains it (case-insensitive). */
+  filters?: { column: ColumnSpec; op: 'eq' | 'contains'; value: string }[];
+}
+
+/** A page of a version's rows with field selection, filters and sorting, and the total matching. */
+export async function queryRows(
+  db: Db,
+  version: { table_name: string | null; columns: unknown },
+  q: RowQuery,
+): Promise<{ total: number; rows: { row: number; values: (string | null)[] }[] }> {
+  if (!version.table_name) return { total: 0, rows: [] };
+  const columns = q.fields ?? (version.columns as ColumnSpec[]);
+  const conditions = (q.filters ?? []).map((f) =>
+    f.op === 'eq'
+      ? sql`${sql.id(f.column.column)}::text = ${f.value}`
+      : sql`${sql.id(f.column.column)}::text ilike ${`%${f.value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`,
+  );
+  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  const order = q.sort
+    ? sql`order by ${sql.id(q.sort.column.column)} ${sql.raw(q.sort.desc ? 'desc nulls last' : 'asc nulls last')}, _row`
+    : sql`order by _row`;
+  const select = [sql`_row`, ...columns.map((c) => sql`${sql.id(c.column)}::text`)];
+  const table = tableRef(version.table_name);
+  const [{ rows }, counted] = await Promise.all([
+    sql<
+      Record<string, unknown>
+    >`select ${sql.join(select)} from ${table} ${where} ${order} offset ${q.offset} limit ${q.limit}`.execute(
+      db,
+    ),
+    sql<{ n: number }>`select count(*)::bigint as n from ${table} ${where}`.execute(db),
+  ]);
+  return {
+    total: Number(counted.rows[0]?.n ?? 0),
+    rows: rows.map((r) => {
+      const values = Object.values(r);
+      return {
+        row: Number(values[0]),
+        values: values
+          .slice(1)
+          .map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+      };
+    }),
+  };
 }

@@ -218,6 +218,40 @@ describe('providing data over HTTP', () => {
     expect(refused.statusCode).toBe(409);
   });
 
+  it('reads the current or an earlier version, paged, with fields, filters and sorting', async () => {
+    const url = `/api/provision/entries/${entryId}/rows`;
+    const all = await as('scjg.provider').request('GET', `${url}?pageSize=10`);
+    expect(all.statusCode, all.body).toBe(200);
+    expect(all.json()).toMatchObject({
+      version: { versionNo: 4 },
+      total: 2,
+      rows: [
+        { row: 2, values: { credit_code: C1, name: '沈阳华晨汽车配件有限公司', report_year: '2025' } },
+        { row: 3, values: { credit_code: C2, name: '和平区老边饺子餐饮店', report_year: '2025' } },
+      ],
+    });
+    const picked = await as('reviewer').request(
+      'GET',
+      `${url}?fields=name&sort=-name&filter=${encodeURIComponent('name~饺子')}`,
+    );
+    expect(picked.json()).toMatchObject({
+      fields: [{ name: 'name', label: '企业名称' }],
+      total: 1,
+      rows: [{ values: { name: '和平区老边饺子餐饮店' } }],
+    });
+    const pushed = await as('scjg.provider').request('GET', `${url}?version=3`);
+    expect(pushed.json()).toMatchObject({
+      version: { versionNo: 3 },
+      total: 1,
+      rows: [{ values: { name: '推送企业' } }],
+    });
+    const bad = await as('scjg.provider').request('GET', `${url}?sort=nope`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ fields: [{ field: 'sort' }] });
+    expect((await as('scjg.provider').request('GET', `${url}?version=2`)).statusCode).toBe(404);
+    expect((await as('gongan.provider').request('GET', url)).statusCode).toBe(404);
+  });
+
   it('refuses other departments, other roles and strangers', async () => {
     const other = await upload('gongan.provider', csv(['credit_code,name', `${C1},企业甲`]), 'format=csv');
     expect(other.statusCode).toBe(403);

@@ -276,6 +276,65 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/provision/entries/:id/rows',
+    {
+      config: { policy: 'staff' },
+      schema: {
+        tags,
+        summary: 'Read the entry’s data: paged, with fields, filters and sorting / 查询资源数据',
+        description:
+          'The current version, or `version` (a ready version number). `fields=a,b` picks data items; `sort=a` or `sort=-a`; `filter=a=value` (equals) or `filter=a~value` (contains), repeatable. Values come as text.',
+        params: EntryParams,
+        querystring: Type.Object(
+          {
+            version: Type.Optional(Type.Integer({ minimum: 1 })),
+            page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+            pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+            fields: Type.Optional(Type.String({ maxLength: 2000 })),
+            sort: Type.Optional(Type.String({ maxLength: 100 })),
+            filter: Type.Optional(
+              Type.Union([
+                Type.String({ maxLength: 500 }),
+                Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20 }),
+              ]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses({
+          200: Type.Object({
+            version: Type.Object({ id: Uuid, versionNo: Type.Integer() }),
+            fields: Type.Array(
+              Type.Object({ name: Type.String(), label: Type.String(), dataType: Type.String() }),
+            ),
+            rows: Type.Array(
+              Type.Object({
+                row: Type.Integer(),
+                values: Type.Record(Type.String(), Nullable(Type.String())),
+              }),
+            ),
+            total: Type.Integer(),
+            page: Type.Integer(),
+            pageSize: Type.Integer(),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const entry = await provision.loadEntry(db, request.params.id);
+      const { version, page = 1, pageSize = 50, fields, sort, filter } = request.query;
+      return provision.readData(db, actorOf(request), entry, {
+        ...(version ? { versionNo: version } : {}),
+        page,
+        pageSize,
+        ...(fields ? { fields } : {}),
+        ...(sort ? { sort } : {}),
+        ...(filter ? { filter: Array.isArray(filter) ? filter : [filter] } : {}),
+      });
+    },
+  );
+
   app.post(
     '/provision/entries/:id/push',
     {

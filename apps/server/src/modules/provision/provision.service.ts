@@ -5,11 +5,17 @@
  */
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
 import type { DataItem, EntryMetadata } from '../catalog/index.ts';
-import { DuplicateVersionKey, currentVersion, makeCurrent } from './data-store.ts';
+import {
+  DuplicateVersionKey,
+  currentVersion,
+  makeCurrent,
+  queryRows,
+  type ColumnSpec,
+} from './data-store.ts';
 import { ingestFile, ingestRows, type IngestResult, type IngestTarget, type RowInput } from './ingest.ts';
 import type { OpenOptions } from './formats/index.ts';
 
@@ -360,4 +366,73 @@ export async function restoreVersion(
     return row;
   });
   return resultOf(restored);
+}
+
+/**
+ * A page of an entry's data: the current version, or the ready version `versionNo`; `fields` picks
+ * data items by name, `sort` is a name (`-name` descending), filters are `name=value` (equals) or
+ * `name~value` (contains). For the department and its authority; sharing and opening add others.
+ */
+export async function readData(
+  db: Db,
+  actor: Actor,
+  entry: ProvisionEntry,
+  q: {
+    versionNo?: number;
+    page: number;
+    pageSize: number;
+    fields?: string;
+    sort?: string;
+    filter?: string[];
+  },
+) {
+  assertInsider(actor, entry);
+  const version = q.versionNo
+    ? await db
+        .selectFrom('data_versions')
+        .selectAll()
+        .where('entry_id', '=', entry.id)
+        .where('version_no', '=', q.versionNo)
+        .where('state', '=', 'ready')
+        .executeTakeFirst()
+    : await currentVersion(db, entry.id);
+  if (!version) throw versionNotFound();
+  const columns = version.columns as ColumnSpec[];
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const column = (name: string, param: string): ColumnSpec => {
+    const c = byName.get(name);
+    if (!c) throw invalidField(param, `没有信息项 ${name}`, `no data item ${name}`);
+    return c;
+  };
+  const fields = q.fields ? q.fields.split(',').map((n) => column(n.trim(), 'fields')) : columns;
+  const sort = q.sort
+    ? { column: column(q.sort.replace(/^-/, ''), 'sort'), desc: q.sort.startsWith('-') }
+    : undefined;
+  const filters = (q.filter ?? []).map((f) => {
+    const m = /^([^=~]+)([=~])(.*)$/s.exec(f);
+    if (!m) throw invalidField('filter', '须为 信息项=值 或 信息项~值', 'must be item=value or item~value');
+    return {
+      column: column(m[1] ?? '', 'filter'),
+      op: m[2] === '=' ? ('eq' as const) : ('contains' as const),
+      value: m[3] ?? '',
+    };
+  });
+  const { total, rows } = await queryRows(db, version, {
+    offset: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
+    fields,
+    ...(sort ? { sort } : {}),
+    filters,
+  });
+  return {
+    version: { id: version.id, versionNo: version.version_no },
+    fields: fields.map((c) => ({ name: c.name, label: c.label, dataType: c.dataType })),
+    rows: rows.map((r) => ({
+      row: r.row,
+      values: Object.fromEntries(fields.map((c, i) => [c.name, r.values[i] ?? null])),
+    })),
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
 }
