@@ -138,6 +138,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/provision/entries/:id/versions/:versionId/restore': PROVIDERS,
   'POST /api/provision/entries/:id/push': PROVIDERS,
   'GET /api/provision/entries/:id/rows': STAFF,
+  'GET /api/provision/entries/:id/compare': STAFF,
   'POST /api/provision/entries/:id/upload': PROVIDERS,
   'GET /api/open/catalog': EVERYONE,
   'GET /api/open/catalog/:id': EVERYONE,

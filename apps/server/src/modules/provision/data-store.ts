@@ -357,3 +357,90 @@ export async function queryRows(
     }),
   };
 }
+
+export interface VersionDiff {
+  fields: { added: string[]; removed: string[]; common: string[] };
+  /** Row changes by key (null when the entry has no key fields, or a key field is not in both). */
+  rows: {
+    added: number;
+    removed: number;
+    changed: number;
+    unchanged: number;
+    /** Up to `samples` keys of each kind, as `field=value` pairs joined by commas. */
+    examples: { added: string[]; removed: string[]; changed: string[] };
+  } | null;
+}
+
+/**
+ * Compares two versions: which data items each has, and — matching rows on the key fields — how many
+ * rows were added, removed, changed (a common field differs) or kept.
+ */
+export async function compareVersions(
+  db: Db,
+  from: { table_name: string | null; columns: unknown },
+  to: { table_name: string | null; columns: unknown },
+  keyFields: readonly string[],
+  samples = 20,
+): Promise<VersionDiff> {
+  const a = new Map((from.columns as ColumnSpec[]).map((c) => [c.name, c]));
+  const b = new Map((to.columns as ColumnSpec[]).map((c) => [c.name, c]));
+  const fields = {
+    added: [...b.keys()].filter((n) => !a.has(n)),
+    removed: [...a.keys()].filter((n) => !b.has(n)),
+    common: [...a.keys()].filter((n) => b.has(n)),
+  };
+  if (
+    !from.table_name ||
+    !to.table_name ||
+    keyFields.length === 0 ||
+    keyFields.some((k) => !a.has(k) || !b.has(k))
+  )
+    return { fields, rows: null };
+  const col = (m: Map<string, ColumnSpec>, n: string, alias: 'a' | 'b') =>
+    sql`${sql.id(alias)}.${sql.id(m.get(n)?.column ?? '')}::text`;
+  const on = sql.join(
+    keyFields.map((k) => sql`${col(a, k, 'a')} = ${col(b, k, 'b')}`),
+    sql` and `,
+  );
+  const others = fields.common.filter((n) => !keyFields.includes(n));
+  const differs =
+    others.length > 0
+      ? sql.join(
+          others.map((n) => sql`${col(a, n, 'a')} is distinct from ${col(b, n, 'b')}`),
+          sql` or `,
+        )
+      : sql`false`;
+  const keyText = (alias: 'a' | 'b') =>
+    sql.join(
+      keyFields.map((k) => sql`${`${k}=`} || coalesce(${col(alias === 'a' ? a : b, k, alias)}, '')`),
+      sql` || ',' || `,
+    );
+  const joined = sql`from ${tableRef(from.table_name)} a full outer join ${tableRef(to.table_name)} b on ${on}`;
+  const { rows: counts } = await sql<{ added: number; removed: number; changed: number; unchanged: number }>`
+    select count(*) filter (where a._row is null)::int as added,
+           count(*) filter (where b._row is null)::int as removed,
+           count(*) filter (where a._row is not null and b._row is not null and (${differs}))::int as changed,
+           count(*) filter (where a._row is not null and b._row is not null and not (${differs}))::int as unchanged
+    ${joined}`.execute(db);
+  const example = async (condition: ReturnType<typeof sql>, alias: 'a' | 'b') =>
+    (
+      await sql<{
+        k: string;
+      }>`select ${keyText(alias)} as k ${joined} where ${condition} order by 1 limit ${samples}`.execute(db)
+    ).rows.map((r) => r.k);
+  const both = sql`a._row is not null and b._row is not null`;
+  return {
+    fields,
+    rows: {
+      added: counts[0]?.added ?? 0,
+      removed: counts[0]?.removed ?? 0,
+      changed: counts[0]?.changed ?? 0,
+      unchanged: counts[0]?.unchanged ?? 0,
+      examples: {
+        added: await example(sql`a._row is null`, 'b'),
+        removed: await example(sql`b._row is null`, 'a'),
+        changed: await example(sql`${both} and (${differs})`, 'b'),
+      },
+    },
+  };
+}

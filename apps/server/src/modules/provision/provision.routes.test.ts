@@ -252,6 +252,40 @@ describe('providing data over HTTP', () => {
     expect((await as('gongan.provider').request('GET', url)).statusCode).toBe(404);
   });
 
+  it('compares two versions by the key field', async () => {
+    const settings = await as('scjg.provider').request('PUT', `/api/provision/entries/${entryId}/settings`, {
+      keyFields: ['credit_code'],
+    });
+    expect(settings.statusCode, settings.body).toBe(200);
+    // Version 3 (pushed) holds C2 as 推送企业; version 4 holds C1 and C2 as 和平区老边饺子餐饮店.
+    const res = await as('scjg.provider').request(
+      'GET',
+      `/api/provision/entries/${entryId}/compare?from=3&to=4`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      from: { versionNo: 3, rowCount: 1 },
+      to: { versionNo: 4, rowCount: 2 },
+      keyFields: ['credit_code'],
+      fields: { added: [], removed: [] },
+      rows: {
+        added: 1,
+        removed: 0,
+        changed: 1,
+        unchanged: 0,
+        examples: { added: [`credit_code=${C1}`], removed: [], changed: [`credit_code=${C2}`] },
+      },
+    });
+    const unknownKey = await as('scjg.provider').request(
+      'PUT',
+      `/api/provision/entries/${entryId}/settings`,
+      {
+        keyFields: ['nope'],
+      },
+    );
+    expect(unknownKey.statusCode).toBe(409);
+  });
+
   it('refuses other departments, other roles and strangers', async () => {
     const other = await upload('gongan.provider', csv(['credit_code,name', `${C1},企业甲`]), 'format=csv');
     expect(other.statusCode).toBe(403);

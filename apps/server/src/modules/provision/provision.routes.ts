@@ -335,6 +335,51 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/provision/entries/:id/compare',
+    {
+      config: { policy: 'staff' },
+      schema: {
+        tags,
+        summary: 'Compare two versions: row counts, fields, rows added/removed/changed by key / 版本比较',
+        params: EntryParams,
+        querystring: Type.Object(
+          { from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) },
+          { additionalProperties: false },
+        ),
+        response: responses({
+          200: Type.Object({
+            from: Type.Object({ versionNo: Type.Integer(), rowCount: Type.Integer() }),
+            to: Type.Object({ versionNo: Type.Integer(), rowCount: Type.Integer() }),
+            keyFields: Type.Array(Type.String()),
+            fields: Type.Object({
+              added: Type.Array(Type.String()),
+              removed: Type.Array(Type.String()),
+              common: Type.Array(Type.String()),
+            }),
+            rows: Nullable(
+              Type.Object({
+                added: Type.Integer(),
+                removed: Type.Integer(),
+                changed: Type.Integer(),
+                unchanged: Type.Integer(),
+                examples: Type.Object({
+                  added: Type.Array(Type.String()),
+                  removed: Type.Array(Type.String()),
+                  changed: Type.Array(Type.String()),
+                }),
+              }),
+            ),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const entry = await provision.loadEntry(db, request.params.id);
+      return provision.compare(db, actorOf(request), entry, request.query.from, request.query.to);
+    },
+  );
+
   app.post(
     '/provision/entries/:id/push',
     {

@@ -11,6 +11,7 @@ import { appendAudit } from '../security/index.ts';
 import type { DataItem, EntryMetadata } from '../catalog/index.ts';
 import {
   DuplicateVersionKey,
+  compareVersions,
   currentVersion,
   makeCurrent,
   queryRows,
@@ -434,5 +435,30 @@ export async function readData(
     total,
     page: q.page,
     pageSize: q.pageSize,
+  };
+}
+
+/** Compares two ready versions of the entry (fields, and rows by the entry's key fields). */
+export async function compare(db: Db, actor: Actor, entry: ProvisionEntry, fromNo: number, toNo: number) {
+  assertInsider(actor, entry);
+  const pick = async (no: number) => {
+    const v = await db
+      .selectFrom('data_versions')
+      .selectAll()
+      .where('entry_id', '=', entry.id)
+      .where('version_no', '=', no)
+      .where('state', '=', 'ready')
+      .executeTakeFirst();
+    if (!v) throw versionNotFound();
+    return v;
+  };
+  const [a, b] = [await pick(fromNo), await pick(toNo)];
+  const settings = await settingsOf(db, entry.id);
+  const diff = await compareVersions(db, a, b, settings.keyFields);
+  return {
+    from: { versionNo: a.version_no, rowCount: Number(a.row_count ?? 0) },
+    to: { versionNo: b.version_no, rowCount: Number(b.row_count ?? 0) },
+    keyFields: settings.keyFields,
+    ...diff,
   };
 }
