@@ -56,6 +56,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for requests not sent through `request` (e.g. an upload with progress). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
 /** Listeners told when any request comes back 401 (the session ended on the server). */
 const unauthorizedListeners = new Set<() => void>();
 
@@ -166,6 +171,17 @@ async function send(method: Method, path: string, options: RequestOptions): Prom
     throw new ApiError(toProblem(response.status, problemBody));
   }
   return response;
+}
+
+/**
+ * The ApiError of a non-2xx answer read by other means than `fetch` (an XMLHttpRequest upload, for
+ * its progress events); a 401 tells the listeners, as `request` does.
+ */
+export function apiErrorOf(status: number, body: unknown, path: string): ApiError {
+  if (status === 401 && !path.startsWith('/api/auth/')) {
+    for (const listener of unauthorizedListeners) listener();
+  }
+  return new ApiError(toProblem(status, body));
 }
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {

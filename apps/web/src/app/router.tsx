@@ -9,6 +9,7 @@ import {
   canSeeUpkeep,
   isDepartmentStaff,
 } from '../features/catalog/catalog-access';
+import { canProvide } from '../features/provision/provision-access';
 import { canManageCredentials, canManageOrgs, canReadAudit, NAV_GROUPS } from './workspace-nav';
 
 /** React.lazy for a module with a named export. */
@@ -48,6 +49,9 @@ const MyCatalogPage = lazyNamed(catalogPages, 'MyCatalogPage');
 const CatalogReviewPage = lazyNamed(catalogPages, 'CatalogReviewPage');
 const LegalBasesPage = lazyNamed(catalogPages, 'LegalBasesPage');
 const CatalogUpkeepPage = lazyNamed(catalogPages, 'CatalogUpkeepPage');
+const provisionPages = () => import('../pages/provision-pages');
+const ProvisionPage = lazyNamed(provisionPages, 'ProvisionPage');
+const ProvisionEntryPage = lazyNamed(provisionPages, 'ProvisionEntryPage');
 const portalCatalogPages = () => import('../pages/portal-catalog-pages');
 const PortalCatalogPage = lazyNamed(portalCatalogPages, 'PortalCatalogPage');
 const PortalEntryPage = lazyNamed(portalCatalogPages, 'PortalEntryPage');
@@ -146,6 +150,22 @@ export const router = createBrowserRouter([
             ),
           },
           { path: 'catalog/legal-bases', element: <LegalBasesPage /> },
+          {
+            path: 'provision',
+            element: (
+              <RequireAccess allow={canProvide}>
+                <ProvisionPage />
+              </RequireAccess>
+            ),
+          },
+          {
+            path: 'provision/entries/:id',
+            element: (
+              <RequireAccess allow={canProvide}>
+                <ProvisionEntryPage />
+              </RequireAccess>
+            ),
+          },
           {
             path: 'admin/organisations',
             element: (

@@ -21,6 +21,7 @@ import type { ReactNode } from 'react';
 import { useLocation } from 'react-router';
 import { hasRole, type MeAccount } from '../features/auth/auth-api';
 import { canReviewCatalog, canSeeUpkeep, isDepartmentStaff } from '../features/catalog/catalog-access';
+import { canProvide } from '../features/provision/provision-access';
 import type { MessageKey } from '../i18n/zh-CN';
 
 export type NavItem = {
@@ -110,7 +111,14 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     key: 'provision',
     label: 'nav.group.provision',
     items: [
-      soon('provision-data', '/workspace/provision/data', 'nav.provision.data', <CloudUploadOutlined />),
+      {
+        key: 'provision',
+        path: '/workspace/provision',
+        label: 'nav.provision.data',
+        icon: <CloudUploadOutlined />,
+        allow: canProvide,
+        ready: true,
+      },
       soon(
         'provision-quality',
         '/workspace/provision/quality',

@@ -148,6 +148,8 @@ describe('providing data over HTTP', () => {
     expect((json.json() as { message: { zh: string } }).message.zh).toMatch(/数组/);
     const big = await upload('scjg.provider', Buffer.alloc(70 * 1024, 0x41), 'format=csv');
     expect(big.statusCode).toBe(413);
+    // The unread rest of the upload must not be taken for the next request.
+    expect(big.headers.connection).toBe('close');
     expect((big.json() as { code: string }).code).toBe('upload_too_large');
     const list = (
       await as('scjg.provider').request('GET', `/api/provision/entries/${entryId}/versions`)

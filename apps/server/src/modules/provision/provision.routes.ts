@@ -451,12 +451,17 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         try {
           const limit = app.config.uploadLimit;
           let seen = 0;
+          // The rest of an oversized upload is never read: the connection must not be reused.
+          const tooLarge = () => {
+            reply.header('connection', 'close');
+            return new UploadTooLarge(limit);
+          };
           await pipeline(
             request.body as NodeJS.ReadableStream,
             new Transform({
               transform(chunk: Buffer, _enc, cb) {
                 seen += chunk.length;
-                if (seen > limit) cb(new UploadTooLarge(limit));
+                if (seen > limit) cb(tooLarge());
                 else cb(null, chunk);
               },
             }),

@@ -1,0 +1,234 @@
+/**
+ * 资源数据 end to end: the market-regulation bureau's data provider opens 资源数据, uploads a GBK CSV
+ * of 市场主体登记注册信息 (a real progress bar of the bytes sent, then the new current version), a
+ * file with invalid rows (refused whole, with the validation report naming row, column, value and
+ * rule), switches the error policy to 剔除无效行 (the same file is published without those rows),
+ * opens a version's report and restores an earlier version. A cataloguer does not see the page.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newPage, screenshot, signInThroughUi } from './support/browser.ts';
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let provider: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  const { context, page } = await newPage(browser);
+  page.setDefaultTimeout(15_000);
+  contexts.push(context);
+  provider = page;
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+});
+
+const WAIT = { timeout: 15_000 };
+const ENTRY = '市场主体登记注册信息';
+
+async function step(page: Page, name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    await screenshot(page, `failure-provision-${name}`).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** GBK bytes of a text (Node decodes GBK but does not encode it: the table is built by decoding). */
+function gbk(text: string): Buffer {
+  const decoder = new TextDecoder('gbk');
+  const table = new Map<string, number[]>();
+  for (let lead = 0x81; lead <= 0xfe; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      if (trail === 0x7f) continue;
+      const ch = decoder.decode(Uint8Array.of(lead, trail));
+      if (ch.length === 1 && ch !== '\ufffd' && !table.has(ch)) table.set(ch, [lead, trail]);
+    }
+  }
+  const bytes: number[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x80) bytes.push(code);
+    else {
+      const pair = table.get(ch);
+      if (!pair) throw new Error(`not in GBK: ${ch}`);
+      bytes.push(...pair);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+const HEADER =
+  '统一社会信用代码,市场主体名称,市场主体类型,法定代表人,注册资本（万元）,成立日期,住所,经营范围,登记机关,核准日期,登记状态,所属区县';
+/** Synthetic rows in the demo data's shape (valid credit codes, code-list values). */
+const ROWS = [
+  '9121010461803398XX,沈阳福翼机械制造有限公司,有限责任公司（自然人投资或控股）,朱善弘,100.00,2015-07-11,辽宁省沈阳市大东区善邻路72号,通用设备制造,沈阳市大东区市场监督管理局,2023-06-22,存续,大东区',
+  '92210106MA5C6NL06G,沈阳市铁西区祥邦超市,个体工商户,林成力,20.00,2015-10-19,辽宁省沈阳市铁西区云峰北街190号,食品销售,沈阳市铁西区市场监督管理局,2015-10-19,存续,铁西区',
+  '92210112MA6EPB8X8M,沈阳市浑南区东翔小吃部,个体工商户,刘有壮,1.00,2006-11-20,辽宁省沈阳市浑南区沈中大街834号,小餐饮,沈阳市浑南区市场监督管理局,2021-06-20,在业,浑南区',
+];
+/** Row 3 of the file (the header is row 1) has a wrong check character. */
+const BAD_CODE = '91210100MA0XXXXXX1';
+const BAD_ROW = `${BAD_CODE},沈阳市沈河区永瀚眼镜店,个体工商户,郭育,,2015-04-08,辽宁省沈阳市沈河区大南街26号,眼镜销售,沈阳市沈河区市场监督管理局,2015-04-08,注销,沈河区`;
+
+const csv = (rows: string[]) => gbk(`${[HEADER, ...rows].join('\r\n')}\r\n`);
+
+async function chooseFile(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.getByTestId('provision-upload-input').setInputFiles({ name, mimeType: 'text/csv', buffer });
+}
+
+async function chooseGbk(page: Page): Promise<void> {
+  await page.getByTestId('provision-encoding').click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'GBK' })
+    .first()
+    .click();
+  await expect.poll(() => page.getByTestId('provision-encoding').textContent(), WAIT).toContain('GBK');
+}
+
+/** The version number of the current data version, or 0 when there is none. */
+async function currentVersion(page: Page): Promise<number> {
+  const row = page.getByTestId('data-version-row').filter({ has: page.getByTestId('data-version-current') });
+  if ((await row.count()) === 0) return 0;
+  return Number(/v(\d+)/.exec((await row.first().textContent()) ?? '')?.[1] ?? 0);
+}
+
+let before = 0;
+
+describe('resource data: upload, validation report, versions', () => {
+  it('the provider opens 资源数据 and the entry from the list of published entries', async () => {
+    const page = provider;
+    await step(page, 'open', async () => {
+      await signInThroughUi(page, 'scjg.provider');
+      await page.getByTestId('nav-provision').click();
+      await page.waitForURL('**/workspace/provision');
+      const row = page.getByTestId('provision-entry-row').filter({ hasText: ENTRY });
+      await row.waitFor();
+      expect(await page.getByTestId('provision-entry-row').count()).toBeGreaterThan(1);
+      await row.getByTestId('provision-entry-link').click();
+      await page.waitForURL('**/workspace/provision/entries/*');
+      await expect.poll(() => page.getByTestId('provision-entry-name').textContent(), WAIT).toBe(ENTRY);
+      await page.getByTestId('provision-upload-card').waitFor();
+      await expect.poll(() => page.getByTestId('provision-policy').textContent(), WAIT).toBe('整体拒绝');
+      await page.locator('[data-testid="data-versions"] .ant-spin-spinning').waitFor({ state: 'detached' });
+      before = await currentVersion(page);
+    });
+  });
+
+  it('uploads a GBK CSV: the bytes sent, then the new current version with its rows', async () => {
+    const page = provider;
+    await step(page, 'valid', async () => {
+      await chooseFile(page, '市场主体.csv', csv(ROWS));
+      await chooseGbk(page);
+      await page.getByTestId('provision-upload-submit').click();
+      const result = page.getByTestId('provision-result');
+      await result.waitFor();
+      expect(await result.getAttribute('data-state')).toBe('ready');
+      expect(await result.textContent()).toContain('共 3 行');
+      const progress = page.getByTestId('provision-progress');
+      expect(await progress.getAttribute('data-percent')).toBe('100');
+      expect(await page.getByTestId('provision-progress-bytes').textContent()).toMatch(
+        /^已上传 [\d.]+ KB \/ [\d.]+ KB$/,
+      );
+      await expect.poll(() => currentVersion(page), WAIT).toBeGreaterThan(before);
+      const current = page
+        .getByTestId('data-version-row')
+        .filter({ has: page.getByTestId('data-version-current') });
+      const text = (await current.textContent()) ?? '';
+      expect(text).toContain('市场主体.csv');
+      expect(text).toContain('GBK');
+      expect(text).toContain('上传');
+      expect(text).toContain('scjg.provider');
+      await screenshot(page, 'provision-uploaded');
+    });
+  });
+
+  it('refuses a file with an invalid row whole and reports row, column, value and rule', async () => {
+    const page = provider;
+    await step(page, 'invalid', async () => {
+      const current = await currentVersion(page);
+      await chooseFile(page, '市场主体-有误.csv', csv([ROWS[0] ?? '', BAD_ROW, ROWS[1] ?? '']));
+      await chooseGbk(page);
+      await page.getByTestId('provision-upload-submit').click();
+      const report = page.getByTestId('provision-report');
+      await report.waitFor();
+      expect(await page.getByTestId('provision-result').getAttribute('data-state')).toBe('failed');
+      const problems = page.getByTestId('provision-problem-row');
+      expect(await problems.count()).toBe(1);
+      const cells = await problems.first().locator('td').allTextContents();
+      expect(cells.slice(0, 4)).toEqual(['3', '统一社会信用代码', BAD_CODE, '统一社会信用代码']);
+      expect(cells[4]).toContain('校验码');
+      // the current version stays
+      await expect
+        .poll(() => page.getByTestId('data-version-row').first().textContent(), WAIT)
+        .toContain('未通过');
+      expect(await currentVersion(page)).toBe(current);
+      await screenshot(page, 'provision-refused');
+    });
+  });
+
+  it('under 剔除无效行 the same file is published without the invalid row', async () => {
+    const page = provider;
+    await step(page, 'exclude', async () => {
+      await page.getByTestId('provision-policy-switch').click();
+      await expect.poll(() => page.getByTestId('provision-policy').textContent(), WAIT).toBe('剔除无效行');
+      const current = await currentVersion(page);
+      await page.getByTestId('provision-upload-submit').click();
+      await expect
+        .poll(() => page.getByTestId('provision-result').getAttribute('data-state'), WAIT)
+        .toBe('ready');
+      expect(await page.getByTestId('provision-result').textContent()).toContain('剔除无效行 1 行');
+      expect(await page.getByTestId('provision-problem-row').count()).toBe(1);
+      await expect.poll(() => currentVersion(page), WAIT).toBeGreaterThan(current);
+      // back to the default policy
+      await page.getByTestId('provision-policy-switch').click();
+      await expect.poll(() => page.getByTestId('provision-policy').textContent(), WAIT).toBe('整体拒绝');
+    });
+  });
+
+  it('opens the report of the refused version and restores the first upload', async () => {
+    const page = provider;
+    await step(page, 'restore', async () => {
+      const failed = page.getByTestId('data-version-row').filter({ hasText: '未通过' }).first();
+      await failed.getByTestId('data-version-report').click();
+      const modal = page.locator('.ant-modal');
+      await modal.getByTestId('provision-report').waitFor();
+      expect(await modal.getByTestId('provision-problem-row').count()).toBe(1);
+      await page.getByTestId('provision-report-close').click();
+      await modal.getByTestId('provision-report').waitFor({ state: 'detached' });
+
+      const current = await currentVersion(page);
+      const first = page
+        .getByTestId('data-version-row')
+        .filter({ hasText: '市场主体.csv' })
+        .filter({ has: page.getByTestId('data-version-restore') })
+        .first();
+      await first.getByTestId('data-version-restore').click();
+      await page.locator('.ant-modal-confirm .ant-btn-primary').click();
+      await expect.poll(() => currentVersion(page), WAIT).toBe(current + 1);
+      const restored = page
+        .getByTestId('data-version-row')
+        .filter({ has: page.getByTestId('data-version-current') });
+      expect(await restored.textContent()).toContain('恢复');
+      await screenshot(page, 'provision-restored');
+
+      await page.getByTestId('nav-provision').click();
+      const row = page.getByTestId('provision-entry-row').filter({ hasText: ENTRY });
+      await expect.poll(() => row.textContent(), WAIT).toContain(`v${current + 1}`);
+    });
+  });
+
+  it('a cataloguer has no 资源数据 and is not allowed in', async () => {
+    const { context, page } = await newPage(browser);
+    contexts.push(context);
+    await step(page, 'cataloguer', async () => {
+      await signInThroughUi(page, 'scjg.cataloguer');
+      await page.getByTestId('nav-catalog-mine').waitFor();
+      expect(await page.getByTestId('nav-provision').count()).toBe(0);
+      await page.goto('/workspace/provision');
+      await page.getByTestId('forbidden').waitFor();
+    });
+  });
+});

@@ -1,0 +1,155 @@
+import { FileSearchOutlined, RollbackOutlined } from '@ant-design/icons';
+import { App, Button, Space, Table, Tag, Tooltip } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useI18n } from '../../app/i18n';
+import { rowTestId } from '../../components/row-test-id';
+import { formatTime } from '../catalog/catalog-labels';
+import type { DataVersion, DataVersionState } from './provision-api';
+
+const STATE_COLOURS: Record<DataVersionState, string> = {
+  receiving: 'processing',
+  ready: 'green',
+  failed: 'red',
+  cancelled: 'default',
+};
+
+type Props = {
+  versions: DataVersion[];
+  loading: boolean;
+  /** May restore versions (the department's providers). */
+  canRestore: boolean;
+  onRestore: (v: DataVersion) => Promise<void>;
+  onViewReport: (v: DataVersion) => void;
+};
+
+/** 数据版本: every version of the entry's data, newest first. */
+export function DataVersions({ versions, loading, canRestore, onRestore, onViewReport }: Props) {
+  const { t, tDynamic, pick } = useI18n();
+  const { modal } = App.useApp();
+
+  const confirmRestore = (v: DataVersion) => {
+    modal.confirm({
+      title: t('provision.versions.restoreConfirm', { no: v.versionNo }),
+      content: t('provision.versions.restoreContent'),
+      okText: t('provision.versions.restore'),
+      cancelText: t('common.cancel'),
+      onOk: () => onRestore(v),
+    });
+  };
+
+  const columns: TableColumnsType<DataVersion> = [
+    {
+      title: t('provision.versions.version'),
+      dataIndex: 'versionNo',
+      width: 70,
+      render: (v: number) => `v${v}`,
+    },
+    {
+      title: t('provision.versions.state'),
+      key: 'state',
+      width: 125,
+      render: (_, v) => (
+        <Space size={4}>
+          <Tooltip title={v.error ? pick(v.error) : undefined}>
+            <Tag color={STATE_COLOURS[v.state]}>{t(`provision.state.${v.state}`)}</Tag>
+          </Tooltip>
+          {v.current ? (
+            <Tag color="blue" data-testid="data-version-current">
+              {t('provision.versions.current')}
+            </Tag>
+          ) : null}
+        </Space>
+      ),
+    },
+    {
+      title: t('provision.versions.source'),
+      dataIndex: 'source',
+      width: 80,
+      render: (v: string) => tDynamic(`provision.source.${v}`, v),
+    },
+    {
+      title: t('provision.versions.fileName'),
+      dataIndex: 'fileName',
+      width: 170,
+      ellipsis: { showTitle: true },
+      render: (v: string | null) => v ?? '—',
+    },
+    {
+      title: t('provision.versions.encoding'),
+      dataIndex: 'encoding',
+      width: 80,
+      render: (v: string | null) => (v ? v.toUpperCase() : '—'),
+    },
+    {
+      title: t('provision.versions.rows'),
+      dataIndex: 'rowCount',
+      width: 80,
+      align: 'right',
+      render: (v: number | null) => (v === null ? '—' : v.toLocaleString()),
+    },
+    {
+      title: t('provision.versions.excluded'),
+      dataIndex: 'excludedRowCount',
+      width: 100,
+      align: 'right',
+      render: (v: number | null) => (v === null ? '—' : v.toLocaleString()),
+    },
+    {
+      title: t('provision.versions.createdBy'),
+      dataIndex: 'createdBy',
+      width: 120,
+      ellipsis: true,
+      render: (v: string | null) => v ?? '—',
+    },
+    {
+      title: t('provision.versions.time'),
+      key: 'time',
+      width: 140,
+      render: (_, v) => formatTime(v.completedAt ?? v.createdAt),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      width: 180,
+      fixed: 'right',
+      render: (_, v) => (
+        <Space size={0}>
+          <Button
+            type="link"
+            size="small"
+            icon={<FileSearchOutlined />}
+            onClick={() => onViewReport(v)}
+            data-testid="data-version-report"
+          >
+            {t('provision.versions.viewReport')}
+          </Button>
+          {canRestore && v.state === 'ready' && !v.current ? (
+            <Button
+              type="link"
+              size="small"
+              icon={<RollbackOutlined />}
+              onClick={() => confirmRestore(v)}
+              data-testid="data-version-restore"
+            >
+              {t('provision.versions.restore')}
+            </Button>
+          ) : null}
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <Table<DataVersion>
+      rowKey="id"
+      size="middle"
+      columns={columns}
+      dataSource={versions}
+      loading={loading}
+      pagination={{ pageSize: 10, hideOnSinglePage: true, showTotal: (total) => t('table.total', { total }) }}
+      locale={{ emptyText: t('provision.versions.empty') }}
+      onRow={rowTestId('data-version-row')}
+      scroll={{ x: 1150 }}
+    />
+  );
+}
