@@ -1,4 +1,5 @@
 import type { OrgKind, OrgLevel, PublicType } from '../db/database.types.ts';
+import { ForbiddenError } from './errors.ts';
 import type { Role } from './roles.ts';
 
 export interface PrincipalOrg {
@@ -48,3 +49,13 @@ export interface Actor {
 }
 
 export const SYSTEM_ACTOR: Actor = { principal: null, ip: 'system' };
+
+/** A principal of an organisation's staff: a person or a system with an API credential. */
+export type StaffPrincipal = Extract<Principal, { kind: 'staff' | 'credential' }>;
+
+/** The actor's staff principal; anyone else (anonymous, public accounts) is refused with 403. */
+export function staffOf(actor: Actor): StaffPrincipal {
+  const p = actor.principal;
+  if (!p || p.kind === 'public') throw new ForbiddenError();
+  return p;
+}

@@ -1,5 +1,5 @@
 import { ForbiddenError, invalidField } from '../../shared/errors.ts';
-import type { Actor, Principal } from '../../shared/principal.ts';
+import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
 import { jurisdiction } from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
@@ -17,14 +17,6 @@ import type { Db, EntryRow, VersionRow } from './catalog.repository.ts';
 import { codePrefix, conceptOf, diffVersions, resourceCode, submissionProblems } from './catalog.rules.ts';
 import { CatalogSearchIndex, catalogChanged } from './catalog.search-index.ts';
 import { parseQuery, toTsQuery, tsvectorSql } from './search-text.ts';
-
-type Staff = Extract<Principal, { kind: 'staff' | 'credential' }>;
-
-function staffOf(actor: Actor): Staff {
-  const p = actor.principal;
-  if (!p || p.kind === 'public') throw new ForbiddenError();
-  return p;
-}
 
 function accountIdOf(p: Staff): string | null {
   return p.kind === 'staff' ? p.accountId : null;

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { ConflictError, ForbiddenError, ValidationError } from '../../shared/errors.ts';
-import { SYSTEM_ACTOR, type Actor, type Principal } from '../../shared/principal.ts';
+import { SYSTEM_ACTOR, type Actor, type StaffPrincipal as Staff, staffOf } from '../../shared/principal.ts';
 import { jurisdiction, type Jurisdiction } from '../../shared/policy.ts';
 import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
@@ -17,8 +17,6 @@ export const DEFAULT_UPKEEP = { intervalDays: 180, noticeDays: 30 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type UpkeepStatus = 'current' | 'due' | 'overdue' | 'outdated';
-
-type Staff = Extract<Principal, { kind: 'staff' | 'credential' }>;
 
 interface OrgRow {
   id: string;
@@ -62,12 +60,6 @@ export interface UpkeepOrganisation {
   outdated: number;
   lastConfirmedAt: string | null;
   noCatalog: boolean;
-}
-
-function staffOf(actor: Actor): Staff {
-  const p = actor.principal;
-  if (!p || p.kind === 'public') throw new ForbiddenError();
-  return p;
 }
 
 const isKeeper = (p: Staff) =>

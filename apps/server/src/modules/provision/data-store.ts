@@ -45,6 +45,24 @@ export function columnsFor(items: readonly DataItem[]): ColumnSpec[] {
   }));
 }
 
+/** The table of a version in `resource_data`. */
+export const versionTableName = (versionId: string) => `v_${versionId.replaceAll('-', '')}`;
+
+/** Locks the catalog entry for the rest of the transaction: one new version of its data at a time. */
+export async function lockEntry(db: Db, entryId: string): Promise<void> {
+  await sql`select id from catalog_entries where id = ${entryId} for update`.execute(db);
+}
+
+/** The next version number of an entry's data; call after `lockEntry` in the same transaction. */
+export async function nextVersionNo(db: Db, entryId: string): Promise<number> {
+  const last = await db
+    .selectFrom('data_versions')
+    .select((eb) => eb.fn.max('version_no').as('n'))
+    .where('entry_id', '=', entryId)
+    .executeTakeFirst();
+  return Number(last?.n ?? 0) + 1;
+}
+
 const leaseKey = (versionId: string) => `data-version:${versionId}`;
 const tableRef = (table: string) => sql`${sql.id('resource_data', table)}`;
 
@@ -85,13 +103,12 @@ export async function beginTableVersion(
 ): Promise<OpenVersion> {
   const columns = columnsFor(input.items);
   const id = randomUUID();
-  const tableName = `v_${id.replaceAll('-', '')}`;
+  const tableName = versionTableName(id);
   const lease = await handle.lease(leaseKey(id));
   if (!lease) throw new Error('could not lease a new version');
   try {
     const versionNo = await handle.db.transaction().execute(async (trx) => {
-      // One version number at a time per entry.
-      await sql`select id from catalog_entries where id = ${input.entryId} for update`.execute(trx);
+      await lockEntry(trx, input.entryId);
       if (input.idempotencyKey) {
         const existing = await trx
           .selectFrom('data_versions')
@@ -101,12 +118,7 @@ export async function beginTableVersion(
           .executeTakeFirst();
         if (existing) throw new DuplicateVersionKey(existing.id);
       }
-      const last = await trx
-        .selectFrom('data_versions')
-        .select((eb) => eb.fn.max('version_no').as('n'))
-        .where('entry_id', '=', input.entryId)
-        .executeTakeFirst();
-      const no = Number(last?.n ?? 0) + 1;
+      const no = await nextVersionNo(trx, input.entryId);
       await trx
         .insertInto('data_versions')
         .values({

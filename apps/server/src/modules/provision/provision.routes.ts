@@ -240,17 +240,9 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const entry = await provision.loadEntry(db, request.params.id);
-      const v = await provision.getVersion(db, actorOf(request), entry, request.params.versionId);
-      return {
-        versionId: v.id,
-        versionNo: v.version_no,
-        state: v.state === 'receiving' ? ('failed' as const) : v.state,
-        rowCount: Number(v.row_count ?? 0),
-        excludedRowCount: Number(v.excluded_row_count ?? 0),
-        report: (v.report ??
-          (v.error as { report?: unknown } | null)?.report ??
-          null) as IngestResult['report'],
-      };
+      return provision.resultOf(
+        await provision.getVersion(db, actorOf(request), entry, request.params.versionId),
+      );
     },
   );
   app.post(

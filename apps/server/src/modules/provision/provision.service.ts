@@ -6,12 +6,15 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
-import type { Actor, Principal } from '../../shared/principal.ts';
+import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
 import type { DataItem, EntryMetadata } from '../catalog/index.ts';
 import {
   DuplicateVersionKey,
   compareVersions,
+  lockEntry,
+  nextVersionNo,
+  versionTableName,
   currentVersion,
   makeCurrent,
   queryRows,
@@ -21,7 +24,6 @@ import { ingestFile, ingestRows, type IngestResult, type IngestTarget, type RowI
 import type { OpenOptions } from './formats/index.ts';
 
 type Db = DatabaseHandle['db'];
-type Staff = Extract<Principal, { kind: 'staff' | 'credential' }>;
 
 export const entryNotFound = () => new NotFoundError({ zh: '目录条目', en: 'Catalog entry' });
 export const versionNotFound = () => new NotFoundError({ zh: '数据版本', en: 'Data version' });
@@ -34,12 +36,6 @@ export interface ProvisionEntry {
   name: string;
   format: string;
   items: DataItem[];
-}
-
-function staffOf(actor: Actor): Staff {
-  const p = actor.principal;
-  if (!p || p.kind === 'public') throw new ForbiddenError();
-  return p;
 }
 
 /** A published entry with its current data items. */
@@ -255,7 +251,7 @@ async function versionRow(db: Db, entryId: string, versionId: string) {
   return v;
 }
 
-function resultOf(v: Awaited<ReturnType<typeof versionRow>>): IngestResult {
+export function resultOf(v: Awaited<ReturnType<typeof versionRow>>): IngestResult {
   return {
     versionId: v.id,
     versionNo: v.version_no,
@@ -320,14 +316,10 @@ export async function restoreVersion(
     });
   }
   const restored = await handle.db.transaction().execute(async (trx) => {
-    await sql`select id from catalog_entries where id = ${entry.id} for update`.execute(trx);
-    const last = await trx
-      .selectFrom('data_versions')
-      .select((eb) => eb.fn.max('version_no').as('n'))
-      .where('entry_id', '=', entry.id)
-      .executeTakeFirst();
+    await lockEntry(trx, entry.id);
+    const versionNo = await nextVersionNo(trx, entry.id);
     const id = crypto.randomUUID();
-    const table = `v_${id.replaceAll('-', '')}`;
+    const table = versionTableName(id);
     await sql`create table ${sql.id('resource_data', table)} as table ${sql.id('resource_data', old.table_name ?? '')}`.execute(
       trx,
     );
@@ -337,7 +329,7 @@ export async function restoreVersion(
       .values({
         id,
         entry_id: entry.id,
-        version_no: Number(last?.n ?? 0) + 1,
+        version_no: versionNo,
         kind: 'table',
         state: 'ready',
         source: 'restore',
