@@ -1016,4 +1016,13 @@ export const enUS: Record<MessageKey, string> = {
   'provision.source.connector': 'Connector',
   'provision.source.restore': 'Restore',
   'provision.source.demo': 'Demo data',
+  // provision: export and version diff
+
+  // provision: connectors
+
+  // provision: quality dashboard
+
+  // provision: file resources, resumable upload, column mapping
+
+  // provision: push sessions
 };

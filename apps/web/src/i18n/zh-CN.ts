@@ -970,6 +970,16 @@ export const zhCN = {
   'provision.source.connector': '接口',
   'provision.source.restore': '恢复',
   'provision.source.demo': '示例数据',
+
+  // provision: export and version diff
+
+  // provision: connectors
+
+  // provision: quality dashboard
+
+  // provision: file resources, resumable upload, column mapping
+
+  // provision: push sessions
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;
