@@ -7,6 +7,7 @@ import {
   DEMO_PUBLIC_ACCOUNTS,
   HEADLINE_ACCOUNTS,
 } from './modules/platform/index.ts';
+import { loadDemoData } from './modules/provision/index.ts';
 
 function demoAccountTable(): string {
   const staff = DEMO_ORGS.flatMap((o) => o.accounts.map((a) => ({ ...a, org: o.shortName })));
@@ -83,7 +84,20 @@ async function main(): Promise<void> {
   if (bootstrap.kind === 'empty')
     lines.push(`Created the administrator "${bootstrap.adminUsername}" with HUITONG_ADMIN_PASSWORD.`);
   if (config.demo) lines.push(demoAccountTable());
+  if (config.demoData)
+    lines.push('Loading the demo datasets in the background (HUITONG_DEMO_DATA=0 to skip).');
   console.log(lines.join('\n') + '\n');
+  if (config.demoData) {
+    // Entries already provided are skipped, so a restart only loads what is missing.
+    loadDemoData(app.database, app.log).then(
+      (loaded) => {
+        if (loaded > 0) app.log.info({ entries: loaded }, 'demo datasets loaded');
+      },
+      (err: unknown) => {
+        if (!closing) app.log.error({ err }, 'loading the demo datasets failed');
+      },
+    );
+  }
 }
 
 main().catch((err: unknown) => {

@@ -18,6 +18,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     signInRatePerMinute: 10_000,
     // The demo catalog only where a test asks for it (it takes a few seconds to load).
     demoCatalog: false,
+    demoData: false,
     // Job handlers are run directly (`app.jobs.runNow`); the queue only where a test asks for it.
     jobs: false,
     ...overrides,

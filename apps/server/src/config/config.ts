@@ -12,6 +12,8 @@ export interface Config {
   demo: boolean;
   /** With the demo city, also load the demo catalog (default: same as `demo`). */
   demoCatalog: boolean;
+  /** With the demo catalog, also load the demo datasets, in the background after start (default: same as `demoCatalog`). */
+  demoData: boolean;
   /** Initial administrator password when the demo is off and the database is empty. */
   adminPassword: string | undefined;
   /** The city (GB/T 2260 code and name) and its authority, created when the demo is off. */
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir: path.resolve(cwd, env.HUITONG_DATA_DIR || 'data'),
     demo,
     demoCatalog: demo && boolVar(env, 'HUITONG_DEMO_CATALOG', true),
+    demoData: demo && boolVar(env, 'HUITONG_DEMO_CATALOG', true) && boolVar(env, 'HUITONG_DEMO_DATA', true),
     adminPassword,
     cityCode,
     cityName: env.HUITONG_CITY_NAME || undefined,

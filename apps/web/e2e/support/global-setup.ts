@@ -30,6 +30,8 @@ export default async function setup(project: TestProject) {
       HOST: '127.0.0.1',
       HUITONG_DATA_DIR: dataDir,
       HUITONG_LOG_LEVEL: 'warn',
+      // The specs provide data themselves and count versions; the demo datasets would race them.
+      HUITONG_DEMO_DATA: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, signIn, type TestApp } from '../../../test/app.ts';
+import { DEMO_DATASETS } from './demo-data.ts';
+import { loadDemoData } from './demo-loader.ts';
+
+const DAY_MS = 86_400_000;
+const NOW = new Date('2026-11-20T02:00:00Z');
+const silent = { info: () => undefined, error: () => undefined };
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp({ demoCatalog: true });
+}, 120_000);
+afterAll(async () => t?.close());
+
+async function entryId(name: string): Promise<string> {
+  const row = await t.app.db
+    .selectFrom('catalog_entries as e')
+    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
+    .select('e.id')
+    .where(sql<string>`v.metadata->>'name'`, '=', name)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function versionsOf(id: string) {
+  const rows = await t.app.db
+    .selectFrom('data_versions')
+    .select(['id', 'version_no', 'state', 'source', 'row_count', 'completed_at'])
+    .where('entry_id', '=', id)
+    .orderBy('version_no')
+    .execute();
+  return rows.map((v) => ({
+    ...v,
+    rowCount: Number(v.row_count),
+    completedAt: v.completed_at?.getTime() ?? 0,
+  }));
+}
+
+describe('demo datasets in the demo city', () => {
+  it('loads an entry on its own, and later only the entries still without data', async () => {
+    expect(await loadDemoData(t.app.database, silent, { now: NOW, only: ['公交站点位置信息'] })).toBe(1);
+    const busStops = await entryId('公交站点位置信息');
+    const before = await versionsOf(busStops);
+    expect(before).toHaveLength(1);
+
+    const loaded = await loadDemoData(t.app.database, silent, { now: NOW });
+    expect(loaded).toBe(DEMO_DATASETS.length - 1);
+    expect(await versionsOf(busStops)).toEqual(before);
+    // A restart loads nothing more.
+    expect(await loadDemoData(t.app.database, silent, { now: NOW })).toBe(0);
+  }, 300_000);
+
+  it('gives every dataset a current, ready version with all its rows, readable by the department', async () => {
+    for (const dataset of DEMO_DATASETS) {
+      const id = await entryId(dataset.entryName);
+      const current = await t.app.db
+        .selectFrom('data_current as c')
+        .innerJoin('data_versions as v', 'v.id', 'c.version_id')
+        .select(['v.state', 'v.source', 'v.row_count', 'v.excluded_row_count'])
+        .where('c.entry_id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(
+        {
+          ...current,
+          row_count: Number(current.row_count),
+          excluded_row_count: Number(current.excluded_row_count),
+        },
+        dataset.entryName,
+      ).toEqual({ state: 'ready', source: 'demo', row_count: dataset.rows, excluded_row_count: 0 });
+    }
+    const provider = await signIn(t.app, 'scjg.provider');
+    const id = await entryId('市场主体登记注册信息');
+    const res = await provider.request('GET', `/api/provision/entries/${id}/rows?pageSize=2`);
+    expect(res.statusCode, res.body).toBe(200);
+    const page = res.json() as { total: number; rows: { values: Record<string, string | null> }[] };
+    expect(page.total).toBe(100_000);
+    expect(page.rows[0]?.values.credit_code).toMatch(/^[0-9A-HJ-NPQRTUWXY]{18}$/);
+  });
+
+  it('dates versions as provided: most within their cycle, the real-time weather data four days old', async () => {
+    const weather = await versionsOf(await entryId('自动气象站逐小时观测数据'));
+    expect(weather).toHaveLength(1);
+    expect(weather.map((v) => NOW.getTime() - v.completedAt)).toEqual([4 * DAY_MS]);
+    const enterprises = await versionsOf(await entryId('市场主体登记注册信息'));
+    expect(enterprises.map((v) => NOW.getTime() - v.completedAt)).toEqual([DAY_MS]);
+  });
+
+  it('gives the consumer price index two versions, the second adding a month', async () => {
+    const id = await entryId('居民消费价格指数');
+    const versions = await versionsOf(id);
+    expect(versions.map((v) => v.version_no)).toEqual([1, 2]);
+    const provider = await signIn(t.app, 'tj.provider');
+    const res = await provider.request('GET', `/api/provision/entries/${id}/compare?from=1&to=2`);
+    expect(res.statusCode, res.body).toBe(200);
+    const diff = res.json() as { rows: { added: number; removed: number; changed: number } };
+    expect(diff.rows.added).toBeGreaterThan(0);
+    expect(diff.rows.added).toBe((versions[1]?.rowCount ?? 0) - (versions[0]?.rowCount ?? 0));
+    expect(diff.rows.removed).toBe(0);
+    expect(diff.rows.changed).toBe(0);
+  });
+
+  it('states a row count for the housing fund that differs from what was provided', async () => {
+    const id = await entryId('住房公积金缴存信息');
+    const settings = await t.app.db
+      .selectFrom('provision_settings')
+      .select(['declared_row_count', 'key_fields'])
+      .where('entry_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(settings.key_fields).toEqual(['account_number']);
+    const versions = await versionsOf(id);
+    expect(versions).toHaveLength(1);
+    expect(Number(settings.declared_row_count)).not.toBe(versions[0]?.rowCount);
+  });
+});
