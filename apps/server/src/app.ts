@@ -14,7 +14,21 @@ import {
   platformRoutes,
   type BootstrapResult,
 } from './modules/platform/index.ts';
-import { cleanUpInterrupted, provisionJobs, provisionRoutes } from './modules/provision/index.ts';
+import {
+  cleanUpInterrupted,
+  connectorJobs,
+  connectorRoutes,
+  exportRoutes,
+  filesRoutes,
+  provisionJobs,
+  provisionRoutes,
+  pushSessionJobs,
+  pushSessionRoutes,
+  uploadJobs,
+  uploadsRoutes,
+  qualityJobs,
+  qualityRoutes,
+} from './modules/provision/index.ts';
 import { auditRoutes } from './modules/security/index.ts';
 import {
   catalogJobs,
@@ -84,7 +98,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config);
   app.decorate('calendar', new CalendarService(database.db));
   const jobs = new JobQueue({ db: database.db, database, log: app.log }, database.executeSql);
-  for (const job of [...catalogJobs, ...provisionJobs]) jobs.define(job);
+  for (const job of [...catalogJobs, ...provisionJobs, ...qualityJobs, ...uploadJobs(config.dataDir)])
+    jobs.define(job);
+  for (const job of pushSessionJobs) jobs.define(job);
+  for (const job of connectorJobs({ queue: jobs, config })) jobs.define(job);
   app.decorate('jobs', jobs);
   app.addHook('onClose', async () => {
     await jobs.stop();
@@ -138,6 +155,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await api.register(catalogXlsxRoutes);
         await api.register(catalogUpkeepRoutes);
         await api.register(provisionRoutes);
+        await api.register(pushSessionRoutes);
+        await api.register(connectorRoutes);
+        await api.register(uploadsRoutes);
+        await api.register(filesRoutes);
+        await api.register(exportRoutes);
+        await api.register(qualityRoutes);
       },
       { prefix: '/api' },
     );

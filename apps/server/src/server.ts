@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import {
@@ -7,7 +8,6 @@ import {
   DEMO_PUBLIC_ACCOUNTS,
   HEADLINE_ACCOUNTS,
 } from './modules/platform/index.ts';
-import { loadDemoData } from './modules/provision/index.ts';
 
 function demoAccountTable(): string {
   const staff = DEMO_ORGS.flatMap((o) => o.accounts.map((a) => ({ ...a, org: o.shortName })));
@@ -89,14 +89,19 @@ async function main(): Promise<void> {
   console.log(lines.join('\n') + '\n');
   if (config.demoData) {
     // Entries already provided are skipped, so a restart only loads what is missing.
-    loadDemoData(app.database, app.log).then(
-      (loaded) => {
-        if (loaded > 0) app.log.info({ entries: loaded }, 'demo datasets loaded');
-      },
-      (err: unknown) => {
-        if (!closing) app.log.error({ err }, 'loading the demo datasets failed');
-      },
-    );
+    // Imported only when used: the generators and the demo files' PDF library take ~80 MB.
+    import('./modules/provision/demo-loader.ts')
+      .then(({ loadDemoData }) =>
+        loadDemoData(app.database, app.log, { filesDir: path.join(config.dataDir, 'files') }),
+      )
+      .then(
+        (loaded) => {
+          if (loaded > 0) app.log.info({ entries: loaded }, 'demo datasets loaded');
+        },
+        (err: unknown) => {
+          if (!closing) app.log.error({ err }, 'loading the demo datasets failed');
+        },
+      );
   }
 }
 

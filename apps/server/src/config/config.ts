@@ -38,6 +38,13 @@ export interface Config {
   jobs: boolean;
   /** Largest data file a department may upload, in bytes. */
   uploadLimit: number;
+  /**
+   * Master secret from which the SM4 key that encrypts connector secrets is derived. When absent
+   * (development, tests) a random key is generated once and kept in `<dataDir>/secret.key`.
+   */
+  secretKey: string | undefined;
+  /** Longest a connector run may read its source, in seconds (HTTP request or database query). */
+  connectorTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +117,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       `must be a 6-digit GB/T 2260 division code, got "${cityCode}"`,
     );
   }
+  const secretKey = env.HUITONG_SECRET_KEY === '' ? undefined : env.HUITONG_SECRET_KEY;
+  if (secretKey !== undefined && secretKey.length < 32) {
+    throw new ConfigError('HUITONG_SECRET_KEY', 'must be at least 32 characters long');
+  }
   const repoRoot = path.resolve(import.meta.dirname, '../../../..');
   return {
     port: intVar(env, 'PORT', 8080, 0, 65535),
@@ -133,5 +144,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webDistDir: path.resolve(repoRoot, env.HUITONG_WEB_DIST || 'apps/web/dist'),
     jobs: boolVar(env, 'HUITONG_JOBS', true),
     uploadLimit: intVar(env, 'HUITONG_UPLOAD_LIMIT', 2 * 1024 ** 3, 1024, 1024 ** 4),
+    secretKey,
+    connectorTimeoutSeconds: intVar(env, 'HUITONG_CONNECTOR_TIMEOUT_SECONDS', 300, 1, 24 * 60 * 60),
   };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.types.ts';
@@ -14,6 +14,11 @@ export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: u
 /** A lock held until released or until the process holding it dies. */
 export interface Lease {
   release(): Promise<void>;
+  /**
+   * PostgreSQL: the session that holds the lease (a connection of its own until release), for work
+   * that must end with the lease, such as the COPY that writes a data version. Absent on PGlite.
+   */
+  readonly client?: pg.PoolClient;
 }
 
 export interface DatabaseHandle {
@@ -42,6 +47,17 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * A connection the server ends (restart, `pg_terminate_backend`, a dropped database) emits an error
+ * on its client. An idle pooled client is handled by the pool, but one checked out between queries
+ * (a lease, a transaction, a pool that is ending) has no listener, and the error would crash the
+ * process. The query that was running still fails with the error; the client is not reused.
+ */
+function keepConnectionErrors(pool: pg.Pool): void {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+}
+
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
@@ -49,17 +65,21 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       max: options.poolSize ?? 10,
       application_name: 'huitong',
     });
+    keepConnectionErrors(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
     const executeSql: ExecuteSql = (text, values) => pool.query(text, values);
     let leasePool: pg.Pool | undefined;
     const heldClients = new Set<pg.PoolClient>();
     const lease = async (key: string): Promise<Lease | null> => {
-      leasePool ??= new pg.Pool({
-        connectionString: options.databaseUrl,
-        max: 20,
-        application_name: 'huitong-lease',
-      });
+      if (!leasePool) {
+        leasePool = new pg.Pool({
+          connectionString: options.databaseUrl,
+          max: 20,
+          application_name: 'huitong-lease',
+        });
+        keepConnectionErrors(leasePool);
+      }
       const client = await leasePool.connect();
       try {
         const { rows } = await client.query<{ ok: boolean }>(
@@ -76,6 +96,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       }
       heldClients.add(client);
       return {
+        client,
         release: async () => {
           if (!heldClients.delete(client)) return;
           try {
@@ -102,6 +123,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   }
   const dataDir = options.dataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  // Loaded only when used: the module takes ~45 MB that a server on PostgreSQL does not need.
+  const { PGlite } = await import('@electric-sql/pglite');
   const client = await PGlite.create({
     dataDir,
     parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },

@@ -169,6 +169,13 @@ export interface CatalogUpkeepNoticesTable {
   notified_at: DefaultTimestamp;
 }
 
+export interface ProvisionQualityNoticesTable {
+  entry_id: string;
+  kind: string;
+  subject: string;
+  notified_at: DefaultTimestamp;
+}
+
 export interface ProvisionSettingsTable {
   entry_id: string;
   key_fields: ColumnType<string[], string[] | undefined, string[]>;
@@ -181,7 +188,8 @@ export interface ProvisionSettingsTable {
   updated_at: DefaultTimestamp;
 }
 
-export type DataVersionState = 'receiving' | 'ready' | 'failed' | 'cancelled';
+/** `open`: a push session between requests (migration 0010). */
+export type DataVersionState = 'receiving' | 'open' | 'ready' | 'failed' | 'cancelled';
 export type DataVersionSource = 'upload' | 'push' | 'connector' | 'restore' | 'demo';
 
 export interface DataVersionsTable {
@@ -208,6 +216,24 @@ export interface DataVersionsTable {
   created_by: string | null;
   created_at: DefaultTimestamp;
   completed_at: Timestamp | null;
+  /** A push session: when it expires unless a request comes (migration 0010). */
+  expires_at: Timestamp | null;
+  /** A push session's options (error policy, mapping); null for other versions. */
+  push_options: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+export interface PushBatchesTable {
+  version_id: string;
+  sequence: number;
+  sm3: string;
+  byte_count: number;
+  first_row: number;
+  row_count: number;
+  invalid_count: number;
+  appended_count: number;
+  problems: ColumnType<unknown, string | undefined, string>;
+  problem_count: number;
+  received_at: DefaultTimestamp;
 }
 
 export interface DataCurrentTable {
@@ -225,6 +251,66 @@ export interface DataFilesTable {
   byte_count: number;
   sm3: string;
   storage_key: string;
+}
+
+export type ConnectorKind = 'http' | 'postgres' | 'mysql';
+export type ConnectorSchedule = 'cycle' | 'cron' | 'manual';
+export type ConnectorRunState = 'running' | 'succeeded' | 'failed';
+export type ConnectorRunTrigger = 'schedule' | 'retry' | 'manual';
+
+export interface ConnectorAllowListTable {
+  id: Generated<string>;
+  host: string;
+  port_from: number | null;
+  port_to: number | null;
+  note: string | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ConnectorsTable {
+  id: Generated<string>;
+  entry_id: string;
+  org_id: string;
+  kind: ConnectorKind;
+  settings: ColumnType<unknown, string, string>;
+  /** SM4 ciphertext with its HMAC-SM3 tag (never the secret itself). */
+  secret: string | null;
+  secret_updated_at: Timestamp | null;
+  schedule: ConnectorSchedule;
+  cron: string | null;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  next_run_at: Timestamp | null;
+  retry_attempt: ColumnType<number, number | undefined, number>;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  failing_since: Timestamp | null;
+  last_run_at: Timestamp | null;
+  last_state: ConnectorRunState | null;
+  last_error: ColumnType<unknown, string | null | undefined, string | null>;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ConnectorRunsTable {
+  id: Generated<string>;
+  connector_id: string;
+  entry_id: string;
+  trigger: ConnectorRunTrigger;
+  attempt: number;
+  state: ConnectorRunState;
+  started_at: DefaultTimestamp;
+  finished_at: Timestamp | null;
+  duration_ms: number | null;
+  row_count: number | null;
+  excluded_row_count: number | null;
+  byte_count: number | null;
+  version_id: string | null;
+  error: ColumnType<unknown, string | null | undefined, string | null>;
+  started_by: string | null;
 }
 
 export interface CatalogSearchStateTable {
@@ -314,9 +400,14 @@ export interface Database {
   catalog_upkeep_notices: CatalogUpkeepNoticesTable;
   catalog_search_state: CatalogSearchStateTable;
   provision_settings: ProvisionSettingsTable;
+  provision_quality_notices: ProvisionQualityNoticesTable;
   data_versions: DataVersionsTable;
   data_current: DataCurrentTable;
+  push_batches: PushBatchesTable;
   data_files: DataFilesTable;
+  connector_allow_list: ConnectorAllowListTable;
+  connectors: ConnectorsTable;
+  connector_runs: ConnectorRunsTable;
   catalog_versions: CatalogVersionsTable;
   catalog_version_items: CatalogVersionItemsTable;
   catalog_version_bases: CatalogVersionBasesTable;

@@ -9,7 +9,9 @@ import {
   canSeeUpkeep,
   isDepartmentStaff,
 } from '../features/catalog/catalog-access';
+import { isCityAdmin } from '../features/auth/auth-api';
 import { canProvide } from '../features/provision/provision-access';
+import { canSeeQuality } from '../features/provision/quality-api';
 import { canManageCredentials, canManageOrgs, canReadAudit, NAV_GROUPS } from './workspace-nav';
 
 /** React.lazy for a module with a named export. */
@@ -52,6 +54,14 @@ const CatalogUpkeepPage = lazyNamed(catalogPages, 'CatalogUpkeepPage');
 const provisionPages = () => import('../pages/provision-pages');
 const ProvisionPage = lazyNamed(provisionPages, 'ProvisionPage');
 const ProvisionEntryPage = lazyNamed(provisionPages, 'ProvisionEntryPage');
+const QualityDashboardPage = lazyNamed(
+  () => import('../features/provision/quality-dashboard'),
+  'QualityDashboard',
+);
+const ConnectorAllowListPage = lazyNamed(
+  () => import('../features/provision/connectors-allow-list'),
+  'ConnectorAllowListPage',
+);
 const portalCatalogPages = () => import('../pages/portal-catalog-pages');
 const PortalCatalogPage = lazyNamed(portalCatalogPages, 'PortalCatalogPage');
 const PortalEntryPage = lazyNamed(portalCatalogPages, 'PortalEntryPage');
@@ -159,10 +169,26 @@ export const router = createBrowserRouter([
             ),
           },
           {
+            path: 'provision/quality',
+            element: (
+              <RequireAccess allow={canSeeQuality}>
+                <QualityDashboardPage />
+              </RequireAccess>
+            ),
+          },
+          {
             path: 'provision/entries/:id',
             element: (
               <RequireAccess allow={canProvide}>
                 <ProvisionEntryPage />
+              </RequireAccess>
+            ),
+          },
+          {
+            path: 'admin/connector-allow-list',
+            element: (
+              <RequireAccess allow={isCityAdmin}>
+                <ConnectorAllowListPage />
               </RequireAccess>
             ),
           },

@@ -1,4 +1,5 @@
 import {
+  ApiOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -19,9 +20,10 @@ import {
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { useLocation } from 'react-router';
-import { hasRole, type MeAccount } from '../features/auth/auth-api';
+import { hasRole, isCityAdmin, type MeAccount } from '../features/auth/auth-api';
 import { canReviewCatalog, canSeeUpkeep, isDepartmentStaff } from '../features/catalog/catalog-access';
 import { canProvide } from '../features/provision/provision-access';
+import { canSeeQuality } from '../features/provision/quality-api';
 import type { MessageKey } from '../i18n/zh-CN';
 
 export type NavItem = {
@@ -119,12 +121,14 @@ export const NAV_GROUPS: readonly NavGroup[] = [
         allow: canProvide,
         ready: true,
       },
-      soon(
-        'provision-quality',
-        '/workspace/provision/quality',
-        'nav.provision.quality',
-        <BarChartOutlined />,
-      ),
+      {
+        key: 'provision-quality',
+        path: '/workspace/provision/quality',
+        label: 'nav.provision.quality',
+        icon: <BarChartOutlined />,
+        allow: canSeeQuality,
+        ready: true,
+      },
     ],
   },
   {
@@ -240,6 +244,14 @@ export const NAV_GROUPS: readonly NavGroup[] = [
         path: '/workspace/admin/calendar',
         label: 'nav.admin.calendar',
         icon: <CalendarOutlined />,
+        ready: true,
+      },
+      {
+        key: 'connectorAllowList',
+        path: '/workspace/admin/connector-allow-list',
+        label: 'nav.admin.connectorAllowList',
+        icon: <ApiOutlined />,
+        allow: isCityAdmin,
         ready: true,
       },
     ],

@@ -6,6 +6,10 @@ import * as m0004 from './0004_create_catalog.ts';
 import * as m0005 from './0005_catalog_upkeep.ts';
 import * as m0006 from './0006_catalog_search_state.ts';
 import * as m0007 from './0007_create_provision.ts';
+import * as m0008 from './0008_create_connectors.ts';
+import * as m0009 from './0009_upload_sessions.ts';
+import * as m0010 from './0010_push_sessions.ts';
+import * as m0011 from './0011_provision_quality.ts';
 
 /** Every migration, in order. Append only: a committed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +20,8 @@ export const migrations: Record<string, Migration> = {
   '0005_catalog_upkeep': m0005,
   '0006_catalog_search_state': m0006,
   '0007_create_provision': m0007,
+  '0008_create_connectors': m0008,
+  '0009_upload_sessions': m0009,
+  '0010_push_sessions': m0010,
+  '0011_provision_quality': m0011,
 };

@@ -11,6 +11,7 @@ import { jurisdiction, type Jurisdiction } from '../../shared/policy.ts';
 import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
+import { providingOrgsIn, supervisorOf } from '../org/index.ts';
 import type { Db } from './catalog.repository.ts';
 
 export const DEFAULT_UPKEEP = { intervalDays: 180, noticeDays: 30 } as const;
@@ -179,17 +180,6 @@ export async function setSchedule(
 
 // ---------- status ----------
 
-async function orgsIn(db: Db, scope: Jurisdiction): Promise<OrgRow[]> {
-  let q = db
-    .selectFrom('organisations')
-    .select(['id', 'name', 'kind', 'level', 'division_code'])
-    .where('active', '=', true)
-    .where('kind', 'in', ['department', 'enterprise']);
-  if (scope.scope === 'division') q = q.where('division_code', '=', scope.divisionCode);
-  if (scope.scope === 'org') q = q.where('id', '=', scope.orgId);
-  return q.orderBy('level').orderBy('name').execute();
-}
-
 async function publishedEntries(db: Db, orgIds: string[]) {
   if (orgIds.length === 0) return [];
   return db
@@ -235,7 +225,7 @@ async function draftCounts(db: Db, orgIds: string[]) {
 
 /** Every published entry of the scope with its upkeep status at `now`. */
 async function statusOf(db: Db, scope: Jurisdiction, now: Date) {
-  const orgs = await orgsIn(db, scope);
+  const orgs: OrgRow[] = await providingOrgsIn(db, scope);
   const auths = await authorities(db);
   const entries = await publishedEntries(
     db,
@@ -472,10 +462,7 @@ export async function scan(db: Db, now = new Date()): Promise<ScanResult> {
         detail: { entries: items.length },
       });
       const org = orgById.get(orgId);
-      const supervisor =
-        org?.level === 'district'
-          ? (auths.find((a) => a.level === 'district' && a.division_code === org.division_code) ?? city)
-          : city;
+      const supervisor = org ? supervisorOf(org, auths) : city;
       if (!supervisor) continue;
       const agg = byAuthority.get(supervisor.id) ?? { orgs: new Set<string>(), count: 0 };
       agg.orgs.add(orgId);

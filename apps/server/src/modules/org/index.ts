@@ -3,3 +3,5 @@ export { orgRoutes } from './org.routes.ts';
 export { resolveCredential, resolveSession } from './auth.service.ts';
 export { hashPassword } from './password.ts';
 export { countOrgs } from './org.repository.ts';
+export { providingOrgsIn, supervisorOf } from './org.jurisdiction.ts';
+export type { ProvidingOrg } from './org.jurisdiction.ts';

@@ -10,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, DataVersionSource } from '../../db/database.types.ts';
 import type { DatabaseHandle, Lease } from '../../db/database.ts';
 import type { DataItem, DataType } from '../catalog/index.ts';
+import { CopyWriter } from './copy-writer.ts';
 
 type Db = Kysely<Database>;
 
@@ -22,7 +23,8 @@ export interface ColumnSpec {
   column: string;
 }
 
-const SQL_TYPE: Record<DataType, string> = {
+/** The column type of each data type in a version's table. */
+export const SQL_TYPE: Record<DataType, string> = {
   string: 'text',
   integer: 'bigint',
   decimal: 'numeric',
@@ -75,6 +77,8 @@ export interface OpenVersion {
   /** Rows written so far. */
   written: number;
   lease: Lease;
+  /** PostgreSQL: the COPY that writes the rows, on the lease's connection (opened by the first rows). */
+  writer?: CopyWriter | null;
 }
 
 export class DuplicateVersionKey extends Error {
@@ -151,31 +155,66 @@ export async function beginTableVersion(
   }
 }
 
+/** A string literal of any text, whatever standard_conforming_strings says. */
+function literal(v: string): string {
+  if (v.includes('\\')) return `E'${v.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  return v.includes("'") ? `'${v.replaceAll("'", "''")}'` : `'${v}'`;
+}
+
 /**
  * Appends rows (values already checked and normalised, in column order; null for empty) to a
- * receiving version. Several hundred rows a statement.
+ * receiving version. On PostgreSQL they go into the version's COPY (see copy-writer.ts) and become
+ * visible when `completeVersion` ends it; resolves as soon as the connection can take more. On PGlite,
+ * multi-row INSERTs of several hundred rows a statement.
  */
 export async function appendRows(
   db: Db,
   version: OpenVersion,
   rows: readonly { row: number; values: readonly (string | null)[] }[],
 ): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(30_000 / (version.columns.length + 1)));
+  const client = version.lease.client;
+  if (client) {
+    if (!version.writer) {
+      const writer = new CopyWriter(client, `"resource_data"."${version.tableName}"`, [
+        '_row',
+        ...version.columns.map((c) => c.column),
+      ]);
+      version.writer = writer;
+      // Releasing the lease ends an unfinished COPY first: the unlock would otherwise wait behind it.
+      const lease = version.lease;
+      version.lease = {
+        client,
+        release: async () => {
+          await writer.abort('the lease of the version was released');
+          await lease.release();
+        },
+      };
+    }
+    await version.writer.write(rows, version.columns.length);
+    version.written += rows.length;
+    return;
+  }
+  // The statement as text with the values as string literals, each cast to its column type — the
+  // same input function as COPY and as a cast parameter — without a parameter or a query-builder
+  // node per value.
+  const casts = version.columns.map((c) => `::${SQL_TYPE[c.dataType]}`);
+  const head = `insert into "resource_data"."${version.tableName}" (_row, ${version.columns.map((c) => c.column).join(', ')}) values `;
+  const perStatement = 1000;
   for (let i = 0; i < rows.length; i += perStatement) {
-    const chunk = rows.slice(i, i + perStatement);
-    const tuples = chunk.map(
-      (r) =>
-        sql`(${r.row}, ${sql.join(
-          version.columns.map(
-            (c, k) => sql`cast(${r.values[k] ?? null} as ${sql.raw(SQL_TYPE[c.dataType])})`,
-          ),
-        )})`,
-    );
-    const names = [sql.id('_row'), ...version.columns.map((c) => sql.id(c.column))];
-    await sql`insert into ${tableRef(version.tableName)} (${sql.join(names)}) values ${sql.join(tuples)}`.execute(
-      db,
-    );
-    version.written += chunk.length;
+    const end = Math.min(rows.length, i + perStatement);
+    let text = head;
+    for (let j = i; j < end; j++) {
+      const r = rows[j] as (typeof rows)[number];
+      if (!Number.isSafeInteger(r.row)) throw new RangeError(`not a row number: ${r.row}`);
+      text += j === i ? `(${r.row}` : `,(${r.row}`;
+      for (let k = 0; k < casts.length; k++) {
+        const v = r.values[k] ?? null;
+        text += v === null ? ',null' : `,${literal(v)}${casts[k]}`;
+      }
+      text += ')';
+    }
+    await sql.raw(text).execute(db);
+    version.written += end - i;
   }
 }
 
@@ -197,6 +236,11 @@ export async function completeVersion(
   },
 ): Promise<void> {
   try {
+    if (version.writer) {
+      const copied = await version.writer.finish();
+      if (copied !== version.written)
+        throw new Error(`version ${version.id}: COPY took ${copied} rows of ${version.written}`);
+    }
     await db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('data_versions')
@@ -235,11 +279,13 @@ export async function makeCurrent(db: Db, entryId: string, versionId: string, by
 /** Abandons a receiving version: its table is dropped, the row says why. The current version is untouched. */
 export async function abandonVersion(
   db: Db,
-  version: Pick<OpenVersion, 'id' | 'tableName'> & { lease?: Lease },
+  version: Pick<OpenVersion, 'id' | 'tableName'> & { lease?: Lease; writer?: CopyWriter | null },
   state: 'failed' | 'cancelled',
   error: unknown,
 ): Promise<void> {
   try {
+    // A COPY in progress holds a lock on the table: it is rolled back before the table is dropped.
+    await version.writer?.abort();
     await db.transaction().execute(async (trx) => {
       await sql`drop table if exists ${tableRef(version.tableName)}`.execute(trx);
       await trx
@@ -256,8 +302,10 @@ export async function abandonVersion(
 
 /**
  * Cleans up versions left `receiving` by a process that is gone (killed, crashed): their tables are
- * dropped and they are marked failed. A version still held by a live process is left alone.
- * Answers how many were cleaned.
+ * dropped and they are marked failed. A version still held by a live process is left alone. Then any
+ * version table in `resource_data` owned by no version, or only by a failed or cancelled one, is
+ * dropped (none should exist: tables are created and dropped in the same transaction as their
+ * version's state). Answers how many versions were cleaned.
  */
 export async function cleanUpInterrupted(handle: DatabaseHandle): Promise<number> {
   const receiving = await handle.db
@@ -278,7 +326,24 @@ export async function cleanUpInterrupted(handle: DatabaseHandle): Promise<number
     });
     cleaned++;
   }
+  await dropOrphanTables(handle.db);
   return cleaned;
+}
+
+/**
+ * Drops version tables (`v_` and 32 hex digits) that belong to no version, or only to a failed or
+ * cancelled one; tables of versions in any other state (ready, receiving, an open push session) stay.
+ */
+async function dropOrphanTables(db: Db): Promise<void> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'resource_data' and c.relkind = 'r' and c.relname ~ '^v_[0-9a-f]{32}$'
+       and not exists (select 1 from data_versions v
+                        where v.table_name = c.relname and v.state not in ('failed', 'cancelled'))`.execute(
+    db,
+  );
+  for (const r of rows) await sql`drop table if exists ${tableRef(r.name)}`.execute(db);
 }
 
 /** The version readers see, or null when the entry has no data yet. */

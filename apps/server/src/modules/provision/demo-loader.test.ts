@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type TestApp } from '../../../test/app.ts';
-import { DEMO_DATASETS } from './demo-data.ts';
+import { DEMO_DATASETS, DEMO_FILES } from './demo-data.ts';
 import { loadDemoData } from './demo-loader.ts';
 
 const DAY_MS = 86_400_000;
@@ -9,10 +13,16 @@ const NOW = new Date('2026-11-20T02:00:00Z');
 const silent = { info: () => undefined, error: () => undefined };
 
 let t: TestApp;
+let filesDir = '';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huitong-demo-data-'));
 beforeAll(async () => {
-  t = await buildTestApp({ demoCatalog: true });
+  t = await buildTestApp({ demoCatalog: true, dataDir });
+  filesDir = path.join(dataDir, 'files');
 }, 120_000);
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function entryId(name: string): Promise<string> {
   const row = await t.app.db
@@ -45,11 +55,11 @@ describe('demo datasets in the demo city', () => {
     const before = await versionsOf(busStops);
     expect(before).toHaveLength(1);
 
-    const loaded = await loadDemoData(t.app.database, silent, { now: NOW });
-    expect(loaded).toBe(DEMO_DATASETS.length - 1);
+    const loaded = await loadDemoData(t.app.database, silent, { now: NOW, filesDir });
+    expect(loaded).toBe(DEMO_DATASETS.length - 1 + DEMO_FILES.length);
     expect(await versionsOf(busStops)).toEqual(before);
     // A restart loads nothing more.
-    expect(await loadDemoData(t.app.database, silent, { now: NOW })).toBe(0);
+    expect(await loadDemoData(t.app.database, silent, { now: NOW, filesDir })).toBe(0);
   }, 300_000);
 
   it('gives every dataset a current, ready version with all its rows, readable by the department', async () => {
@@ -79,12 +89,12 @@ describe('demo datasets in the demo city', () => {
     expect(page.rows[0]?.values.credit_code).toMatch(/^[0-9A-HJ-NPQRTUWXY]{18}$/);
   });
 
-  it('dates versions as provided: most within their cycle, the real-time weather data four days old', async () => {
+  it('dates versions as provided: most hours ago, the real-time weather data four days old', async () => {
     const weather = await versionsOf(await entryId('自动气象站逐小时观测数据'));
     expect(weather).toHaveLength(1);
     expect(weather.map((v) => NOW.getTime() - v.completedAt)).toEqual([4 * DAY_MS]);
     const enterprises = await versionsOf(await entryId('市场主体登记注册信息'));
-    expect(enterprises.map((v) => NOW.getTime() - v.completedAt)).toEqual([DAY_MS]);
+    expect(enterprises.map((v) => NOW.getTime() - v.completedAt)).toEqual([3 * 3_600_000]);
   });
 
   it('gives the consumer price index two versions, the second adding a month', async () => {
@@ -112,5 +122,30 @@ describe('demo datasets in the demo city', () => {
     const versions = await versionsOf(id);
     expect(versions).toHaveLength(1);
     expect(Number(settings.declared_row_count)).not.toBe(versions[0]?.rowCount);
+  });
+
+  it('gives the two file entries their file, downloaded with the same bytes, SM3 and Chinese name', async () => {
+    const reviewer = await signIn(t.app, 'reviewer');
+    for (const file of DEMO_FILES) {
+      const id = await entryId(file.entryName);
+      const [version] = await versionsOf(id);
+      const list = await reviewer.request(
+        'GET',
+        `/api/provision/entries/${id}/versions/${version?.id}/files`,
+      );
+      expect(list.statusCode, list.body).toBe(200);
+      const res = await reviewer.request(
+        'GET',
+        `/api/provision/entries/${id}/versions/${version?.id}/files/1`,
+      );
+      expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+      const bytes = res.rawPayload;
+      expect(bytes.equals(await file.generate())).toBe(true);
+      expect(res.headers['content-type']).toContain(file.mediaType);
+      expect(res.headers['x-content-sm3']).toBe(createHash('sm3').update(bytes).digest('hex'));
+      const disposition = String(res.headers['content-disposition']);
+      const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1] ?? '';
+      expect(decodeURIComponent(encoded)).toBe(file.fileName);
+    }
   });
 });

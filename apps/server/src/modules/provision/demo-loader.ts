@@ -4,14 +4,20 @@
  * usable meanwhile. Each entry is loaded on its own and only when it has no data version yet, so a
  * server stopped half-way loads the rest at its next start and never loads an entry twice.
  *
+ * The two file entries get their files (a PDF statistical bulletin, a weather radar image).
  * The versions are dated as a department would have provided them (relative to the load day): most
  * entries were provided recently, within their update cycle; two real-time entries are behind and one
  * department's stated row count disagrees with what it provided, so the quality watch has real
  * problems to show; the consumer price index has two versions (the second adds a month) to compare.
  */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { DEMO_DATASETS, type DemoDataset } from './demo-data.ts';
+import { lockEntry, makeCurrent, nextVersionNo } from './data-store.ts';
+import { DEMO_DATASETS, DEMO_FILES, type DemoDataset, type DemoFile } from './demo-data.ts';
+import { describeFile } from './files.ts';
 import { ingestRows, type RowInput } from './ingest.ts';
 
 type Db = DatabaseHandle['db'];
@@ -32,7 +38,7 @@ const KEY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   居民消费价格指数: ['stat_month', 'category'],
 };
 
-/** How many days before the load day each entry's data was provided (default 1). */
+/** How many days before the load each entry's data was provided (default: three hours before). */
 const PROVIDED_DAYS_AGO: Readonly<Record<string, number>> = {
   自动气象站逐小时观测数据: 4, // real-time data, four days without a new version
   公共停车场泊位信息: 3,
@@ -92,19 +98,85 @@ async function backdate(db: Db, versionId: string, at: Date): Promise<void> {
   await db.updateTable('data_current').set({ switched_at: at }).where('version_id', '=', versionId).execute();
 }
 
+/**
+ * A demo file (a PDF notice, a radar image) as the current files version of its entry, when the
+ * entry has no data yet: the file is written under `filesDir/<version>/1` first, then the version
+ * and its file are recorded and made current in one transaction.
+ */
+async function loadDemoFile(handle: DatabaseHandle, file: DemoFile, filesDir: string, at: Date) {
+  const entry = await publishedEntry(handle.db, file.entryName);
+  if (!entry || (await hasData(handle.db, entry.id))) return false;
+  const versionId = randomUUID();
+  const dir = path.join(filesDir, versionId);
+  await fs.promises.mkdir(dir, { recursive: true });
+  try {
+    const stored = path.join(dir, '1');
+    await fs.promises.writeFile(stored, await file.generate());
+    const d = await describeFile(stored, file.fileName);
+    await handle.db.transaction().execute(async (trx) => {
+      await lockEntry(trx, entry.id);
+      const no = await nextVersionNo(trx, entry.id);
+      await trx
+        .insertInto('data_versions')
+        .values({
+          id: versionId,
+          entry_id: entry.id,
+          version_no: no,
+          kind: 'files',
+          state: 'ready',
+          source: 'demo',
+          table_name: null,
+          columns: '[]',
+          row_count: 1,
+          excluded_row_count: 0,
+          byte_count: d.bytes,
+          file_name: file.fileName,
+          sm3: d.sm3,
+          created_by: null,
+          created_at: new Date(at.getTime() - 60_000),
+          completed_at: at,
+        })
+        .execute();
+      await trx
+        .insertInto('data_files')
+        .values({
+          version_id: versionId,
+          position: 1,
+          file_name: file.fileName,
+          media_type: d.mediaType,
+          byte_count: d.bytes,
+          sm3: d.sm3,
+          storage_key: `${versionId}/1`,
+        })
+        .execute();
+      await makeCurrent(trx, entry.id, versionId, null);
+      await trx
+        .updateTable('data_current')
+        .set({ switched_at: at })
+        .where('entry_id', '=', entry.id)
+        .execute();
+    });
+    return true;
+  } catch (err) {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 export interface DemoDataLog {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
 /**
- * Loads every demo dataset whose entry is published and still has no data. Returns the number of
- * entries loaded. Does nothing outside the demo city (no entry of that name).
+ * Loads every demo dataset whose entry is published and still has no data, and (given the files
+ * directory) the demo files. Returns the number of entries loaded. Does nothing outside the demo
+ * city (no entry of that name).
  */
 export async function loadDemoData(
   handle: DatabaseHandle,
   log: DemoDataLog,
-  options: { now?: Date; only?: readonly string[] } = {},
+  options: { now?: Date; only?: readonly string[]; filesDir?: string } = {},
 ): Promise<number> {
   const now = options.now ?? new Date();
   let loaded = 0;
@@ -138,7 +210,7 @@ export async function loadDemoData(
       source: 'demo' as const,
       createdBy: null,
     };
-    const providedAt = new Date(now.getTime() - (PROVIDED_DAYS_AGO[dataset.entryName] ?? 1) * DAY_MS);
+    const providedAt = new Date(now.getTime() - (PROVIDED_DAYS_AGO[dataset.entryName] ?? 0.125) * DAY_MS);
     if (dataset.entryName === TWO_VERSIONS) {
       const months = [...dataset.generate()].map((r) => r[0]);
       const last = months.reduce((a, b) => ((b ?? '') > (a ?? '') ? b : a), months[0]);
@@ -165,6 +237,14 @@ export async function loadDemoData(
       { entry: dataset.entryName, rows: result.rowCount, ms: Date.now() - started },
       'loaded demo data',
     );
+  }
+  for (const file of DEMO_FILES) {
+    if (!options.filesDir || (options.only && !options.only.includes(file.entryName))) continue;
+    const at = new Date(now.getTime() - (PROVIDED_DAYS_AGO[file.entryName] ?? 0.125) * DAY_MS);
+    if (await loadDemoFile(handle, file, options.filesDir, at)) {
+      loaded++;
+      log.info({ entry: file.entryName, file: file.fileName }, 'loaded demo file');
+    }
   }
   return loaded;
 }

@@ -1,4 +1,12 @@
 export { cleanUpInterrupted } from './data-store.ts';
-export { loadDemoData } from './demo-loader.ts';
 export { provisionJobs } from './provision.jobs.ts';
 export { provisionRoutes } from './provision.routes.ts';
+export { filesRoutes } from './files.routes.ts';
+export { exportRoutes } from './export.routes.ts';
+export { uploadJobs } from './uploads/uploads.jobs.ts';
+export { uploadsRoutes } from './uploads/uploads.routes.ts';
+export { qualityJobs } from './quality.jobs.ts';
+export { qualityRoutes } from './quality.routes.ts';
+export { connectorFailures, connectorJobs, connectorRoutes } from './connectors/index.ts';
+export { pushSessionJobs } from './push-sessions.ts';
+export { pushSessionRoutes } from './push-sessions.routes.ts';

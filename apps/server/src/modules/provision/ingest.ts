@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../shared/errors.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import type { DataVersionSource } from '../../db/database.types.ts';
@@ -59,7 +60,11 @@ export interface RowInput {
   geometry?: unknown;
 }
 
-const BATCH = 1000;
+/**
+ * Rows handed to `appendRows` at a time: few on PostgreSQL (they stream into the COPY, and rows that
+ * die young keep the heap small), more on PGlite (one INSERT statement each).
+ */
+const batchSize = (handle: DatabaseHandle) => (handle.backend === 'postgres' ? 250 : 1000);
 
 /** Today in Beijing, YYYY-MM-DD: no 公民身份号码 may carry a later birth date. */
 function beijingToday(): string {
@@ -87,6 +92,8 @@ export async function ingestRows(
       fileName?: string | null;
       byteCount?: number;
       sm3?: string;
+      /** The size and SM3 digest of the file, still being computed (see `digestInWorker`). */
+      digest?: Promise<{ sm3: string; bytes: number }>;
     };
   } = {},
 ): Promise<IngestResult> {
@@ -117,6 +124,7 @@ async function writeVersion(
   const report = new ValidationReport(target.items);
   const names = target.items.map((i) => i.name);
   let batch: { row: number; values: (string | null)[] }[] = [];
+  const perBatch = batchSize(handle);
   let count = 0;
   let excluded = 0;
   const rejecting = target.settings.errorPolicy === 'reject';
@@ -132,11 +140,11 @@ async function writeVersion(
         // Once a rejected version is certain to fail, rows are only checked, not written.
         batch.push({ row: input.record, values: names.map((n) => storedText(result.values[n])) });
       }
-      if (batch.length >= BATCH) {
+      if (batch.length >= perBatch) {
         await appendRows(handle.db, version, batch);
         batch = [];
       }
-      if (count % BATCH === 0) options.onProgress?.({ rows: count, bytes: options.bytes?.() ?? 0 });
+      if (count % 1000 === 0) options.onProgress?.({ rows: count, bytes: options.bytes?.() ?? 0 });
     }
     if (options.signal?.aborted) throw new IngestCancelled();
     const summary = report.summary();
@@ -163,11 +171,12 @@ async function writeVersion(
     }
     if (batch.length > 0) await appendRows(handle.db, version, batch);
     options.onProgress?.({ rows: count, bytes: options.bytes?.() ?? 0 });
+    const digest = await options.file?.digest;
     await completeVersion(handle.db, version, {
       rowCount: count - excluded,
       excludedRowCount: excluded,
-      byteCount: options.file?.byteCount ?? null,
-      sm3: options.file?.sm3 ?? null,
+      byteCount: digest?.bytes ?? options.file?.byteCount ?? null,
+      sm3: digest?.sm3 ?? options.file?.sm3 ?? null,
       report: summary,
       makeCurrent: target.makeCurrent !== false,
       by: target.createdBy,
@@ -216,7 +225,7 @@ function errorRecord(err: unknown) {
   return { code: 'internal', message: { zh: '写入失败', en: 'Writing failed' } };
 }
 
-const normaliseHeader = (h: string) => h.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+export const normaliseHeader = (h: string) => h.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
 
 /**
  * Which column of the file feeds each data item: by the item's name or Chinese label (ignoring case
@@ -277,6 +286,45 @@ export async function fileDigest(file: string): Promise<{ sm3: string; bytes: nu
   return { sm3: hash.digest('hex'), bytes };
 }
 
+// The digest in a thread of its own: hashing a large file is a second pass over it, which would
+// otherwise take the event loop's time from parsing and validating (CommonJS, no tsx loader).
+const DIGEST_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const hash = createHash('sm3');
+let bytes = 0;
+const stream = fs.createReadStream(workerData, { highWaterMark: 1024 * 1024 });
+stream.on('data', (chunk) => { hash.update(chunk); bytes += chunk.length; });
+stream.on('end', () => parentPort.postMessage({ sm3: hash.digest('hex'), bytes }));
+stream.on('error', (err) => { throw err; });
+`;
+
+/**
+ * The SM3 digest and size of a file, computed in a worker thread while the caller goes on; `stop`
+ * ends the thread when the answer is no longer wanted.
+ */
+export function digestInWorker(file: string): {
+  result: Promise<{ sm3: string; bytes: number }>;
+  stop: () => void;
+} {
+  const worker = new Worker(DIGEST_WORKER, { eval: true, workerData: file, execArgv: [] });
+  const result = new Promise<{ sm3: string; bytes: number }>((resolve, reject) => {
+    let answer: { sm3: string; bytes: number } | undefined;
+    worker.once('message', (m: { sm3: string; bytes: number }) => {
+      answer = m;
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (answer) resolve(answer);
+      else reject(new Error(`the digest worker stopped (exit code ${code})`));
+    });
+  });
+  // Awaited when a version is completed; a failure before that must not go unhandled.
+  result.catch(() => undefined);
+  return { result, stop: () => void worker.terminate() };
+}
+
 /** Reads a file (any supported format) into a new version of the entry's data. */
 export async function ingestFile(
   handle: DatabaseHandle,
@@ -289,13 +337,26 @@ export async function ingestFile(
     onProgress?: (p: IngestProgress) => void;
   },
 ): Promise<IngestResult> {
-  const digest = await fileDigest(file);
-  const source: RowSource = await openRowSource(file, options);
+  const digest = digestInWorker(file);
+  let source: RowSource;
+  try {
+    source = await openRowSource(file, options);
+  } catch (err) {
+    digest.stop();
+    throw err;
+  }
   try {
     const columns = mapColumns(source.headers, target.items, options.mapping);
     const geometryItem = target.items.findIndex((i) => i.dataType === 'geometry');
+    // Columns in item order, one each: the file's values are the row's values as they are.
+    const same =
+      geometryItem < 0 && source.headers.length === columns.length && columns.every((c, k) => c === k);
     async function* rows(): AsyncIterable<RowInput> {
       for await (const r of source.rows) {
+        if (same) {
+          yield { record: r.record, values: r.values };
+          continue;
+        }
         yield {
           record: r.record,
           values: columns.map((c, k) =>
@@ -317,11 +378,11 @@ export async function ingestFile(
         format: options.format,
         encoding: source.encoding ?? null,
         fileName: options.fileName ?? null,
-        byteCount: digest.bytes,
-        sm3: digest.sm3,
+        digest: digest.result,
       },
     });
   } finally {
+    digest.stop();
     await source.close();
   }
 }

@@ -85,7 +85,7 @@ const Report = Nullable(
   ),
 );
 
-const IngestOutcome = Type.Object(
+export const IngestOutcome = Type.Object(
   {
     versionId: Uuid,
     versionNo: Type.Integer(),
@@ -105,8 +105,11 @@ const IngestOutcome = Type.Object(
 const VersionSummary = Type.Object({
   id: Uuid,
   versionNo: Type.Integer(),
-  state: StringEnum(['receiving', 'ready', 'failed', 'cancelled'] as const),
+  state: StringEnum(['receiving', 'open', 'ready', 'failed', 'cancelled'] as const),
   current: Type.Boolean(),
+  kind: StringEnum(['table', 'files'] as const, {
+    description: 'table: rows of data items; files: documents, images, audio, video (file resources)',
+  }),
   source: Type.String(),
   format: Nullable(Type.String()),
   encoding: Nullable(Type.String()),
@@ -210,6 +213,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           versionNo: v.version_no,
           state: v.state,
           current: v.id === currentVersionId,
+          kind: v.kind,
           source: v.source,
           format: v.format,
           encoding: v.encoding,

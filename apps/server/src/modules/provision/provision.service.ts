@@ -20,7 +20,14 @@ import {
   queryRows,
   type ColumnSpec,
 } from './data-store.ts';
-import { ingestFile, ingestRows, type IngestResult, type IngestTarget, type RowInput } from './ingest.ts';
+import {
+  ingestFile,
+  ingestRows,
+  type IngestProgress,
+  type IngestResult,
+  type IngestTarget,
+  type RowInput,
+} from './ingest.ts';
 import type { OpenOptions } from './formats/index.ts';
 
 type Db = DatabaseHandle['db'];
@@ -194,10 +201,15 @@ export async function uploadFile(
     fileName?: string;
     mapping?: Record<string, string>;
     idempotencyKey?: string | null;
+    /** This upload only: overrides the entry's error policy (resumable uploads). */
+    errorPolicy?: 'reject' | 'exclude';
+    signal?: AbortSignal;
+    onProgress?: (p: IngestProgress) => void;
   },
 ): Promise<IngestResult> {
   const p = assertProvider(actor, entry);
-  const settings = await settingsOf(handle.db, entry.id);
+  const stored = await settingsOf(handle.db, entry.id);
+  const settings = options.errorPolicy ? { ...stored, errorPolicy: options.errorPolicy } : stored;
   const result = await ingestFile(
     handle,
     targetOf(entry, settings, p, 'upload', options.idempotencyKey),
@@ -255,7 +267,8 @@ export function resultOf(v: Awaited<ReturnType<typeof versionRow>>): IngestResul
   return {
     versionId: v.id,
     versionNo: v.version_no,
-    state: v.state === 'receiving' ? 'failed' : v.state,
+    // `open`: a push session not yet committed (see push-sessions.ts) — not a version readers see.
+    state: v.state === 'receiving' || v.state === 'open' ? 'failed' : v.state,
     rowCount: Number(v.row_count ?? 0),
     excludedRowCount: Number(v.excluded_row_count ?? 0),
     report: (v.report ?? (v.error as { report?: unknown } | null)?.report ?? null) as IngestResult['report'],
@@ -272,6 +285,7 @@ export async function listVersions(db: Db, actor: Actor, entry: ProvisionEntry) 
       'v.id',
       'v.version_no',
       'v.state',
+      'v.kind',
       'v.source',
       'v.format',
       'v.encoding',
@@ -298,8 +312,8 @@ export async function getVersion(db: Db, actor: Actor, entry: ProvisionEntry, ve
 }
 
 /**
- * Restores an earlier ready version: a new version (source `restore`) with a copy of its rows becomes
- * current, so the history stays a straight line.
+ * Restores an earlier ready version: a new version (source `restore`) with a copy of its rows (or the
+ * list of its files) becomes current, so the history stays a straight line.
  */
 export async function restoreVersion(
   handle: DatabaseHandle,
@@ -309,7 +323,7 @@ export async function restoreVersion(
 ): Promise<IngestResult> {
   const p = assertProvider(actor, entry);
   const old = await versionRow(handle.db, entry.id, versionId);
-  if (old.state !== 'ready' || !old.table_name) {
+  if (old.state !== 'ready' || (old.kind === 'table' && !old.table_name)) {
     throw new ConflictError('version_not_restorable', {
       zh: '只能恢复已完成的版本',
       en: 'Only a completed version can be restored',
@@ -319,18 +333,21 @@ export async function restoreVersion(
     await lockEntry(trx, entry.id);
     const versionNo = await nextVersionNo(trx, entry.id);
     const id = crypto.randomUUID();
-    const table = versionTableName(id);
-    await sql`create table ${sql.id('resource_data', table)} as table ${sql.id('resource_data', old.table_name ?? '')}`.execute(
-      trx,
-    );
-    await sql`alter table ${sql.id('resource_data', table)} add primary key (_row)`.execute(trx);
+    // A files version lists the same stored files again (stored files never change).
+    const table = old.kind === 'table' ? versionTableName(id) : null;
+    if (table) {
+      await sql`create table ${sql.id('resource_data', table)} as table ${sql.id('resource_data', old.table_name ?? '')}`.execute(
+        trx,
+      );
+      await sql`alter table ${sql.id('resource_data', table)} add primary key (_row)`.execute(trx);
+    }
     const row = await trx
       .insertInto('data_versions')
       .values({
         id,
         entry_id: entry.id,
         version_no: versionNo,
-        kind: 'table',
+        kind: old.kind,
         state: 'ready',
         source: 'restore',
         table_name: table,
@@ -349,6 +366,11 @@ export async function restoreVersion(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (old.kind === 'files') {
+      await sql`insert into data_files (version_id, position, file_name, media_type, byte_count, sm3, storage_key)
+        select cast(${id} as uuid), position, file_name, media_type, byte_count, sm3, storage_key
+        from data_files where version_id = ${old.id}`.execute(trx);
+    }
     await makeCurrent(trx, entry.id, id, accountOf(p));
     await appendAudit(trx, actor, {
       action: 'provision.version_restored',

@@ -1,10 +1,13 @@
-import { FileSearchOutlined, RollbackOutlined } from '@ant-design/icons';
-import { App, Button, Space, Table, Tag, Tooltip } from 'antd';
+import { DiffOutlined, FileSearchOutlined, RollbackOutlined } from '@ant-design/icons';
+import { App, Button, Modal, Space, Table, Tag, Tooltip } from 'antd';
 import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { rowTestId } from '../../components/row-test-id';
 import { formatTime } from '../catalog/catalog-labels';
+import { DownloadMenu } from './download-menu';
 import type { DataVersion, DataVersionState } from './provision-api';
+import { VersionDiff } from './version-diff';
 
 const STATE_COLOURS: Record<DataVersionState, string> = {
   receiving: 'processing',
@@ -14,6 +17,9 @@ const STATE_COLOURS: Record<DataVersionState, string> = {
 };
 
 type Props = {
+  entryId: string;
+  /** The entry has a geometry data item (GeoJSON downloads are offered). */
+  geometry: boolean;
   versions: DataVersion[];
   loading: boolean;
   /** May restore versions (the department's providers). */
@@ -22,10 +28,29 @@ type Props = {
   onViewReport: (v: DataVersion) => void;
 };
 
-/** 数据版本: every version of the entry's data, newest first. */
-export function DataVersions({ versions, loading, canRestore, onRestore, onViewReport }: Props) {
+/** The ready version before `v` (what it is compared with), or undefined for the first. */
+function previousReady(versions: DataVersion[], v: DataVersion): DataVersion | undefined {
+  return versions
+    .filter((o) => o.state === 'ready' && o.versionNo < v.versionNo)
+    .reduce<DataVersion | undefined>(
+      (best, o) => (best && best.versionNo > o.versionNo ? best : o),
+      undefined,
+    );
+}
+
+/** 数据版本: every version of the entry's data, newest first; downloads and comparisons of ready ones. */
+export function DataVersions({
+  entryId,
+  geometry,
+  versions,
+  loading,
+  canRestore,
+  onRestore,
+  onViewReport,
+}: Props) {
   const { t, tDynamic, pick } = useI18n();
   const { modal } = App.useApp();
+  const [diff, setDiff] = useState<{ from: number; to: number } | null>(null);
 
   const confirmRestore = (v: DataVersion) => {
     modal.confirm({
@@ -110,46 +135,83 @@ export function DataVersions({ versions, loading, canRestore, onRestore, onViewR
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 180,
+      width: 330,
       fixed: 'right',
-      render: (_, v) => (
-        <Space size={0}>
-          <Button
-            type="link"
-            size="small"
-            icon={<FileSearchOutlined />}
-            onClick={() => onViewReport(v)}
-            data-testid="data-version-report"
-          >
-            {t('provision.versions.viewReport')}
-          </Button>
-          {canRestore && v.state === 'ready' && !v.current ? (
+      render: (_, v) => {
+        const previous = v.state === 'ready' ? previousReady(versions, v) : undefined;
+        return (
+          <Space size={0} wrap>
             <Button
               type="link"
               size="small"
-              icon={<RollbackOutlined />}
-              onClick={() => confirmRestore(v)}
-              data-testid="data-version-restore"
+              icon={<FileSearchOutlined />}
+              onClick={() => onViewReport(v)}
+              data-testid="data-version-report"
             >
-              {t('provision.versions.restore')}
+              {t('provision.versions.viewReport')}
             </Button>
-          ) : null}
-        </Space>
-      ),
+            {canRestore && v.state === 'ready' && !v.current ? (
+              <Button
+                type="link"
+                size="small"
+                icon={<RollbackOutlined />}
+                onClick={() => confirmRestore(v)}
+                data-testid="data-version-restore"
+              >
+                {t('provision.versions.restore')}
+              </Button>
+            ) : null}
+            {v.state === 'ready' ? (
+              <DownloadMenu entryId={entryId} versionNo={v.versionNo} geometry={geometry} />
+            ) : null}
+            {previous ? (
+              <Button
+                type="link"
+                size="small"
+                icon={<DiffOutlined />}
+                onClick={() => setDiff({ from: previous.versionNo, to: v.versionNo })}
+                data-testid="data-version-compare"
+              >
+                {t('provision.diff.compare')}
+              </Button>
+            ) : null}
+          </Space>
+        );
+      },
     },
   ];
 
   return (
-    <Table<DataVersion>
-      rowKey="id"
-      size="middle"
-      columns={columns}
-      dataSource={versions}
-      loading={loading}
-      pagination={{ pageSize: 10, hideOnSinglePage: true, showTotal: (total) => t('table.total', { total }) }}
-      locale={{ emptyText: t('provision.versions.empty') }}
-      onRow={rowTestId('data-version-row')}
-      scroll={{ x: 1150 }}
-    />
+    <>
+      <Table<DataVersion>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={versions}
+        loading={loading}
+        pagination={{
+          pageSize: 10,
+          hideOnSinglePage: true,
+          showTotal: (total) => t('table.total', { total }),
+        }}
+        locale={{ emptyText: t('provision.versions.empty') }}
+        onRow={rowTestId('data-version-row')}
+        scroll={{ x: 1300 }}
+      />
+      <Modal
+        open={diff !== null}
+        width={900}
+        title={diff ? t('provision.diff.title', { from: diff.from, to: diff.to }) : null}
+        onCancel={() => setDiff(null)}
+        footer={
+          <Button type="primary" onClick={() => setDiff(null)} data-testid="version-diff-close">
+            {t('provision.diff.close')}
+          </Button>
+        }
+        destroyOnHidden
+      >
+        {diff ? <VersionDiff entryId={entryId} from={diff.from} to={diff.to} /> : null}
+      </Modal>
+    </>
   );
 }

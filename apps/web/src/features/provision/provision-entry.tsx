@@ -11,7 +11,10 @@ import { useAuth } from '../auth/auth-context';
 import { catalogApi } from '../catalog/catalog-api';
 import { canProvide } from './provision-access';
 import { provisionApi, type DataVersion, type ErrorPolicy, type IngestOutcome } from './provision-api';
+import { ConnectorsCard } from './connectors-card';
 import { DataVersions } from './data-versions';
+import { FileVersions } from './file-versions';
+import { holdsFiles as entryHoldsFiles } from './upload-api';
 import { UploadCard, UploadError } from './upload-card';
 import { ValidationReport } from './validation-report';
 
@@ -56,6 +59,8 @@ export function ProvisionEntry() {
   const currentPolicy = policy ?? settings.data?.errorPolicy ?? null;
   const provider = canProvide(account) && entry.data?.orgId === account?.org?.id;
   const name = entry.data?.published?.metadata.name ?? entry.data?.working?.metadata.name ?? '';
+  // File resources (电子文件, 图形图像, 流媒体) hold files, not a table.
+  const holdsFiles = entryHoldsFiles(entry.data?.published?.metadata.format);
 
   const changePolicy = async (next: ErrorPolicy) => {
     setPolicySaving(true);
@@ -75,7 +80,8 @@ export function ProvisionEntry() {
   const restore = async (v: DataVersion) => {
     try {
       const result = await provisionApi.restore(id, v.id);
-      setOutcome(result);
+      // A restored files version lists its files in the versions; it has no rows or report.
+      if (!holdsFiles) setOutcome(result);
       setUploadError(null);
       void message.success(t('provision.versions.restored', { no: result.versionNo }));
       versions.reload();
@@ -126,6 +132,8 @@ export function ProvisionEntry() {
         {entry.data?.published && provider ? (
           <UploadCard
             entryId={id}
+            holdsFiles={holdsFiles}
+            onFilesVersion={() => versions.reload()}
             policy={currentPolicy}
             policySaving={policySaving}
             onPolicyChange={(p) => void changePolicy(p)}
@@ -146,15 +154,32 @@ export function ProvisionEntry() {
             <OutcomeView outcome={outcome} />
           </Card>
         ) : null}
+        {entry.data?.published && !holdsFiles ? (
+          <ConnectorsCard entryId={id} canEdit={provider} onVersion={versions.reload} />
+        ) : null}
         <Card title={t('provision.versions.title')} data-testid="data-versions">
           {versions.error ? <LoadError error={versions.error} onRetry={versions.reload} /> : null}
-          <DataVersions
-            versions={versions.data ?? []}
-            loading={versions.loading}
-            canRestore={provider}
-            onRestore={restore}
-            onViewReport={viewReport}
-          />
+          {holdsFiles ? (
+            <FileVersions
+              entryId={id}
+              versions={versions.data ?? []}
+              loading={versions.loading}
+              canRestore={provider}
+              onRestore={restore}
+            />
+          ) : (
+            <DataVersions
+              entryId={id}
+              geometry={(entry.data?.published?.metadata.dataItems ?? []).some(
+                (i) => i.dataType === 'geometry',
+              )}
+              versions={versions.data ?? []}
+              loading={versions.loading}
+              canRestore={provider}
+              onRestore={restore}
+              onViewReport={viewReport}
+            />
+          )}
         </Card>
       </Space>
       <Modal

@@ -1,15 +1,16 @@
 /**
- * CSV (RFC 4180) with csv-parse: any delimiter, fields quoted with `"` (a quote inside a quoted
+ * CSV (RFC 4180), read with the scanner of csv-scan.ts (csv-parse only sniffs the delimiter of the
+ * first lines): any delimiter, fields quoted with `"` (a quote inside a quoted
  * field doubled), line breaks inside quoted fields, CRLF or LF. Quoting is strict: a quote in an
  * unquoted field, or text after a closing quote, is an error rather than a guess. Blank lines and
  * records whose fields are all empty are skipped.
  */
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { CsvError, parse, type Info } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { invalidField } from '../../../shared/errors.ts';
 import { checkHeaders } from './cells.ts';
+import { CsvScanError, scanCsv } from './csv-scan.ts';
 import { FormatError } from './format-error.ts';
 import { FileReading, type OpenedSource } from './row-source.ts';
 import { decodeSample, decodeText, detectEncoding, SAMPLE_BYTES } from './text.ts';
@@ -34,12 +35,6 @@ async function readSample(file: string): Promise<{ sample: Buffer; size: number 
 }
 
 const isBlank = (fields: string[]) => fields.every((f) => f === '');
-
-/** Line breaks (CRLF, LF or CR) in a field. */
-function lineBreaks(field: string): number {
-  if (field.indexOf('\n') < 0 && field.indexOf('\r') < 0) return 0;
-  return field.match(/\r\n|\r|\n/g)?.length ?? 0;
-}
 
 /**
  * The delimiter among , TAB ; | that splits the sample into the most records with as many fields
@@ -105,42 +100,11 @@ export async function openCsv(file: string, options: OpenOptions): Promise<Opene
   if (complete && text.trim() === '') throw empty();
   const delimiter = delimiterOption ?? sniffDelimiter(text, complete);
 
-  // Where each record starts. csv-parse's own line count is off after a quoted field with CRLF line
-  // breaks (it counts CR and LF apart), so lines are counted here: a record spans one line plus the
-  // line breaks inside its fields, and the blank lines csv-parse skipped come before it. on_record
-  // runs as csv-parse parses, which may be ahead of the records read from it: their start lines
-  // wait in `starts`, in order.
-  let nextLine = 1;
-  let lastEmpty = 0;
+  // Records with the line each starts on, from the scanner (csv-scan.ts): blank lines skipped and
+  // counted, line breaks inside quoted fields counted.
   let headerNames: string[] | null = null;
-  const startOf = (info: Pick<Info, 'empty_lines'>) => nextLine + (info.empty_lines - lastEmpty);
-  const starts: number[] = [];
-  const parser = parse({
-    delimiter,
-    quote: '"',
-    escape: '"',
-    relax_column_count: true,
-    skip_empty_lines: true,
-    max_record_size: CSV_MAX_RECORD_CHARS,
-    on_record: (fields: string[], info) => {
-      const start = startOf(info);
-      starts.push(start);
-      nextLine = start + 1 + fields.reduce((n, f) => n + lineBreaks(f), 0);
-      lastEmpty = info.empty_lines;
-      if (headerNames === null && !isBlank(fields)) headerNames = fields.map((f) => f.trim());
-      return fields;
-    },
-  });
   const reading = new FileReading();
-  const textStream = Readable.from(decodeText(reading.chunks(file), encoding, 'row', declared === 'auto'), {
-    objectMode: false,
-  });
-  let failure: Error | undefined;
-  textStream.on('error', (err) => {
-    failure = err;
-    parser.destroy(err);
-  });
-  textStream.pipe(parser);
+  const texts = decodeText(reading.chunks(file), encoding, 'row', declared === 'auto');
 
   let headers: string[] = [];
   const columnAt = (index: number) => {
@@ -148,15 +112,12 @@ export async function openCsv(file: string, options: OpenOptions): Promise<Opene
     return { columnNumber: index + 1, ...(name === undefined ? {} : { column: name }) };
   };
   const csvError = (err: unknown): Error => {
-    if (failure instanceof Error) return failure;
-    if (!(err instanceof CsvError)) return err instanceof Error ? err : new Error(String(err));
-    const info = err as CsvError & Partial<Info> & { column?: number };
-    const column = typeof info.column === 'number' ? columnAt(info.column) : {};
-    // The record being parsed when csv-parse failed.
-    const at = startOf({ empty_lines: info.empty_lines ?? lastEmpty });
+    if (!(err instanceof CsvScanError)) return err instanceof Error ? err : new Error(String(err));
+    const column = err.field === null ? {} : columnAt(err.field);
+    const at = err.line;
     const code: string = err.code;
     switch (code) {
-      case 'CSV_QUOTE_NOT_CLOSED':
+      case 'quote_not_closed':
         return new FormatError(
           'csv_quote',
           {
@@ -165,8 +126,7 @@ export async function openCsv(file: string, options: OpenOptions): Promise<Opene
           },
           { row: at, ...column },
         );
-      case 'CSV_INVALID_CLOSING_QUOTE':
-      case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      case 'invalid_closing_quote':
         return new FormatError(
           'csv_quote',
           {
@@ -175,7 +135,7 @@ export async function openCsv(file: string, options: OpenOptions): Promise<Opene
           },
           { row: at, ...column },
         );
-      case 'INVALID_OPENING_QUOTE':
+      case 'invalid_opening_quote':
         return new FormatError(
           'csv_quote',
           {
@@ -184,7 +144,7 @@ export async function openCsv(file: string, options: OpenOptions): Promise<Opene
           },
           { row: at, ...column },
         );
-      case 'CSV_MAX_RECORD_SIZE':
+      case 'record_too_large':
         return new FormatError(
           'record_too_large',
           {
@@ -206,16 +166,15 @@ export async function openCsv(file: string, options: OpenOptions): Promise<Opene
 
   async function* located(): AsyncGenerator<Located, void, undefined> {
     try {
-      for await (const fields of parser as AsyncIterable<string[]>) {
-        const line = starts.shift() ?? 0;
-        if (!isBlank(fields)) yield { fields, line };
+      for await (const { fields, line } of scanCsv(texts, delimiter, CSV_MAX_RECORD_CHARS)) {
+        if (isBlank(fields)) continue;
+        headerNames ??= fields.map((f) => f.trim());
+        yield { fields, line };
       }
-      if (failure instanceof Error) throw failure;
     } catch (err) {
       throw csvError(err);
     } finally {
-      textStream.destroy();
-      parser.destroy();
+      await texts.return(undefined);
     }
   }
 

@@ -1,0 +1,71 @@
+import { DownloadOutlined } from '@ant-design/icons';
+import { Button, Dropdown } from 'antd';
+import type { MenuProps } from 'antd';
+import { buildUrl, encodeSegment } from '../../api/client';
+import { useI18n } from '../../app/i18n';
+
+/** The formats the export offers (the server streams them: GET …/export). */
+export type ExportChoice = 'csv-utf8' | 'csv-gbk' | 'xlsx' | 'json' | 'geojson';
+
+/** The URL that downloads a version in a format (same origin: the session cookie goes with it). */
+export function exportUrl(entryId: string, versionNo: number, choice: ExportChoice): string {
+  const [format, encoding] =
+    choice === 'csv-utf8' ? ['csv', 'utf-8'] : choice === 'csv-gbk' ? ['csv', 'gbk'] : [choice, undefined];
+  return buildUrl(`/api/provision/entries/${encodeSegment(entryId)}/export`, {
+    format,
+    encoding,
+    version: versionNo,
+    // People open CSV and Excel files: the Chinese labels head the columns (JSON keeps the names).
+    header: format === 'csv' || format === 'xlsx' ? 'label' : undefined,
+  });
+}
+
+/**
+ * Starts a download through the browser (streamed to disk by the browser, whatever the size; the
+ * file name comes from the server's Content-Disposition).
+ */
+function startDownload(url: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = '';
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+type Props = {
+  entryId: string;
+  versionNo: number;
+  /** The data have a geometry data item (GeoJSON is offered). */
+  geometry: boolean;
+};
+
+/** 下载: a ready version as CSV (UTF-8 or GBK), XLSX, JSON and, with a geometry, GeoJSON. */
+export function DownloadMenu({ entryId, versionNo, geometry }: Props) {
+  const { t } = useI18n();
+  const choices: ExportChoice[] = [
+    'csv-utf8',
+    'csv-gbk',
+    'xlsx',
+    'json',
+    ...(geometry ? (['geojson'] as const) : []),
+  ];
+  const items: MenuProps['items'] = choices.map((c) => ({
+    key: c,
+    label: <span data-testid={`data-version-download-${c}`}>{t(`provision.export.${c}`)}</span>,
+  }));
+  return (
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items,
+        onClick: ({ key }) => startDownload(exportUrl(entryId, versionNo, key as ExportChoice)),
+      }}
+    >
+      <Button type="link" size="small" icon={<DownloadOutlined />} data-testid="data-version-download">
+        {t('provision.export.download')}
+      </Button>
+    </Dropdown>
+  );
+}

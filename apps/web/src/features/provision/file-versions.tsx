@@ -1,0 +1,190 @@
+import { DownloadOutlined, RollbackOutlined } from '@ant-design/icons';
+import { App, Button, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useI18n } from '../../app/i18n';
+import { useAsync } from '../../components/hooks/use-async';
+import { LoadError } from '../../components/load-error';
+import { rowTestId } from '../../components/row-test-id';
+import { formatTime } from '../catalog/catalog-labels';
+import type { DataVersion } from './provision-api';
+import { sizeText } from './provision-labels';
+import { uploadApi, type StoredFile } from './upload-api';
+
+/** The files of one version: name, media type, size, SM3 and a download link. */
+function VersionFiles({ entryId, versionId }: { entryId: string; versionId: string }) {
+  const { t } = useI18n();
+  const files = useAsync((signal) => uploadApi.files(entryId, versionId, signal), [entryId, versionId]);
+  const columns: TableColumnsType<StoredFile> = [
+    { title: '#', dataIndex: 'position', width: 50 },
+    {
+      title: t('provision.files.name'),
+      dataIndex: 'fileName',
+      render: (name: string) => <span data-testid="file-name">{name}</span>,
+    },
+    { title: t('provision.files.type'), dataIndex: 'mediaType', width: 200 },
+    {
+      title: t('provision.files.size'),
+      dataIndex: 'byteCount',
+      width: 110,
+      align: 'right',
+      render: (n: number) => sizeText(n),
+    },
+    {
+      title: 'SM3',
+      dataIndex: 'sm3',
+      width: 190,
+      render: (v: string) => (
+        <Tooltip title={v}>
+          <Typography.Text code copyable={{ text: v }} data-testid="file-sm3">
+            {v.slice(0, 16)}…
+          </Typography.Text>
+        </Tooltip>
+      ),
+    },
+    {
+      title: t('common.actions'),
+      key: 'download',
+      width: 100,
+      render: (_, f) => (
+        <Button
+          type="link"
+          size="small"
+          icon={<DownloadOutlined />}
+          href={uploadApi.downloadUrl(entryId, versionId, f.position)}
+          data-testid="file-download"
+        >
+          {t('provision.files.download')}
+        </Button>
+      ),
+    },
+  ];
+  if (files.error) return <LoadError error={files.error} onRetry={files.reload} />;
+  return (
+    <Table<StoredFile>
+      size="small"
+      rowKey="position"
+      pagination={false}
+      loading={files.loading}
+      columns={columns}
+      dataSource={files.data?.files ?? []}
+      onRow={rowTestId('file-row')}
+    />
+  );
+}
+
+type Props = {
+  entryId: string;
+  versions: DataVersion[];
+  loading: boolean;
+  canRestore: boolean;
+  onRestore: (v: DataVersion) => Promise<void>;
+};
+
+/** 文件版本: the versions of a file resource, newest first, each with its files. */
+export function FileVersions({ entryId, versions, loading, canRestore, onRestore }: Props) {
+  const { t, tDynamic } = useI18n();
+  const { modal } = App.useApp();
+  const current = versions.find((v) => v.current)?.id;
+
+  const columns: TableColumnsType<DataVersion> = [
+    {
+      title: t('provision.versions.version'),
+      dataIndex: 'versionNo',
+      width: 70,
+      render: (n: number) => `v${n}`,
+    },
+    {
+      title: t('provision.versions.state'),
+      key: 'state',
+      width: 140,
+      render: (_, v) => (
+        <Space size={4}>
+          <Tag color={v.state === 'ready' ? 'green' : 'red'}>{t(`provision.state.${v.state}`)}</Tag>
+          {v.current ? (
+            <Tag color="blue" data-testid="data-version-current">
+              {t('provision.versions.current')}
+            </Tag>
+          ) : null}
+        </Space>
+      ),
+    },
+    {
+      title: t('provision.versions.source'),
+      dataIndex: 'source',
+      width: 90,
+      render: (v: string) => tDynamic(`provision.source.${v}`, v),
+    },
+    {
+      title: t('provision.files.count'),
+      dataIndex: 'rowCount',
+      width: 80,
+      align: 'right',
+      render: (n: number | null) => n ?? '—',
+    },
+    {
+      title: t('provision.files.size'),
+      dataIndex: 'byteCount',
+      width: 110,
+      align: 'right',
+      render: (n: number | null) => (n === null ? '—' : sizeText(n)),
+    },
+    {
+      title: t('provision.versions.createdBy'),
+      dataIndex: 'createdBy',
+      width: 130,
+      render: (v: string | null) => v ?? '—',
+    },
+    {
+      title: t('provision.versions.time'),
+      key: 'time',
+      width: 150,
+      render: (_, v) => formatTime(v.completedAt ?? v.createdAt),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      width: 110,
+      render: (_, v) =>
+        canRestore && v.state === 'ready' && !v.current ? (
+          <Button
+            type="link"
+            size="small"
+            icon={<RollbackOutlined />}
+            data-testid="data-version-restore"
+            onClick={() =>
+              modal.confirm({
+                title: t('provision.versions.restoreConfirm', { no: v.versionNo }),
+                content: t('provision.versions.restoreContent'),
+                okText: t('provision.versions.restore'),
+                cancelText: t('common.cancel'),
+                onOk: () => onRestore(v),
+              })
+            }
+          >
+            {t('provision.versions.restore')}
+          </Button>
+        ) : null,
+    },
+  ];
+
+  return (
+    <Table<DataVersion>
+      // A new current version is shown opened.
+      key={current ?? 'none'}
+      rowKey="id"
+      size="middle"
+      loading={loading}
+      columns={columns}
+      dataSource={versions}
+      pagination={{ pageSize: 10, hideOnSinglePage: true }}
+      locale={{ emptyText: t('provision.files.empty') }}
+      onRow={rowTestId('data-version-row')}
+      expandable={{
+        rowExpandable: (v) => v.state === 'ready',
+        expandedRowRender: (v) => <VersionFiles entryId={entryId} versionId={v.id} />,
+        ...(current ? { defaultExpandedRowKeys: [current] } : {}),
+      }}
+      scroll={{ x: 1000 }}
+    />
+  );
+}
