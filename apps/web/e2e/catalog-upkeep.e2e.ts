@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, screenshot, signInThroughUi } from './support/browser.ts';
+import { launch, newPage, screenshot, signInThroughUi, stepper } from './support/browser.ts';
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -68,14 +68,7 @@ const CATALOGUERS: Record<string, string> = {
 
 type Counts = { published: number; current: number; due: number; overdue: number; outdated: number };
 
-async function step(page: Page, name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    await screenshot(page, `failure-upkeep-${name}`).catch(() => undefined);
-    throw err;
-  }
-}
+const step = stepper('upkeep');
 
 async function stat(page: Page, key: string): Promise<number> {
   return Number(await page.getByTestId(`upkeep-stat-${key}`).getAttribute('data-value'));

@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { choose, launch, newPage, screenshot, signInThroughUi } from './support/browser.ts';
+import { choose, launch, newPage, screenshot, signInThroughUi, stepper } from './support/browser.ts';
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -49,14 +49,7 @@ let entryId = '';
 /** How long `expect.poll` waits for the page (its default, one second, is short for a server round trip). */
 const WAIT = { timeout: 15_000 };
 
-async function step(page: Page, name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    await screenshot(page, `failure-catalog-${name}`).catch(() => undefined);
-    throw err;
-  }
-}
+const step = stepper('catalog');
 
 /** Fills the data item row `index` of the editor's table. */
 async function fillItem(page: Page, index: number, label: string, name: string): Promise<void> {

@@ -9,7 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, screenshot, signInThroughUi } from './support/browser.ts';
+import { launch, newPage, screenshot, signInThroughUi, stepper } from './support/browser.ts';
+import { gbk } from './support/gbk.ts';
 
 let browser: Browser;
 let server: http.Server;
@@ -28,30 +29,6 @@ const ROWS = [
   '9121010461803398XX,沈阳福翼机械制造有限公司,有限责任公司（自然人投资或控股）,朱善弘,100.00,2015-07-11,辽宁省沈阳市大东区善邻路72号,通用设备制造,沈阳市大东区市场监督管理局,2023-06-22,存续,大东区',
   '92210106MA5C6NL06G,沈阳市铁西区祥邦超市,个体工商户,林成力,20.00,2015-10-19,辽宁省沈阳市铁西区云峰北街190号,食品销售,沈阳市铁西区市场监督管理局,2015-10-19,存续,铁西区',
 ];
-
-/** GBK bytes of a text (Node decodes GBK but does not encode it: the table is built by decoding). */
-function gbk(text: string): Buffer {
-  const decoder = new TextDecoder('gbk');
-  const table = new Map<string, number[]>();
-  for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (let trail = 0x40; trail <= 0xfe; trail++) {
-      if (trail === 0x7f) continue;
-      const ch = decoder.decode(Uint8Array.of(lead, trail));
-      if (ch.length === 1 && ch !== '\ufffd' && !table.has(ch)) table.set(ch, [lead, trail]);
-    }
-  }
-  const bytes: number[] = [];
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (code < 0x80) bytes.push(code);
-    else {
-      const pair = table.get(ch);
-      if (!pair) throw new Error(`not in GBK: ${ch}`);
-      bytes.push(...pair);
-    }
-  }
-  return Buffer.from(bytes);
-}
 
 beforeAll(async () => {
   const body = gbk(`${[HEADER, ...ROWS].join('\r\n')}\r\n`);
@@ -77,14 +54,7 @@ async function open(): Promise<Page> {
   return page;
 }
 
-async function step(page: Page, name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    await screenshot(page, `failure-connectors-${name}`).catch(() => undefined);
-    throw err;
-  }
-}
+const step = stepper('connectors');
 
 /** The version number of the current data version, or 0 when there is none. */
 async function currentVersion(page: Page): Promise<number> {

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, screenshot, signInThroughUi } from './support/browser.ts';
+import { launch, newPage, screenshot, signInThroughUi, stepper } from './support/browser.ts';
+import { gbk } from './support/gbk.ts';
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -29,38 +30,7 @@ afterAll(async () => {
 const WAIT = { timeout: 15_000 };
 const ENTRY = '药品零售企业信息';
 
-async function step(page: Page, name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    await screenshot(page, `failure-provision-versions-${name}`).catch(() => undefined);
-    throw err;
-  }
-}
-
-/** GBK bytes of a text (Node decodes GBK but does not encode it: the table is built by decoding). */
-function gbk(text: string): Buffer {
-  const decoder = new TextDecoder('gbk');
-  const table = new Map<string, number[]>();
-  for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (let trail = 0x40; trail <= 0xfe; trail++) {
-      if (trail === 0x7f) continue;
-      const ch = decoder.decode(Uint8Array.of(lead, trail));
-      if (ch.length === 1 && ch !== '\ufffd' && !table.has(ch)) table.set(ch, [lead, trail]);
-    }
-  }
-  const bytes: number[] = [];
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (code < 0x80) bytes.push(code);
-    else {
-      const pair = table.get(ch);
-      if (!pair) throw new Error(`not in GBK: ${ch}`);
-      bytes.push(...pair);
-    }
-  }
-  return Buffer.from(bytes);
-}
+const step = stepper('provision-versions');
 
 const HEADER = [
   '药品经营许可证编号',

@@ -47,6 +47,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/**
+ * The steps of a spec: `const step = stepper('upload')`, then `await step(page, 'report', ...)`;
+ * a step that fails leaves `failure-upload-report.png` of the page behind.
+ */
+export function stepper(spec: string) {
+  return async (page: Page, name: string, body: () => Promise<void>): Promise<void> => {
+    try {
+      await body();
+    } catch (err) {
+      await screenshot(page, `failure-${spec}-${name}`).catch(() => undefined);
+      throw err;
+    }
+  };
+}
+
 export async function signInThroughUi(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto('/sign-in');
   await page.getByTestId('sign-in-username').fill(username);

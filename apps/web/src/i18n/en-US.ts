@@ -931,7 +931,7 @@ export const enUS: Record<MessageKey, string> = {
   'provision.upload.title': 'Upload a data file',
   'provision.upload.pick': 'Choose a file',
   'provision.upload.hint':
-    'CSV, Excel (.xlsx), JSON, NDJSON and GeoJSON; column names must match the data items’ names or Chinese labels.',
+    'CSV, Excel (.xlsx), JSON, NDJSON and GeoJSON; columns are matched to data items by name or Chinese label, and you can match the rest by hand. An interrupted upload resumes.',
   'provision.upload.format': 'Format',
   'provision.upload.unknownFormat': 'The format could not be told from the extension; choose it',
   'provision.upload.encoding': 'Encoding',

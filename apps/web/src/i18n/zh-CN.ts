@@ -886,7 +886,7 @@ export const zhCN = {
   'provision.upload.title': '上传数据文件',
   'provision.upload.pick': '选择文件',
   'provision.upload.hint':
-    '支持 CSV、Excel（.xlsx）、JSON、NDJSON、GeoJSON；列名须与数据项名称或中文名称一致。',
+    '支持 CSV、Excel（.xlsx）、JSON、NDJSON、GeoJSON；列名按数据项名称或中文名称自动对应，对不上时可手动对应。大文件中断后可续传。',
   'provision.upload.format': '文件格式',
   'provision.upload.unknownFormat': '无法从扩展名识别文件格式，请选择',
   'provision.upload.encoding': '编码',
