@@ -39,8 +39,18 @@ import type { ColumnSpec } from '../../apps/server/src/modules/provision/data-st
 import { valueSql } from '../../apps/server/src/modules/provision/export.ts';
 import { ENTRY_NAME, dataset, enterpriseRow, generateCsv } from '../ingest/generate.ts';
 import { api, memoryOf, signIn, startServer, uploadFile } from '../ingest/server.ts';
+import {
+  commandLine,
+  commandSentence,
+  log,
+  machine,
+  median,
+  n0,
+  writeDocs,
+  writeRawFigures,
+} from '../lib/report.ts';
+import { postgresServer } from '../lib/postgres.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const GOAL_RATIO = 0.7;
 const GOAL_RSS_MB = 200;
 
@@ -64,26 +74,9 @@ if (!Number.isInteger(rows) || rows < 3)
 if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive whole number, got ${args.runs}`);
 const pgUrl = args['pg-url'] ?? '';
-const COMMAND_LINE =
-  process.env.HUITONG_BENCH_COMMAND ?? ['npx tsx bench/export/run.ts', ...process.argv.slice(2)].join(' ');
+const COMMAND_LINE = commandLine('export');
 
-const log = (...parts: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...parts);
-
-function dbUrl(name: string): string {
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const { dbUrl, admin } = postgresServer(pgUrl);
 
 /** One value in COPY's text format. */
 const copyValue = (v: string | null) =>
@@ -203,12 +196,6 @@ function huitongExport(url: string, cookie: string, digest: boolean): Promise<Me
   });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-};
-const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
-
 // ---------- main ----------
 
 const started = new Date();
@@ -302,11 +289,10 @@ try {
   const huitongS = median(huitongRuns.map((m) => m.seconds));
   const ratio = psqlS / huitongS;
   const bytes = huitongRuns[0]?.bytes ?? 0;
-  const cpus = os.cpus();
   const section = [
-    `Command: \`${COMMAND_LINE}\`, run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((performance.now() - t0) / 60000).toFixed(1)} min in all (most of it the set-up).`,
+    `${commandSentence(COMMAND_LINE, started, (performance.now() - t0) / 1000)} (most of it the set-up).`,
     '',
-    `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; ${pgVersion}. Server, database, psql and the client share the machine (other work may have run on it meanwhile).`,
+    `Machine: ${machine()}; ${pgVersion}. Server, database, psql and the client share the machine (other work may have run on it meanwhile).`,
     '',
     `Data: a version of ${ENTRY_NAME} with ${n0(rows)} rows of 12 columns (bench/ingest's generator: Chinese names, addresses and business scopes, valid credit codes, a decimal and two dates), written into the version's table by COPY (set-up, not measured). The CSV is ${(bytes / 2 ** 20).toFixed(0)} MB (UTF-8). Median of ${runs} runs after a warm-up run of each; the warm-up run checks that both give the same rows, byte for byte (size and SM3 of everything after the header line), and every run that both give as many bytes.`,
     '',
@@ -320,45 +306,19 @@ try {
     "Huitong's time runs from the request to the last byte: the session and authorization, the version and fields checked, the export audited, then `COPY (select …) TO STDOUT WITH (FORMAT csv)` on a connection of its own, its chunks passed to the socket with back-pressure (export.ts, the CSV fast path; other formats read through a server-side cursor). psql runs the same SELECT, so the figures differ by what carries the rows.",
   ].join('\n');
   console.log(`\n## Export\n\n${section}\n`);
-  const outDir = path.join(ROOT, 'bench/out');
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(outDir, `export-${started.toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`),
-    JSON.stringify(
-      { command: COMMAND_LINE, rows, psqlRuns, huitongRuns, peakMb, startRssMb, growth },
-      null,
-      1,
-    ),
-  );
-  if (!args['no-write']) await writeDocs(section);
+  writeRawFigures('export', started, {
+    command: COMMAND_LINE,
+    rows,
+    psqlRuns,
+    huitongRuns,
+    peakMb,
+    startRssMb,
+    growth,
+  });
+  if (!args['no-write']) await writeDocs('export', 'Export', section);
 } finally {
   await server?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
   if (args['keep-db']) log(`kept database ${dbName}`);
   else await admin((c) => c.query(`drop database if exists ${dbName} with (force)`));
-}
-
-async function writeDocs(section: string) {
-  const BEGIN = '<!-- export:begin (generated by bench/export; edits inside are overwritten) -->';
-  const END = '<!-- export:end -->';
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const block = `${BEGIN}\n\n${section}\n\n${END}`;
-  let text = fs.readFileSync(file, 'utf8');
-  if (text.includes(BEGIN) && text.includes(END)) {
-    text = text.slice(0, text.indexOf(BEGIN)) + block + text.slice(text.indexOf(END) + END.length);
-  } else {
-    text = `${text.trimEnd()}\n\n## Export\n\n${block}\n`;
-  }
-  try {
-    const prettier = await import('prettier');
-    const config = (await prettier.resolveConfig(file)) ?? {};
-    text = await prettier.format(text, { ...config, filepath: file });
-  } catch (err) {
-    log(
-      'prettier not available, docs/benchmarks.md left unformatted:',
-      err instanceof Error ? err.message : err,
-    );
-  }
-  fs.writeFileSync(file, text);
-  log(`wrote ${path.relative(ROOT, file)}`);
 }

@@ -7,31 +7,24 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, screenshot, signInThroughUi, stepper } from './support/browser.ts';
-import { gbk } from './support/gbk.ts';
+import { screenshot, signInThroughUi, specBrowser, stepper } from './support/browser.ts';
+import { gbkCsv } from './support/gbk.ts';
+import { MARKET_ENTRY as ENTRY, MARKET_HEADER, MARKET_ROWS } from './support/market-register.ts';
 
-let browser: Browser;
+const browser = specBrowser();
 let server: http.Server;
 let port = 0;
 let requests = 0;
 let lastAuthorization: string | undefined;
-const contexts: BrowserContext[] = [];
 
 const WAIT = { timeout: 20_000 };
-const ENTRY = '市场主体登记注册信息';
 const SECRET = 'Bearer e2e-connector-secret-5c1d';
 
-const HEADER =
-  '统一社会信用代码,市场主体名称,市场主体类型,法定代表人,注册资本（万元）,成立日期,住所,经营范围,登记机关,核准日期,登记状态,所属区县';
-const ROWS = [
-  '9121010461803398XX,沈阳福翼机械制造有限公司,有限责任公司（自然人投资或控股）,朱善弘,100.00,2015-07-11,辽宁省沈阳市大东区善邻路72号,通用设备制造,沈阳市大东区市场监督管理局,2023-06-22,存续,大东区',
-  '92210106MA5C6NL06G,沈阳市铁西区祥邦超市,个体工商户,林成力,20.00,2015-10-19,辽宁省沈阳市铁西区云峰北街190号,食品销售,沈阳市铁西区市场监督管理局,2015-10-19,存续,铁西区',
-];
-
 beforeAll(async () => {
-  const body = gbk(`${[HEADER, ...ROWS].join('\r\n')}\r\n`);
+  // The source serves two rows of the register.
+  const body = gbkCsv([MARKET_HEADER, ...MARKET_ROWS.slice(0, 2)]);
   server = http.createServer((req, res) => {
     requests++;
     lastAuthorization = req.headers.authorization;
@@ -39,20 +32,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
-  browser = await launch();
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
 });
 
-async function open(): Promise<Page> {
-  const { context, page } = await newPage(browser);
-  page.setDefaultTimeout(15_000);
-  contexts.push(context);
-  return page;
-}
+const open = (): Promise<Page> => browser.open(15_000);
 
 const step = stepper('connectors');
 

@@ -5,27 +5,16 @@
  * opens at the side. A district authority sees only its district. A department's data provider sees
  * only its own entries and states the row count it holds.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, screenshot, signInThroughUi } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, signInThroughUi, specBrowser } from './support/browser.ts';
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
+const browser = specBrowser();
 
 const WAIT = { timeout: 15_000 };
 
 async function signedIn(username: string): Promise<Page> {
-  const { context, page } = await newPage(browser);
-  contexts.push(context);
-  page.setDefaultTimeout(15_000);
+  const page = await browser.open(15_000);
   await signInThroughUi(page, username);
   await page.waitForURL(/\/workspace/);
   return page;

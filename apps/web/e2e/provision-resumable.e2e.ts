@@ -6,39 +6,27 @@
  * a Chinese name as a files version and downloads it under the same name.
  */
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { choose, launch, newPage, pick, screenshot, signInThroughUi, stepper } from './support/browser.ts';
-import { gbk } from './support/gbk.ts';
+import type { Page, Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { choose, pick, screenshot, signInThroughUi, specBrowser, stepper } from './support/browser.ts';
+import { gbkCsv } from './support/gbk.ts';
+import {
+  BAD_CODE,
+  BAD_ROW,
+  MARKET_HEADER as HEADER,
+  MARKET_HEADER_REST,
+  MARKET_ROWS as ROWS,
+} from './support/market-register.ts';
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
+const browser = specBrowser();
 
 const WAIT = { timeout: 30_000 };
 const CHUNK = 8 * 1024 * 1024;
 
 const step = stepper('resumable');
 
-const HEADER_REST =
-  '市场主体类型,法定代表人,注册资本（万元）,成立日期,住所,经营范围,登记机关,核准日期,登记状态,所属区县';
 /** The first two headers are not the data items' names or labels: they need the mapping step. */
-const ODD_HEADER = `信用代码,主体名称,${HEADER_REST}`;
-const HEADER = `统一社会信用代码,市场主体名称,${HEADER_REST}`;
-const ROWS = [
-  '9121010461803398XX,沈阳福翼机械制造有限公司,有限责任公司（自然人投资或控股）,朱善弘,100.00,2015-07-11,辽宁省沈阳市大东区善邻路72号,通用设备制造,沈阳市大东区市场监督管理局,2023-06-22,存续,大东区',
-  '92210106MA5C6NL06G,沈阳市铁西区祥邦超市,个体工商户,林成力,20.00,2015-10-19,辽宁省沈阳市铁西区云峰北街190号,食品销售,沈阳市铁西区市场监督管理局,2015-10-19,存续,铁西区',
-  '92210112MA6EPB8X8M,沈阳市浑南区东翔小吃部,个体工商户,刘有壮,1.00,2006-11-20,辽宁省沈阳市浑南区沈中大街834号,小餐饮,沈阳市浑南区市场监督管理局,2021-06-20,在业,浑南区',
-];
-const BAD_CODE = '91210100MA0XXXXXX1';
-const BAD_ROW = `${BAD_CODE},沈阳市沈河区永瀚眼镜店,个体工商户,郭育,,2015-04-08,辽宁省沈阳市沈河区大南街26号,眼镜销售,沈阳市沈河区市场监督管理局,2015-04-08,注销,沈河区`;
+const ODD_HEADER = `信用代码,主体名称,${MARKET_HEADER_REST}`;
 
 /** A small but real PDF (one page, no text). */
 function tinyPdf(): Buffer {
@@ -83,10 +71,7 @@ describe('resumable upload, column mapping and file resources', () => {
   let page: Page;
 
   it('maps the columns of a GBK CSV whose headers do not match, then shows the report', async () => {
-    const opened = await newPage(browser);
-    contexts.push(opened.context);
-    page = opened.page;
-    page.setDefaultTimeout(20_000);
+    page = await browser.open(20_000);
     await step(page, 'mapping', async () => {
       await openEntry(page, 'scjg.provider', '市场主体登记注册信息');
       await page.locator('[data-testid="data-versions"] .ant-spin-spinning').waitFor({ state: 'detached' });
@@ -94,7 +79,7 @@ describe('resumable upload, column mapping and file resources', () => {
       await page.getByTestId('provision-upload-input').setInputFiles({
         name: '市场主体-列名不同.csv',
         mimeType: 'text/csv',
-        buffer: gbk(`${[ODD_HEADER, ROWS[0], BAD_ROW, ROWS[1]].join('\r\n')}\r\n`),
+        buffer: gbkCsv([ODD_HEADER, ROWS[0], BAD_ROW, ROWS[1]]),
       });
       await choose(page, 'provision-encoding', 'GBK');
       await page.getByTestId('provision-upload-submit').click();
@@ -131,9 +116,9 @@ describe('resumable upload, column mapping and file resources', () => {
   it('resumes an upload whose second chunk was cut off from the server offset', async () => {
     await step(page, 'resume', async () => {
       const before = await currentVersion(page);
-      const body = gbk(`${ROWS.join('\r\n')}\r\n`);
+      const body = gbkCsv(ROWS);
       const copies = Math.ceil((CHUNK + 512 * 1024) / body.length);
-      const file = Buffer.concat([gbk(`${HEADER}\r\n`), ...Array.from({ length: copies }, () => body)]);
+      const file = Buffer.concat([gbkCsv([HEADER]), ...Array.from({ length: copies }, () => body)]);
       expect(file.length).toBeGreaterThan(CHUNK);
 
       const patches: string[] = [];
@@ -187,10 +172,7 @@ describe('resumable upload, column mapping and file resources', () => {
   });
 
   it('publishes a PDF with a Chinese name as a file resource and downloads it under that name', async () => {
-    const opened = await newPage(browser);
-    contexts.push(opened.context);
-    const tj = opened.page;
-    tj.setDefaultTimeout(20_000);
+    const tj = await browser.open(20_000);
     await step(tj, 'files', async () => {
       await openEntry(tj, 'tj.provider', '沈阳统计年鉴');
       const name = '沈阳统计年鉴（2025）第一卷.pdf';

@@ -5,45 +5,30 @@
  * rule), switches the error policy to 剔除无效行 (the same file is published without those rows),
  * opens a version's report and restores an earlier version. A cataloguer does not see the page.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, screenshot, signInThroughUi, stepper } from './support/browser.ts';
-import { gbk } from './support/gbk.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signInThroughUi, specBrowser, stepper } from './support/browser.ts';
+import { gbkCsv } from './support/gbk.ts';
+import {
+  BAD_CODE,
+  BAD_ROW,
+  MARKET_ENTRY as ENTRY,
+  MARKET_HEADER as HEADER,
+  MARKET_ROWS as ROWS,
+} from './support/market-register.ts';
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const browser = specBrowser();
 let provider: Page;
 
 beforeAll(async () => {
-  browser = await launch();
-  const { context, page } = await newPage(browser);
-  page.setDefaultTimeout(15_000);
-  contexts.push(context);
-  provider = page;
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
+  provider = await browser.open(15_000);
 });
 
 const WAIT = { timeout: 15_000 };
-const ENTRY = '市场主体登记注册信息';
 
 const step = stepper('provision');
 
-const HEADER =
-  '统一社会信用代码,市场主体名称,市场主体类型,法定代表人,注册资本（万元）,成立日期,住所,经营范围,登记机关,核准日期,登记状态,所属区县';
-/** Synthetic rows in the demo data's shape (valid credit codes, code-list values). */
-const ROWS = [
-  '9121010461803398XX,沈阳福翼机械制造有限公司,有限责任公司（自然人投资或控股）,朱善弘,100.00,2015-07-11,辽宁省沈阳市大东区善邻路72号,通用设备制造,沈阳市大东区市场监督管理局,2023-06-22,存续,大东区',
-  '92210106MA5C6NL06G,沈阳市铁西区祥邦超市,个体工商户,林成力,20.00,2015-10-19,辽宁省沈阳市铁西区云峰北街190号,食品销售,沈阳市铁西区市场监督管理局,2015-10-19,存续,铁西区',
-  '92210112MA6EPB8X8M,沈阳市浑南区东翔小吃部,个体工商户,刘有壮,1.00,2006-11-20,辽宁省沈阳市浑南区沈中大街834号,小餐饮,沈阳市浑南区市场监督管理局,2021-06-20,在业,浑南区',
-];
-/** Row 3 of the file (the header is row 1) has a wrong check character. */
-const BAD_CODE = '91210100MA0XXXXXX1';
-const BAD_ROW = `${BAD_CODE},沈阳市沈河区永瀚眼镜店,个体工商户,郭育,,2015-04-08,辽宁省沈阳市沈河区大南街26号,眼镜销售,沈阳市沈河区市场监督管理局,2015-04-08,注销,沈河区`;
-
-const csv = (rows: string[]) => gbk(`${[HEADER, ...rows].join('\r\n')}\r\n`);
+const csv = (rows: readonly string[]) => gbkCsv([HEADER, ...rows]);
 
 async function chooseFile(page: Page, name: string, buffer: Buffer): Promise<void> {
   await page.getByTestId('provision-upload-input').setInputFiles({ name, mimeType: 'text/csv', buffer });
@@ -119,7 +104,8 @@ describe('resource data: upload, validation report, versions', () => {
     const page = provider;
     await step(page, 'invalid', async () => {
       const current = await currentVersion(page);
-      await chooseFile(page, '市场主体-有误.csv', csv([ROWS[0] ?? '', BAD_ROW, ROWS[1] ?? '']));
+      // Row 3 of the file (the header is row 1) has a wrong check character.
+      await chooseFile(page, '市场主体-有误.csv', csv([ROWS[0], BAD_ROW, ROWS[1]]));
       await chooseGbk(page);
       await page.getByTestId('provision-upload-submit').click();
       const report = page.getByTestId('provision-report');
@@ -191,8 +177,7 @@ describe('resource data: upload, validation report, versions', () => {
   });
 
   it('a cataloguer has no 资源数据 and is not allowed in', async () => {
-    const { context, page } = await newPage(browser);
-    contexts.push(context);
+    const page = await browser.open();
     await step(page, 'cataloguer', async () => {
       await signInThroughUi(page, 'scjg.cataloguer');
       await page.getByTestId('nav-catalog-mine').waitFor();

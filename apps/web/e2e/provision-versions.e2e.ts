@@ -6,25 +6,16 @@
  * which is read back with its Chinese values.
  */
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, screenshot, signInThroughUi, stepper } from './support/browser.ts';
-import { gbk } from './support/gbk.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signInThroughUi, specBrowser, stepper } from './support/browser.ts';
+import { gbkCsv } from './support/gbk.ts';
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const browser = specBrowser();
 let provider: Page;
 
 beforeAll(async () => {
-  browser = await launch();
-  const { context, page } = await newPage(browser);
-  page.setDefaultTimeout(15_000);
-  contexts.push(context);
-  provider = page;
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
+  provider = await browser.open(15_000);
 });
 
 const WAIT = { timeout: 15_000 };
@@ -85,7 +76,7 @@ const R4 = [
   '2030-01-01',
 ];
 
-const csv = (rows: string[][]) => gbk(`${[HEADER, ...rows].map((r) => r.join(',')).join('\r\n')}\r\n`);
+const csv = (rows: string[][]) => gbkCsv([HEADER, ...rows].map((r) => r.join(',')));
 
 /** The version number of the current data version, or 0 when there is none. */
 async function currentVersion(page: Page): Promise<number> {

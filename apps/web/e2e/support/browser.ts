@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../../test-results/e2e');
 export const DEMO_PASSWORD = 'Huitong@2026';
@@ -38,6 +38,32 @@ export async function newPage(
   });
   const page = await context.newPage();
   return { context, page };
+}
+
+/**
+ * The browser of a spec file, launched before its tests and closed after them with every page
+ * opened by `open` (each in a context of its own, with `timeout` as its default timeout if given).
+ * Call it at the top of the spec file, before the file's own `beforeAll`.
+ */
+export function specBrowser(): { open: (timeout?: number) => Promise<Page> } {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+  });
+  return {
+    async open(timeout?: number) {
+      if (!browser) throw new Error('the browser is launched in beforeAll');
+      const { context, page } = await newPage(browser);
+      contexts.push(context);
+      if (timeout !== undefined) page.setDefaultTimeout(timeout);
+      return page;
+    },
+  };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

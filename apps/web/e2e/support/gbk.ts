@@ -21,3 +21,8 @@ export function gbk(text: string): Buffer {
   }
   return Buffer.from(bytes);
 }
+
+/** A GBK CSV of the given lines (header first), each ended by CRLF as Excel writes them. */
+export function gbkCsv(lines: readonly string[]): Buffer {
+  return gbk(`${lines.join('\r\n')}\r\n`);
+}

@@ -7,3 +7,15 @@ export function rowTestId<T>(testId: string): (record: T) => HTMLAttributes<HTML
     return attrs;
   };
 }
+
+/**
+ * Attributes of one row for `onRow`: its `data-*` attributes for the tests and, where rows do
+ * something, the rest (a click, a style).
+ */
+export function rowAttrs(
+  attrs: Record<`data-${string}`, string>,
+  rest: HTMLAttributes<HTMLElement> = {},
+): HTMLAttributes<HTMLElement> {
+  const all: HTMLAttributes<HTMLElement> & Record<`data-${string}`, string> = { ...rest, ...attrs };
+  return all;
+}

@@ -5,34 +5,21 @@ import {
   FileSearchOutlined,
   SyncOutlined,
 } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Checkbox,
-  Col,
-  Row,
-  Segmented,
-  Space,
-  Statistic,
-  Table,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Row, Segmented, Space, Table, Tag, Tooltip } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
-import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
 import { navFrom } from '../../app/workspace-nav';
+import { CountStatistic, OrgNameCell, countColumn } from '../../components/counts';
 import { FullPageSpin } from '../../components/full-page-spin';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
+import { rowAttrs } from '../../components/row-test-id';
 import { useAuth } from '../auth/auth-context';
 import { canKeepUpkeep, canScanUpkeep } from './catalog-access';
 import { catalogApi } from './catalog-api';
@@ -84,19 +71,13 @@ export function UpkeepStatusTag({ value }: { value: UpkeepStatus }) {
   );
 }
 
-/** Row attributes for the e2e tests and, for organisations, the click that filters the entries. */
-function rowAttrs(attrs: Record<`data-${string}`, string>, rest: HTMLAttributes<HTMLElement> = {}) {
-  const all: HTMLAttributes<HTMLElement> & Record<`data-${string}`, string> = { ...rest, ...attrs };
-  return all;
-}
-
 /**
  * 目录更新维护 (Art. 12). An authority's reviewers and administrators see the schedule (and set it),
  * the state of every organisation of their jurisdiction and the entries needing attention; a
  * department's cataloguers see their own entries and confirm those still accurate.
  */
 export function CatalogUpkeep() {
-  const { t, tDynamic } = useI18n();
+  const { t } = useI18n();
   const { account } = useAuth();
   const { modal, message } = App.useApp();
   const showError = useShowError();
@@ -199,68 +180,25 @@ export function CatalogUpkeep() {
     });
   };
 
-  const count = (n: number, colour?: string) =>
-    n > 0 ? (
-      <span style={colour ? { color: colour, fontWeight: 600 } : undefined}>{n}</span>
-    ) : (
-      <span className="ht-muted">0</span>
-    );
-
   const orgColumns: TableColumnsType<UpkeepOrganisation> = [
     {
       title: t('catalog.upkeep.orgs.org'),
       dataIndex: 'orgName',
       render: (v: string, o) => (
-        <Space size={6} wrap>
-          <Typography.Link data-testid="upkeep-org-name">{v}</Typography.Link>
+        <OrgNameCell name={v} level={o.level} testId="upkeep-org-name">
           {o.noCatalog ? (
             <Tag color="red" data-testid="upkeep-no-catalog">
               {t('catalog.upkeep.orgs.noCatalog')}
             </Tag>
           ) : null}
-          <span className="ht-muted">{tDynamic(`org.level.${o.level}`, o.level)}</span>
-        </Space>
+        </OrgNameCell>
       ),
     },
-    {
-      title: t('catalog.upkeep.orgs.published'),
-      dataIndex: 'published',
-      width: 90,
-      align: 'right',
-      sorter: (a, b) => a.published - b.published,
-      render: (v: number) => count(v),
-    },
-    {
-      title: t('catalog.upkeep.orgs.inProgress'),
-      dataIndex: 'inProgress',
-      width: 80,
-      align: 'right',
-      render: (v: number) => count(v),
-    },
-    {
-      title: t('catalog.upkeep.status.due'),
-      dataIndex: 'due',
-      width: 100,
-      align: 'right',
-      sorter: (a, b) => a.due - b.due,
-      render: (v: number) => count(v, COUNT_COLOURS.due),
-    },
-    {
-      title: t('catalog.upkeep.status.overdue'),
-      dataIndex: 'overdue',
-      width: 110,
-      align: 'right',
-      sorter: (a, b) => a.overdue - b.overdue,
-      render: (v: number) => count(v, COUNT_COLOURS.overdue),
-    },
-    {
-      title: t('catalog.upkeep.status.outdated'),
-      dataIndex: 'outdated',
-      width: 110,
-      align: 'right',
-      sorter: (a, b) => a.outdated - b.outdated,
-      render: (v: number) => count(v, COUNT_COLOURS.outdated),
-    },
+    countColumn('published', t('catalog.upkeep.orgs.published'), 90),
+    countColumn('inProgress', t('catalog.upkeep.orgs.inProgress'), 80, { sortable: false }),
+    countColumn('due', t('catalog.upkeep.status.due'), 100, { colour: COUNT_COLOURS.due }),
+    countColumn('overdue', t('catalog.upkeep.status.overdue'), 110, { colour: COUNT_COLOURS.overdue }),
+    countColumn('outdated', t('catalog.upkeep.status.outdated'), 110, { colour: COUNT_COLOURS.outdated }),
     {
       title: t('catalog.upkeep.orgs.lastConfirmed'),
       dataIndex: 'lastConfirmedAt',
@@ -459,19 +397,15 @@ export function CatalogUpkeep() {
               style={{ height: '100%' }}
             >
               <div className="ht-upkeep-summary" data-testid="upkeep-summary">
-                {stats.map((s) => {
-                  const value = data.summary[s.key];
-                  return (
-                    <Statistic
-                      key={s.key}
-                      title={s.label}
-                      value={value}
-                      styles={s.colour && value > 0 ? { content: { color: s.colour } } : undefined}
-                      data-testid={`upkeep-stat-${s.key}`}
-                      data-value={value}
-                    />
-                  );
-                })}
+                {stats.map((s) => (
+                  <CountStatistic
+                    key={s.key}
+                    label={s.label}
+                    value={data.summary[s.key]}
+                    colour={s.colour}
+                    testId={`upkeep-stat-${s.key}`}
+                  />
+                ))}
               </div>
             </Card>
           </Col>

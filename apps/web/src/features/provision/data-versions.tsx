@@ -1,20 +1,13 @@
-import { DiffOutlined, FileSearchOutlined, RollbackOutlined } from '@ant-design/icons';
-import { App, Button, Modal, Space, Table, Tag, Tooltip } from 'antd';
+import { DiffOutlined, FileSearchOutlined } from '@ant-design/icons';
+import { Button, Modal, Space, Table } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { rowTestId } from '../../components/row-test-id';
-import { formatTime } from '../catalog/catalog-labels';
 import { DownloadMenu } from './download-menu';
-import type { DataVersion, DataVersionState } from './provision-api';
+import type { DataVersion } from './provision-api';
+import { RestoreButton, restorable, useVersionColumns } from './version-columns';
 import { VersionDiff } from './version-diff';
-
-const STATE_COLOURS: Record<DataVersionState, string> = {
-  receiving: 'processing',
-  ready: 'green',
-  failed: 'red',
-  cancelled: 'default',
-};
 
 type Props = {
   entryId: string;
@@ -48,50 +41,14 @@ export function DataVersions({
   onRestore,
   onViewReport,
 }: Props) {
-  const { t, tDynamic, pick } = useI18n();
-  const { modal } = App.useApp();
+  const { t } = useI18n();
+  const shared = useVersionColumns();
   const [diff, setDiff] = useState<{ from: number; to: number } | null>(null);
 
-  const confirmRestore = (v: DataVersion) => {
-    modal.confirm({
-      title: t('provision.versions.restoreConfirm', { no: v.versionNo }),
-      content: t('provision.versions.restoreContent'),
-      okText: t('provision.versions.restore'),
-      cancelText: t('common.cancel'),
-      onOk: () => onRestore(v),
-    });
-  };
-
   const columns: TableColumnsType<DataVersion> = [
-    {
-      title: t('provision.versions.version'),
-      dataIndex: 'versionNo',
-      width: 70,
-      render: (v: number) => `v${v}`,
-    },
-    {
-      title: t('provision.versions.state'),
-      key: 'state',
-      width: 125,
-      render: (_, v) => (
-        <Space size={4}>
-          <Tooltip title={v.error ? pick(v.error) : undefined}>
-            <Tag color={STATE_COLOURS[v.state]}>{t(`provision.state.${v.state}`)}</Tag>
-          </Tooltip>
-          {v.current ? (
-            <Tag color="blue" data-testid="data-version-current">
-              {t('provision.versions.current')}
-            </Tag>
-          ) : null}
-        </Space>
-      ),
-    },
-    {
-      title: t('provision.versions.source'),
-      dataIndex: 'source',
-      width: 80,
-      render: (v: string) => tDynamic(`provision.source.${v}`, v),
-    },
+    shared.versionNo,
+    shared.state,
+    shared.source,
     {
       title: t('provision.versions.fileName'),
       dataIndex: 'fileName',
@@ -119,19 +76,8 @@ export function DataVersions({
       align: 'right',
       render: (v: number | null) => (v === null ? '—' : v.toLocaleString()),
     },
-    {
-      title: t('provision.versions.createdBy'),
-      dataIndex: 'createdBy',
-      width: 120,
-      ellipsis: true,
-      render: (v: string | null) => v ?? '—',
-    },
-    {
-      title: t('provision.versions.time'),
-      key: 'time',
-      width: 140,
-      render: (_, v) => formatTime(v.completedAt ?? v.createdAt),
-    },
+    shared.createdBy,
+    shared.time,
     {
       title: t('common.actions'),
       key: 'actions',
@@ -150,17 +96,7 @@ export function DataVersions({
             >
               {t('provision.versions.viewReport')}
             </Button>
-            {canRestore && v.state === 'ready' && !v.current ? (
-              <Button
-                type="link"
-                size="small"
-                icon={<RollbackOutlined />}
-                onClick={() => confirmRestore(v)}
-                data-testid="data-version-restore"
-              >
-                {t('provision.versions.restore')}
-              </Button>
-            ) : null}
+            {canRestore && restorable(v) ? <RestoreButton version={v} onRestore={onRestore} /> : null}
             {v.state === 'ready' ? (
               <DownloadMenu entryId={entryId} versionNo={v.versionNo} geometry={geometry} />
             ) : null}

@@ -1,14 +1,14 @@
-import { DownloadOutlined, RollbackOutlined } from '@ant-design/icons';
-import { App, Button, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { Button, Table, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
 import { rowTestId } from '../../components/row-test-id';
-import { formatTime } from '../catalog/catalog-labels';
 import type { DataVersion } from './provision-api';
 import { sizeText } from './provision-labels';
 import { uploadApi, type StoredFile } from './upload-api';
+import { RestoreButton, restorable, useVersionColumns } from './version-columns';
 
 /** The files of one version: name, media type, size, SM3 and a download link. */
 function VersionFiles({ entryId, versionId }: { entryId: string; versionId: string }) {
@@ -82,38 +82,14 @@ type Props = {
 
 /** 文件版本: the versions of a file resource, newest first, each with its files. */
 export function FileVersions({ entryId, versions, loading, canRestore, onRestore }: Props) {
-  const { t, tDynamic } = useI18n();
-  const { modal } = App.useApp();
+  const { t } = useI18n();
+  const shared = useVersionColumns();
   const current = versions.find((v) => v.current)?.id;
 
   const columns: TableColumnsType<DataVersion> = [
-    {
-      title: t('provision.versions.version'),
-      dataIndex: 'versionNo',
-      width: 70,
-      render: (n: number) => `v${n}`,
-    },
-    {
-      title: t('provision.versions.state'),
-      key: 'state',
-      width: 140,
-      render: (_, v) => (
-        <Space size={4}>
-          <Tag color={v.state === 'ready' ? 'green' : 'red'}>{t(`provision.state.${v.state}`)}</Tag>
-          {v.current ? (
-            <Tag color="blue" data-testid="data-version-current">
-              {t('provision.versions.current')}
-            </Tag>
-          ) : null}
-        </Space>
-      ),
-    },
-    {
-      title: t('provision.versions.source'),
-      dataIndex: 'source',
-      width: 90,
-      render: (v: string) => tDynamic(`provision.source.${v}`, v),
-    },
+    shared.versionNo,
+    { ...shared.state, width: 140 },
+    { ...shared.source, width: 90 },
     {
       title: t('provision.files.count'),
       dataIndex: 'rowCount',
@@ -128,42 +104,14 @@ export function FileVersions({ entryId, versions, loading, canRestore, onRestore
       align: 'right',
       render: (n: number | null) => (n === null ? '—' : sizeText(n)),
     },
-    {
-      title: t('provision.versions.createdBy'),
-      dataIndex: 'createdBy',
-      width: 130,
-      render: (v: string | null) => v ?? '—',
-    },
-    {
-      title: t('provision.versions.time'),
-      key: 'time',
-      width: 150,
-      render: (_, v) => formatTime(v.completedAt ?? v.createdAt),
-    },
+    { ...shared.createdBy, width: 130, ellipsis: false },
+    { ...shared.time, width: 150 },
     {
       title: t('common.actions'),
       key: 'actions',
       width: 110,
       render: (_, v) =>
-        canRestore && v.state === 'ready' && !v.current ? (
-          <Button
-            type="link"
-            size="small"
-            icon={<RollbackOutlined />}
-            data-testid="data-version-restore"
-            onClick={() =>
-              modal.confirm({
-                title: t('provision.versions.restoreConfirm', { no: v.versionNo }),
-                content: t('provision.versions.restoreContent'),
-                okText: t('provision.versions.restore'),
-                cancelText: t('common.cancel'),
-                onOk: () => onRestore(v),
-              })
-            }
-          >
-            {t('provision.versions.restore')}
-          </Button>
-        ) : null,
+        canRestore && restorable(v) ? <RestoreButton version={v} onRestore={onRestore} /> : null,
     },
   ];
 

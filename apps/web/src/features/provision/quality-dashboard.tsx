@@ -1,14 +1,16 @@
 import { ApartmentOutlined, LineChartOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Row, Select, Space, Table, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useState, type HTMLAttributes } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../app/i18n';
 import { navFrom } from '../../app/workspace-nav';
+import { CountStatistic, OrgNameCell, countColumn } from '../../components/counts';
 import { FullPageSpin } from '../../components/full-page-spin';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
+import { rowAttrs } from '../../components/row-test-id';
 import { useAuth } from '../auth/auth-context';
 import { canProvide } from './provision-access';
 import {
@@ -34,18 +36,13 @@ import {
 /** Pages opened from here keep 数据质量 highlighted in the menu. */
 const FROM = navFrom('provision-quality');
 
-function rowAttrs(attrs: Record<`data-${string}`, string>, rest: HTMLAttributes<HTMLElement> = {}) {
-  const all: HTMLAttributes<HTMLElement> & Record<`data-${string}`, string> = { ...rest, ...attrs };
-  return all;
-}
-
 /**
  * 数据质量 (Art. 16, 34). An authority sees every organisation of its jurisdiction with its counts,
  * then every problem; a department sees the problems of its own entries. Each problem names its
  * entry, its age and who must act; the trend of an entry's versions opens at the side.
  */
 export function QualityDashboard() {
-  const { t, pick, tDynamic } = useI18n();
+  const { t, pick } = useI18n();
   const { account } = useAuth();
   const authority = watchesJurisdiction(account);
   const provider = canProvide(account);
@@ -81,32 +78,13 @@ export function QualityDashboard() {
     setPage(1);
   };
 
-  const count = (n: number, colour?: string) =>
-    n > 0 ? (
-      <span style={colour ? { color: colour, fontWeight: 600 } : undefined}>{n}</span>
-    ) : (
-      <span className="ht-muted">0</span>
-    );
-
   const orgColumns: TableColumnsType<QualityOrganisation> = [
     {
       title: t('provision.quality.orgs.org'),
       dataIndex: 'orgName',
-      render: (v: string, o) => (
-        <Space size={6} wrap>
-          <Typography.Link data-testid="quality-org-name">{v}</Typography.Link>
-          <span className="ht-muted">{tDynamic(`org.level.${o.level}`, o.level)}</span>
-        </Space>
-      ),
+      render: (v: string, o) => <OrgNameCell name={v} level={o.level} testId="quality-org-name" />,
     },
-    {
-      title: t('provision.quality.orgs.entries'),
-      dataIndex: 'entries',
-      width: 80,
-      align: 'right',
-      sorter: (a, b) => a.entries - b.entries,
-      render: (v: number) => count(v),
-    },
+    countColumn('entries', t('provision.quality.orgs.entries'), 80),
     {
       title: t('provision.quality.orgs.withData'),
       dataIndex: 'withData',
@@ -119,29 +97,12 @@ export function QualityDashboard() {
         </span>
       ),
     },
-    {
-      title: t('provision.quality.orgs.problems'),
-      dataIndex: 'problems',
-      width: 80,
-      align: 'right',
-      sorter: (a, b) => a.problems - b.problems,
-      render: (v: number) => count(v, SEVERITY_COLOURS.medium),
-    },
-    {
-      title: t('provision.quality.severity.high'),
-      dataIndex: 'high',
-      width: 70,
-      align: 'right',
-      sorter: (a, b) => a.high - b.high,
-      render: (v: number) => count(v, SEVERITY_COLOURS.high),
-    },
-    {
-      title: t('provision.quality.orgs.escalated'),
-      dataIndex: 'escalated',
-      width: 90,
-      align: 'right',
-      render: (v: number) => count(v, SEVERITY_COLOURS.high),
-    },
+    countColumn('problems', t('provision.quality.orgs.problems'), 80, { colour: SEVERITY_COLOURS.medium }),
+    countColumn('high', t('provision.quality.severity.high'), 70, { colour: SEVERITY_COLOURS.high }),
+    countColumn('escalated', t('provision.quality.orgs.escalated'), 90, {
+      colour: SEVERITY_COLOURS.high,
+      sortable: false,
+    }),
     {
       title: t('provision.quality.orgs.byKind'),
       key: 'byKind',
@@ -306,12 +267,11 @@ export function QualityDashboard() {
           <Row gutter={[16, 12]} data-testid="quality-summary">
             {stats.map((x) => (
               <Col key={x.key} xs={12} sm={8} md={6} lg={3}>
-                <Statistic
-                  title={x.label}
+                <CountStatistic
+                  label={x.label}
                   value={x.value}
-                  styles={x.colour && x.value > 0 ? { content: { color: x.colour } } : undefined}
-                  data-testid={`quality-stat-${x.key}`}
-                  data-value={x.value}
+                  colour={x.colour}
+                  testId={`quality-stat-${x.key}`}
                 />
               </Col>
             ))}
