@@ -2,63 +2,22 @@
  * The real server process: start-up, restart keeping data, graceful shutdown on SIGTERM, and
  * configuration errors that stop start-up. Runs on the suite's backend.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_BACKEND, createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { SERVER_SCRIPT, startServer } from '../test/server-process.ts';
 import { creditCodeCheckCharacter } from './shared/identifiers.ts';
 
-const SERVER = path.resolve(import.meta.dirname, 'server.ts');
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HUITONG_LOG_LEVEL: 'warn',
-      HUITONG_COOKIE_SECURE: '0',
-      // The process lifecycle is under test here, not the demo catalog (its own tests load it).
-      HUITONG_DEMO_CATALOG: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-    const poll = setInterval(() => {
-      const m = /running at (http:\/\/localhost:\d+)/.exec(out);
-      if (m?.[1]) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), output: () => out, exited });
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
-}
+/** The server process, without the demo catalog: the lifecycle is under test here (its own tests load it). */
+const start = (env: Record<string, string>) => startServer({ HUITONG_DEMO_CATALOG: '0', ...env });
 
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
 async function startFails(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
     env: { ...process.env, PORT: '0', HUITONG_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,9 @@
+import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/db/database.types.ts';
 import type { DataItem } from '../src/modules/catalog/index.ts';
+import type { Session } from './app.ts';
+import { item, metadata, publishEntry } from './catalog.ts';
 
 /** A city, one department and one catalog entry of it, straight in the database (no demo). */
 export async function seedEntry(db: Kysely<Database>): Promise<string> {
@@ -39,3 +42,54 @@ export const dataItem = (
   description: null,
   ...extra,
 });
+
+/** The ten districts (区) of Shenyang, for generated rows. */
+export const SHENYANG_DISTRICTS = [
+  '和平区',
+  '沈河区',
+  '大东区',
+  '皇姑区',
+  '铁西区',
+  '苏家屯区',
+  '浑南区',
+  '沈北新区',
+  '于洪区',
+  '辽中区',
+] as const;
+
+/** The market regulator's 企业年报公示信息 (统一社会信用代码, 企业名称, 年报年度), drafted and published. */
+export const publishAnnualReports = (cataloguer: Session, reviewer: Session) =>
+  publishEntry(
+    cataloguer,
+    reviewer,
+    metadata({
+      name: '企业年报公示信息',
+      dataItems: [
+        item('credit_code', '统一社会信用代码', { dataType: 'credit_code', length: 18 }),
+        item('name', '企业名称', { length: 100 }),
+        item('report_year', '年报年度', { dataType: 'integer', length: 4, required: false }),
+      ],
+    }),
+  );
+
+/** Sends a file to the entry's upload route as `session` (Content-Type text/csv unless `headers` say otherwise). */
+export function uploadAs(
+  app: FastifyInstance,
+  session: Session,
+  entryId: string,
+  body: Buffer | string,
+  query = 'format=csv',
+  headers: Record<string, string> = {},
+) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/provision/entries/${entryId}/upload?${query}`,
+    headers: {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrf,
+      'content-type': 'text/csv',
+      ...headers,
+    },
+    payload: body,
+  });
+}

@@ -9,7 +9,6 @@
  * side" to observe the version while it is written; the restart clean-up itself is covered on both
  * backends by data-store.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -19,58 +18,22 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_BACKEND, createTestDatabase, type TestDatabase } from '../../../test/database.ts';
+import { startServer, type RunningServer } from '../../../test/server-process.ts';
 import { DEMO_PASSWORD } from '../platform/index.ts';
 import { demoDataset } from './demo-data.ts';
 
-const SERVER = path.resolve(import.meta.dirname, '../../server.ts');
 const ENTRY = '市场主体登记注册信息';
 const FIRST_ROWS = 1000;
 /** The demo register (100,000 rows) three times over: about 128 MB. */
 const LARGE_ROWS = 300_000;
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<unknown>;
-}
-
-function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HUITONG_LOG_LEVEL: 'warn',
-      HUITONG_COOKIE_SECURE: '0',
-      HUITONG_JOBS: '0',
-      // The demo catalog gives the entry; the demo datasets would write versions of their own.
-      HUITONG_DEMO_DATA: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const start = (env: Record<string, string>) =>
+  startServer({
+    HUITONG_JOBS: '0',
+    // The demo catalog gives the entry; the demo datasets would write versions of their own.
+    HUITONG_DEMO_DATA: '0',
+    ...env,
   });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = once(child, 'exit');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-    const poll = setInterval(() => {
-      const m = /running at (http:\/\/localhost:\d+)/.exec(out);
-      if (m?.[1]) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), output: () => out, exited });
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`server exited:\n${out}`));
-    });
-  });
-}
 
 interface Session {
   cookie: string;
@@ -150,7 +113,7 @@ async function writeCsv(file: string, count: number, from = 0): Promise<string[]
 let db: TestDatabase | undefined;
 let watcher: pg.Client | undefined;
 let dir = '';
-const running: Running[] = [];
+const running: RunningServer[] = [];
 
 beforeAll(async () => {
   if (TEST_BACKEND !== 'postgres') return;

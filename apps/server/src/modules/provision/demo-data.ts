@@ -36,6 +36,7 @@ import {
 } from './demo-data/datasets.ts';
 import { STATISTICAL_BULLETIN, renderPdf, renderRadarPng } from './demo-data/files.ts';
 import { DEMO_DATA_DATE, DEMO_DISTRICTS, URBAN_DISTRICTS } from './demo-data/shenyang.ts';
+import { STRUCTURED_FORMATS } from './files.ts';
 import type { GeoJsonGeometry } from './validation.ts';
 
 export { DEMO_DATA_DATE };
@@ -60,8 +61,6 @@ export interface DemoDataset {
   /** The rows with their geometry (for a map or a GeoJSON export). */
   features(): Generator<DemoFeature>;
 }
-
-const STRUCTURED_FORMATS = new Set(['database', 'spreadsheet', 'self_describing', 'service']);
 
 /** The data items of a structured entry of the demo catalog. */
 export function demoEntryItems(entryName: string): DataItem[] {
@@ -92,7 +91,7 @@ function dataset(definition: Definition): DemoDataset {
   const { entryName, rows } = definition;
   const entry = DEMO_CATALOG.find((e) => e.metadata.name === entryName);
   if (entry === undefined) throw new Error(`demo data: no catalog entry named ${entryName}`);
-  if (!STRUCTURED_FORMATS.has(entry.metadata.format))
+  if (!STRUCTURED_FORMATS.includes(entry.metadata.format))
     throw new Error(`demo data: ${entryName} is not a structured resource (${entry.metadata.format})`);
   const items = entry.metadata.dataItems;
   return {

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type Session, type TestApp } from '../../../test/app.ts';
 import { item, metadata, publishEntry } from '../../../test/catalog.ts';
 import { TEST_BACKEND } from '../../../test/database.ts';
+import { SHENYANG_DISTRICTS, uploadAs } from '../../../test/provision.ts';
 import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../../shared/identifiers.ts';
 import type { Actor } from '../../shared/principal.ts';
 import { prepareExport, type ExportQuery } from './export.ts';
@@ -257,15 +258,8 @@ let plainEntryId = '';
 let v1Id = '';
 const url = (q: string, id = entryId) => `/api/provision/entries/${id}/export?${q}`;
 
-async function upload(id: string, body: Buffer, query = 'format=csv') {
-  const session = as('scjg.provider');
-  return t.app.inject({
-    method: 'POST',
-    url: `/api/provision/entries/${id}/upload?${query}`,
-    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'text/csv' },
-    payload: body,
-  });
-}
+const upload = (id: string, body: Buffer, query = 'format=csv') =>
+  uploadAs(t.app, as('scjg.provider'), id, body, query);
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -651,18 +645,7 @@ async function actorOf(username: string): Promise<Actor> {
 describe('large exports', () => {
   const ROWS = 200_000;
   let bigId = '';
-  const DISTRICTS = [
-    '和平区',
-    '沈河区',
-    '大东区',
-    '皇姑区',
-    '铁西区',
-    '苏家屯区',
-    '浑南区',
-    '沈北新区',
-    '于洪区',
-    '辽中区',
-  ];
+  const DISTRICTS = SHENYANG_DISTRICTS;
 
   beforeAll(async () => {
     const big = await publishEntry(

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type Session, type TestApp } from '../../../test/app.ts';
-import { item, metadata, publishEntry } from '../../../test/catalog.ts';
+import { publishAnnualReports, uploadAs } from '../../../test/provision.ts';
 import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../../shared/identifiers.ts';
 
 let t: TestApp;
@@ -31,25 +31,8 @@ interface Outcome {
   report: { problems: { row: number; column: string; rule: string }[] } | null;
 }
 
-async function upload(
-  who: string,
-  body: Buffer | string,
-  query: string,
-  headers: Record<string, string> = {},
-) {
-  const session = as(who);
-  return t.app.inject({
-    method: 'POST',
-    url: `/api/provision/entries/${entryId}/upload?${query}`,
-    headers: {
-      cookie: session.cookie,
-      'x-csrf-token': session.csrf,
-      'content-type': 'text/csv',
-      ...headers,
-    },
-    payload: body,
-  });
-}
+const upload = (who: string, body: Buffer | string, query: string, headers: Record<string, string> = {}) =>
+  uploadAs(t.app, as(who), entryId, body, query, headers);
 
 const csv = (lines: string[]) => iconv.encode(`${lines.join('\r\n')}\r\n`, 'gbk');
 
@@ -64,19 +47,7 @@ beforeAll(async () => {
     'heping.reviewer',
   ])
     s[u] = await signIn(t.app, u);
-  const entry = await publishEntry(
-    as('scjg.cataloguer'),
-    as('reviewer'),
-    metadata({
-      name: '企业年报公示信息',
-      dataItems: [
-        item('credit_code', '统一社会信用代码', { dataType: 'credit_code', length: 18 }),
-        item('name', '企业名称', { length: 100 }),
-        item('report_year', '年报年度', { dataType: 'integer', length: 4, required: false }),
-      ],
-    }),
-  );
-  entryId = entry.id;
+  entryId = (await publishAnnualReports(as('scjg.cataloguer'), as('reviewer'))).id;
 }, 120_000);
 afterAll(async () => {
   await t?.close();
@@ -151,6 +122,17 @@ describe('providing data over HTTP', () => {
     // The unread rest of the upload must not be taken for the next request.
     expect(big.headers.connection).toBe('close');
     expect((big.json() as { code: string }).code).toBe('upload_too_large');
+    // A mapping must be a JSON object of data item names (as for a push session's file).
+    const file = csv(['代码,名称', `${C1},沈阳华晨汽车配件有限公司`]);
+    for (const mapping of ['{"代码":', '["credit_code"]', '{"代码":1}', 'null']) {
+      const bad = await upload('scjg.provider', file, `format=csv&mapping=${encodeURIComponent(mapping)}`);
+      expect(bad.statusCode, mapping).toBe(400);
+      expect(bad.json()).toMatchObject({
+        code: 'validation',
+        message: { zh: expect.stringMatching(/mapping/), en: expect.stringMatching(/JSON object/) },
+        fields: [{ field: 'mapping' }],
+      });
+    }
     const list = (
       await as('scjg.provider').request('GET', `/api/provision/entries/${entryId}/versions`)
     ).json() as {

@@ -8,12 +8,15 @@ import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { AppError } from '../../shared/errors.ts';
 import { Nullable, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
-import { SOURCE_FORMATS } from './formats/index.ts';
 import type { IngestResult } from './ingest.ts';
+import {
+  EntryParams,
+  FileUploadQuery,
+  IngestOutcome,
+  VersionParams,
+  fileOptionsOf,
+} from './provision.schemas.ts';
 import * as provision from './provision.service.ts';
-
-const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-const VersionParams = Type.Object({ id: Uuid, versionId: Uuid }, { additionalProperties: false });
 
 const Settings = Type.Object(
   {
@@ -45,63 +48,6 @@ const SettingsBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Problem = Type.Object({
-  row: Type.Integer(),
-  column: Type.String(),
-  field: Type.String(),
-  value: Nullable(Type.String()),
-  rule: Type.String(),
-  message: Type.Object({ zh: Type.String(), en: Type.String() }),
-});
-
-const Report = Nullable(
-  Type.Object(
-    {
-      totalRows: Type.Integer(),
-      validRows: Type.Integer(),
-      invalidRows: Type.Integer(),
-      problemCount: Type.Integer(),
-      problemsTruncated: Type.Boolean(),
-      problemsByRule: Type.Record(Type.String(), Type.Integer()),
-      fields: Type.Array(
-        Type.Object({
-          field: Type.String(),
-          column: Type.String(),
-          dataType: Type.String(),
-          required: Type.Boolean(),
-          filled: Type.Integer(),
-          valid: Type.Integer(),
-          problems: Type.Integer(),
-          completeness: Nullable(Type.Number()),
-          validShare: Nullable(Type.Number()),
-        }),
-      ),
-      problems: Type.Array(Problem),
-    },
-    {
-      description:
-        'Validation report: the first 1,000 problems listed, all counted; per-field completeness and valid share',
-    },
-  ),
-);
-
-export const IngestOutcome = Type.Object(
-  {
-    versionId: Uuid,
-    versionNo: Type.Integer(),
-    state: StringEnum(['ready', 'failed', 'cancelled'] as const),
-    rowCount: Type.Integer({ description: 'Rows in the version' }),
-    excludedRowCount: Type.Integer({
-      description: 'Invalid rows (left out, or the reason the version failed)',
-    }),
-    replayed: Type.Optional(
-      Type.Boolean({ description: 'The same idempotency key was used before: nothing new was created' }),
-    ),
-    report: Report,
-  },
-  { $id: 'IngestOutcome' },
-);
-
 const VersionSummary = Type.Object({
   id: Uuid,
   versionNo: Type.Integer(),
@@ -124,20 +70,6 @@ const VersionSummary = Type.Object({
   completedAt: Nullable(Type.String({ format: 'date-time' })),
   error: Nullable(Type.Object({ zh: Type.String(), en: Type.String() })),
 });
-
-const UploadQuery = Type.Object(
-  {
-    format: StringEnum(SOURCE_FORMATS),
-    encoding: Type.Optional(StringEnum(['auto', 'utf8', 'gbk', 'gb18030'] as const)),
-    delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
-    sheet: Type.Optional(Type.String({ maxLength: 100 })),
-    fileName: Type.Optional(Type.String({ maxLength: 255 })),
-    mapping: Type.Optional(
-      Type.String({ maxLength: 10_000, description: 'JSON object: file column → data item name' }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 const outcome = (r: IngestResult, replayed?: boolean) => ({ ...r, ...(replayed ? { replayed } : {}) });
 /** 201 when a version was published; 422 with the report when the data were refused. */
@@ -422,7 +354,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           description:
             'The body is the file itself (any Content-Type), streamed to disk. Columns map to data items by name or Chinese label, or by `mapping`. Answers the outcome with the validation report; a file that cannot be read answers 400 naming the row and column.',
           params: EntryParams,
-          querystring: UploadQuery,
+          querystring: FileUploadQuery,
           headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
           response: responses({ 201: IngestOutcome, 422: IngestOutcome }),
         },
@@ -430,18 +362,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (request, reply) => {
         const entry = await provision.loadEntry(db, request.params.id);
         provision.assertProvider(actorOf(request), entry);
-        const q = request.query;
-        let mapping: Record<string, string> | undefined;
-        if (q.mapping) {
-          try {
-            mapping = JSON.parse(q.mapping) as Record<string, string>;
-          } catch {
-            throw new AppError('validation', 400, {
-              zh: 'mapping 须为 JSON 对象',
-              en: 'mapping must be a JSON object',
-            });
-          }
-        }
+        const options = fileOptionsOf(request.query);
         const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'huitong-upload-'));
         const file = path.join(dir, 'upload');
         try {
@@ -464,12 +385,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
             fs.createWriteStream(file),
           );
           const result = await provision.uploadFile(handle, actorOf(request), entry, file, {
-            format: q.format,
-            ...(q.encoding ? { encoding: q.encoding } : {}),
-            ...(q.delimiter ? { delimiter: q.delimiter } : {}),
-            ...(q.sheet ? { sheet: /^\d+$/.test(q.sheet) ? Number(q.sheet) : q.sheet } : {}),
-            ...(q.fileName ? { fileName: q.fileName } : {}),
-            ...(mapping ? { mapping } : {}),
+            ...options,
             idempotencyKey: request.headers['idempotency-key'] ?? null,
           });
           return reply.code(result.state === 'ready' ? 201 : 422).send(outcome(result));

@@ -15,52 +15,22 @@ import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { AppError } from '../../shared/errors.ts';
 import { Nullable, Problem, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
-import { SOURCE_FORMATS } from './formats/index.ts';
 import type { IngestResult } from './ingest.ts';
+import {
+  EntryParams,
+  FileUploadQuery,
+  IngestOutcome,
+  Message,
+  ProblemItem,
+  VersionParams,
+  fileOptionsOf,
+  validationReport,
+} from './provision.schemas.ts';
 import * as provision from './provision.service.ts';
 import * as push from './push-sessions.ts';
 
-const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-const SessionParams = Type.Object({ id: Uuid, versionId: Uuid }, { additionalProperties: false });
-
-const Message = Type.Object({ zh: Type.String(), en: Type.String() });
-const ProblemItem = Type.Object({
-  row: Type.Integer(),
-  column: Type.String(),
-  field: Type.String(),
-  value: Nullable(Type.String()),
-  rule: Type.String(),
-  message: Message,
-});
-const Report = Nullable(
-  Type.Object(
-    {
-      totalRows: Type.Integer(),
-      validRows: Type.Integer(),
-      invalidRows: Type.Integer(),
-      problemCount: Type.Integer(),
-      problemsTruncated: Type.Boolean(),
-      problemsByRule: Type.Record(Type.String(), Type.Integer()),
-      fields: Type.Array(
-        Type.Object({
-          field: Type.String(),
-          column: Type.String(),
-          dataType: Type.String(),
-          required: Type.Boolean(),
-          filled: Type.Integer(),
-          valid: Type.Integer(),
-          problems: Type.Integer(),
-          completeness: Nullable(Type.Number()),
-          validShare: Nullable(Type.Number()),
-        }),
-      ),
-      problems: Type.Array(ProblemItem),
-    },
-    {
-      description:
-        'The running validation report of all rows received: the first 1,000 problems listed, all counted; per-field completeness and valid share',
-    },
-  ),
+const Report = validationReport(
+  'The running validation report of all rows received: the first 1,000 problems listed, all counted; per-field completeness and valid share',
 );
 
 const PushSession = Type.Object({
@@ -114,14 +84,8 @@ const FileAnswer = Type.Object({
   problems: Type.Array(ProblemItem, { description: 'The file’s problems (the first 1,000)' }),
 });
 
-const Outcome = Type.Object({
-  versionId: Uuid,
-  versionNo: Type.Integer(),
-  state: StringEnum(['ready', 'failed', 'cancelled'] as const),
-  rowCount: Type.Integer(),
-  excludedRowCount: Type.Integer(),
-  report: Report,
-});
+/** The outcome of a commit (no `replayed`: a second commit is a conflict). */
+const Outcome = Type.Omit(IngestOutcome, ['replayed']);
 
 /** problem+json with what push-session conflicts name (the version, when it was committed, its state…). */
 const PushProblem = Type.Object(
@@ -264,7 +228,7 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'State, counts and running report of a push session / 推送会话状态',
-        params: SessionParams,
+        params: VersionParams,
         response: pushResponses({ 200: PushSession }),
       },
     },
@@ -285,7 +249,7 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Commit a push session: the version becomes current, or fails with its report / 提交推送会话',
         description:
           '201 with the new current version; 422 with the full validation report when the rows are refused (none received, or invalid rows under `reject`) — the version failed and the current one is untouched. A second commit is 409 `push_already_committed`, naming the version and when it was committed; a failed, cancelled or expired session is 409 with its state. `expectedRows`, when given, must equal the rows received (else 409 `push_count_mismatch`, the session stays open).',
-        params: SessionParams,
+        params: VersionParams,
         body: Type.Object(
           { expectedRows: Type.Optional(Type.Integer({ minimum: 0 })) },
           { additionalProperties: false },
@@ -315,7 +279,7 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Cancel a push session: its rows are dropped / 取消推送会话',
         description:
           'The version is cancelled and its table dropped; the current version is untouched. Cancelling a closed session changes nothing; a committed one is 409 `push_already_committed`.',
-        params: SessionParams,
+        params: VersionParams,
         response: pushResponses({ 200: PushSession }),
       },
     },
@@ -365,6 +329,24 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!state.read && stream) (stream as NodeJS.ReadableStream & { resume(): void }).resume();
       for (const dir of dirs) await fs.promises.rm(dir, { recursive: true, force: true });
     };
+    /**
+     * Runs `run` with a receiver of the request body (read only when it asks); afterwards the
+     * temporary files are removed and an unread body is read away.
+     */
+    const withBody = async <T>(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      run: (receive: () => Promise<push.ReceivedBody>) => Promise<T>,
+    ): Promise<T> => {
+      const stream = request.body as NodeJS.ReadableStream;
+      const dirs: string[] = [];
+      const state = { read: false };
+      try {
+        return await run(receiver(stream, reply, dirs, state));
+      } finally {
+        await cleanUp(stream, dirs, state);
+      }
+    };
 
     raw.post(
       `${base}/:versionId/rows`,
@@ -376,18 +358,15 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'Append a batch of rows to a push session / 向推送会话追加一批数据',
           description:
             'The body is a JSON array of objects (`Content-Type: application/json`) or NDJSON, one object per line (`application/x-ndjson`), streamed; keys are data item names, Chinese labels, or as the session’s mapping says. Rows are validated and appended at once (rows numbered over the whole session); the answer gives the running counts and this batch’s problems. With `Batch-Sequence: n`, a retry of batch n with the same content (SM3) is acknowledged (200, `replayed`) without appending; other content under a used number is 409 `push_batch_conflict`. Without it the batch takes the next number. Two batches of one session are written one after the other.',
-          params: SessionParams,
+          params: VersionParams,
           headers: Type.Object({
             'batch-sequence': Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
           }),
           response: pushResponses({ 200: BatchAnswer, 201: BatchAnswer }),
         },
       },
-      async (request, reply) => {
-        const stream = request.body as NodeJS.ReadableStream;
-        const dirs: string[] = [];
-        const state = { read: false };
-        try {
+      async (request, reply) =>
+        withBody(request, reply, async (receive) => {
           const entry = await provision.loadEntry(db, request.params.id);
           const { format, encoding } = batchFormat(request.headers['content-type']);
           const sequence = request.headers['batch-sequence'];
@@ -395,13 +374,10 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
             format,
             ...(encoding ? { encoding } : {}),
             ...(sequence !== undefined ? { sequence } : {}),
-            receive: receiver(stream, reply, dirs, state),
+            receive,
           });
-          return await reply.code(answer.batch.replayed ? 200 : 201).send(answer);
-        } finally {
-          await cleanUp(stream, dirs, state);
-        }
-      },
+          return reply.code(answer.batch.replayed ? 200 : 201).send(answer);
+        }),
     );
 
     raw.put(
@@ -414,68 +390,20 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'Put the whole file into a push session / 向推送会话上传整个文件',
           description:
             'Instead of batches: the body is the file (CSV, XLSX, JSON, NDJSON, GeoJSON; any Content-Type), with the same options as an upload. Only into a session without batches; the same file again (same SM3) is acknowledged (200), another file is 409 `push_file_conflict`. Rows keep the file’s record numbers.',
-          params: SessionParams,
-          querystring: Type.Object(
-            {
-              format: StringEnum(SOURCE_FORMATS),
-              encoding: Type.Optional(StringEnum(['auto', 'utf8', 'gbk', 'gb18030'] as const)),
-              delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
-              sheet: Type.Optional(Type.String({ maxLength: 100 })),
-              fileName: Type.Optional(Type.String({ maxLength: 255 })),
-              mapping: Type.Optional(
-                Type.String({ maxLength: 10_000, description: 'JSON object: file column → data item name' }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
+          params: VersionParams,
+          querystring: FileUploadQuery,
           response: pushResponses({ 200: FileAnswer, 201: FileAnswer }),
         },
       },
-      async (request, reply) => {
-        const stream = request.body as NodeJS.ReadableStream;
-        const dirs: string[] = [];
-        const state = { read: false };
-        try {
+      async (request, reply) =>
+        withBody(request, reply, async (receive) => {
           const entry = await provision.loadEntry(db, request.params.id);
-          const q = request.query;
-          let mapping: Record<string, string> | undefined;
-          if (q.mapping) {
-            try {
-              const parsed = JSON.parse(q.mapping) as unknown;
-              if (
-                !parsed ||
-                typeof parsed !== 'object' ||
-                Array.isArray(parsed) ||
-                Object.values(parsed).some((v) => typeof v !== 'string')
-              )
-                throw new Error('not an object of strings');
-              mapping = parsed as Record<string, string>;
-            } catch {
-              throw new AppError(
-                'validation',
-                400,
-                {
-                  zh: 'mapping 须为 JSON 对象（文件列名 → 信息项名）',
-                  en: 'mapping must be a JSON object (file column → data item name)',
-                },
-                [{ field: 'mapping', message: { zh: '不是 JSON 对象', en: 'is not a JSON object' } }],
-              );
-            }
-          }
           const answer = await push.putFile(handle, actorOf(request), entry, request.params.versionId, {
-            format: q.format,
-            ...(q.encoding ? { encoding: q.encoding } : {}),
-            ...(q.delimiter ? { delimiter: q.delimiter } : {}),
-            ...(q.sheet ? { sheet: /^\d+$/.test(q.sheet) ? Number(q.sheet) : q.sheet } : {}),
-            ...(q.fileName ? { fileName: q.fileName } : {}),
-            ...(mapping ? { mapping } : {}),
-            receive: receiver(stream, reply, dirs, state),
+            ...fileOptionsOf(request.query),
+            receive,
           });
-          return await reply.code(answer.replayed ? 200 : 201).send(answer);
-        } finally {
-          await cleanUp(stream, dirs, state);
-        }
-      },
+          return reply.code(answer.replayed ? 200 : 201).send(answer);
+        }),
     );
   };
   await app.register(bodyRoutes);

@@ -127,6 +127,20 @@ function allowValues(input: AllowEntryInput) {
   return { host, port_from: from, port_to: to, note: input.note?.trim() || null };
 }
 
+/** Records a change of the allow list, naming the host and ports. */
+const auditAllowEntry = (
+  trx: Db,
+  actor: Actor,
+  action: string,
+  row: { id: string; host: string; port_from: number | null; port_to: number | null },
+) =>
+  appendAudit(trx, actor, {
+    action,
+    targetType: 'connector_allow_list',
+    targetId: row.id,
+    detail: { host: row.host, portFrom: row.port_from, portTo: row.port_to },
+  });
+
 export async function listAllowList(db: Db, actor: Actor) {
   assertCityAdmin(actor);
   const rows = await db
@@ -147,12 +161,7 @@ export async function createAllowEntry(db: Db, actor: Actor, input: AllowEntryIn
       .values({ ...values, created_by: by, updated_by: by })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, actor, {
-      action: 'provision.connector_allow_added',
-      targetType: 'connector_allow_list',
-      targetId: row.id,
-      detail: { host: row.host, portFrom: row.port_from, portTo: row.port_to },
-    });
+    await auditAllowEntry(trx, actor, 'provision.connector_allow_added', row);
     return allowView(row);
   });
 }
@@ -168,12 +177,7 @@ export async function updateAllowEntry(db: Db, actor: Actor, id: string, input: 
       .returningAll()
       .executeTakeFirst();
     if (!row) throw allowEntryNotFound();
-    await appendAudit(trx, actor, {
-      action: 'provision.connector_allow_changed',
-      targetType: 'connector_allow_list',
-      targetId: row.id,
-      detail: { host: row.host, portFrom: row.port_from, portTo: row.port_to },
-    });
+    await auditAllowEntry(trx, actor, 'provision.connector_allow_changed', row);
     return allowView(row);
   });
 }
@@ -187,12 +191,7 @@ export async function deleteAllowEntry(db: Db, actor: Actor, id: string) {
       .returningAll()
       .executeTakeFirst();
     if (!row) throw allowEntryNotFound();
-    await appendAudit(trx, actor, {
-      action: 'provision.connector_allow_removed',
-      targetType: 'connector_allow_list',
-      targetId: row.id,
-      detail: { host: row.host, portFrom: row.port_from, portTo: row.port_to },
-    });
+    await auditAllowEntry(trx, actor, 'provision.connector_allow_removed', row);
   });
 }
 
@@ -494,6 +493,11 @@ export async function createConnector(
       detail: { connectorId: id, ...auditDetail(values), secret: values.secret !== null },
     });
   });
+  return savedView(db, entry, id);
+}
+
+/** The connector as stored after a create or an update. */
+async function savedView(db: Db, entry: ProvisionEntry, id: string): Promise<ConnectorView> {
   const row = await connectorRow(db, id);
   if (!row) throw connectorNotFound();
   return view(row, await updateCycleOf(db, entry.id));
@@ -533,9 +537,7 @@ export async function updateConnector(
       },
     });
   });
-  const row = await connectorRow(db, id);
-  if (!row) throw connectorNotFound();
-  return view(row, await updateCycleOf(db, entry.id));
+  return savedView(db, entry, id);
 }
 
 export async function deleteConnector(

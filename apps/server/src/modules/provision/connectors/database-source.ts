@@ -67,12 +67,20 @@ function text(v: unknown): string | null {
   return JSON.stringify(v) ?? null;
 }
 
-function pgError(err: unknown, options: DatabaseSourceOptions): Error {
-  if (err instanceof SourceError) return err;
+/** The source's address, once the allow-list admits its host and port. */
+async function addressOf(options: DatabaseSourceOptions): Promise<string> {
+  const target = await checkTarget(
+    options.allowList,
+    options.host,
+    options.port,
+    options.lookup ?? systemLookup,
+  );
+  return target.addresses[0]?.address ?? '';
+}
+
+/** A query that failed on the source (not by timeout): the database named, the driver's code and message kept. */
+function queryFailed(err: unknown, options: DatabaseSourceOptions): SourceError {
   const e = err as { code?: string; message?: string };
-  // 57014: the server's statement_timeout; "Query read timeout": the client's own, a second later.
-  if (e.code === '57014' || /query read timeout/i.test(e.message ?? ''))
-    return sourceTimeout(Math.round(options.timeoutMs / 1000));
   return new SourceError(
     'connector_query_failed',
     `数据库 ${options.host}:${options.port}/${options.database} 的查询失败`,
@@ -81,15 +89,18 @@ function pgError(err: unknown, options: DatabaseSourceOptions): Error {
   );
 }
 
+function pgError(err: unknown, options: DatabaseSourceOptions): Error {
+  if (err instanceof SourceError) return err;
+  const e = err as { code?: string; message?: string };
+  // 57014: the server's statement_timeout; "Query read timeout": the client's own, a second later.
+  if (e.code === '57014' || /query read timeout/i.test(e.message ?? ''))
+    return sourceTimeout(Math.round(options.timeoutMs / 1000));
+  return queryFailed(err, options);
+}
+
 /** Opens a PostgreSQL source and reads its header (the first batch is fetched at once). */
 export async function openPostgres(options: DatabaseSourceOptions): Promise<QueryRows> {
-  const target = await checkTarget(
-    options.allowList,
-    options.host,
-    options.port,
-    options.lookup ?? systemLookup,
-  );
-  const address = target.addresses[0]?.address ?? '';
+  const address = await addressOf(options);
   const budget = new Budget(options);
   const client = new pg.Client({
     host: address,
@@ -154,23 +165,12 @@ function mysqlError(err: unknown, options: DatabaseSourceOptions): Error {
   const e = err as { code?: string; errno?: number; message?: string };
   if (e.code === 'PROTOCOL_SEQUENCE_TIMEOUT' || e.errno === 1969 || e.errno === 3024)
     return sourceTimeout(Math.round(options.timeoutMs / 1000));
-  return new SourceError(
-    'connector_query_failed',
-    `数据库 ${options.host}:${options.port}/${options.database} 的查询失败`,
-    `The query on the database ${options.host}:${options.port}/${options.database} failed`,
-    `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`,
-  );
+  return queryFailed(err, options);
 }
 
 /** Opens a MySQL/MariaDB source and waits for its column list. */
 export async function openMysql(options: DatabaseSourceOptions): Promise<QueryRows> {
-  const target = await checkTarget(
-    options.allowList,
-    options.host,
-    options.port,
-    options.lookup ?? systemLookup,
-  );
-  const address = target.addresses[0]?.address ?? '';
+  const address = await addressOf(options);
   const budget = new Budget(options);
   const conn = mysql.createConnection({
     host: address,

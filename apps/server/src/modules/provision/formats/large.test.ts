@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHENYANG_DISTRICTS } from '../../../../test/provision.ts';
 import { openRowSource, type OpenOptions } from './index.ts';
 import { retainedHeap, tempDir, type TempDir } from './test-files.ts';
 
@@ -19,18 +20,7 @@ afterAll(async () => {
 });
 
 const MiB = 1024 * 1024;
-const DISTRICTS = [
-  '和平区',
-  '沈河区',
-  '大东区',
-  '皇姑区',
-  '铁西区',
-  '苏家屯区',
-  '浑南区',
-  '沈北新区',
-  '于洪区',
-  '辽中区',
-];
+const DISTRICTS = SHENYANG_DISTRICTS;
 
 /** Writes `count` lines made by `line(i)` (0-based) to a file, streaming, with back-pressure. */
 async function writeLines(name: string, head: string, count: number, line: (i: number) => string, tail = '') {

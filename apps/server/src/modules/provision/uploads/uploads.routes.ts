@@ -19,7 +19,7 @@ import { AppError, invalidField } from '../../../shared/errors.ts';
 import { Nullable, StringEnum, Uuid, responses } from '../../../shared/schemas.ts';
 import { SOURCE_FORMATS } from '../formats/index.ts';
 import type { IngestResult } from '../ingest.ts';
-import { IngestOutcome } from '../provision.routes.ts';
+import { IngestOutcome } from '../provision.schemas.ts';
 import { assertProvider, loadEntry, type ProvisionEntry } from '../provision.service.ts';
 import {
   insertSession,

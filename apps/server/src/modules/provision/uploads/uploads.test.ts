@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, orgIdByName, signIn, type Session, type TestApp } from '../../../../test/app.ts';
-import { item, metadata, publishEntry } from '../../../../test/catalog.ts';
+import { publishAnnualReports } from '../../../../test/provision.ts';
 import {
   TUS,
   authHeaders,
@@ -86,19 +87,7 @@ beforeAll(async () => {
   });
   expect(issued.statusCode).toBe(201);
   systemToken = (issued.json() as { token: string }).token;
-  const entry = await publishEntry(
-    as('scjg.cataloguer'),
-    as('reviewer'),
-    metadata({
-      name: '企业年报公示信息',
-      dataItems: [
-        item('credit_code', '统一社会信用代码', { dataType: 'credit_code', length: 18 }),
-        item('name', '企业名称', { length: 100 }),
-        item('report_year', '年报年度', { dataType: 'integer', length: 4, required: false }),
-      ],
-    }),
-  );
-  entryId = entry.id;
+  entryId = (await publishAnnualReports(as('scjg.cataloguer'), as('reviewer'))).id;
 }, 120_000);
 
 afterAll(async () => {
@@ -133,6 +122,20 @@ async function versionOf(versionId: string) {
 }
 
 describe('resumable (tus) upload of a data file', () => {
+  /** Waits (up to 20 s) until the upload's file on disk holds more than `than` bytes. */
+  async function storedBytes(id: string, than: number): Promise<number> {
+    const { rows } = await sql<{
+      file_path: string;
+    }>`select file_path from upload_sessions where id = ${id}`.execute(t.app.db);
+    const file = rows[0]?.file_path ?? '';
+    for (let i = 0; i < 200; i++) {
+      const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+      if (size > than) return size;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the server stored no more than ${than} bytes of ${file}`);
+  }
+
   it('resumes an interrupted upload from the server offset and ingests what a one-shot upload does', async () => {
     const provider = as('scjg.provider');
     const bytes = companies(2500);
@@ -167,10 +170,11 @@ describe('resumable (tus) upload of a data file', () => {
       req.on('error', () => resolve());
       req.on('response', () => resolve());
       req.write(bytes.subarray(first, first + sent), () => {
-        setTimeout(() => {
+        // Cut the connection once the server has stored part of the chunk (however busy it is).
+        void storedBytes(id, first).then(() => {
           req.destroy();
           resolve();
-        }, 300);
+        });
       });
     });
 
