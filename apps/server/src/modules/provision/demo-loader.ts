@@ -15,9 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { lockEntry, makeCurrent, nextVersionNo } from './data-store.ts';
 import { DEMO_DATASETS, DEMO_FILES, type DemoDataset, type DemoFile } from './demo-data.ts';
-import { describeFile } from './files.ts';
+import { describeFile, recordFilesVersion } from './files.ts';
 import { ingestRows, type RowInput } from './ingest.ts';
 
 type Db = DatabaseHandle['db'];
@@ -113,49 +112,26 @@ async function loadDemoFile(handle: DatabaseHandle, file: DemoFile, filesDir: st
     const stored = path.join(dir, '1');
     await fs.promises.writeFile(stored, await file.generate());
     const d = await describeFile(stored, file.fileName);
-    await handle.db.transaction().execute(async (trx) => {
-      await lockEntry(trx, entry.id);
-      const no = await nextVersionNo(trx, entry.id);
-      await trx
-        .insertInto('data_versions')
-        .values({
-          id: versionId,
-          entry_id: entry.id,
-          version_no: no,
-          kind: 'files',
-          state: 'ready',
-          source: 'demo',
-          table_name: null,
-          columns: '[]',
-          row_count: 1,
-          excluded_row_count: 0,
-          byte_count: d.bytes,
-          file_name: file.fileName,
-          sm3: d.sm3,
-          created_by: null,
-          created_at: new Date(at.getTime() - 60_000),
-          completed_at: at,
-        })
-        .execute();
-      await trx
-        .insertInto('data_files')
-        .values({
-          version_id: versionId,
-          position: 1,
-          file_name: file.fileName,
-          media_type: d.mediaType,
-          byte_count: d.bytes,
-          sm3: d.sm3,
-          storage_key: `${versionId}/1`,
-        })
-        .execute();
-      await makeCurrent(trx, entry.id, versionId, null);
-      await trx
-        .updateTable('data_current')
-        .set({ switched_at: at })
-        .where('entry_id', '=', entry.id)
-        .execute();
-    });
+    await handle.db.transaction().execute((trx) =>
+      recordFilesVersion(trx, {
+        versionId,
+        entryId: entry.id,
+        source: 'demo',
+        files: [
+          {
+            position: 1,
+            fileName: file.fileName,
+            mediaType: d.mediaType,
+            byteCount: d.bytes,
+            sm3: d.sm3,
+            storageKey: `${versionId}/1`,
+          },
+        ],
+        note: null,
+        by: null,
+        at,
+      }),
+    );
     return true;
   } catch (err) {
     await fs.promises.rm(dir, { recursive: true, force: true });

@@ -266,44 +266,14 @@ export async function createFilesVersion(
     }
     const by = p.kind === 'staff' ? p.accountId : null;
     const versionNo = await handle.db.transaction().execute(async (trx) => {
-      await lockEntry(trx, entry.id);
-      const no = await nextVersionNo(trx, entry.id);
-      await trx
-        .insertInto('data_versions')
-        .values({
-          id: versionId,
-          entry_id: entry.id,
-          version_no: no,
-          kind: 'files',
-          state: 'ready',
-          source: 'upload',
-          table_name: null,
-          columns: '[]',
-          row_count: files.length,
-          excluded_row_count: 0,
-          byte_count: files.reduce((n, f) => n + f.byteCount, 0),
-          file_name: files.length === 1 ? (files[0]?.fileName ?? null) : null,
-          sm3: files.length === 1 ? (files[0]?.sm3 ?? null) : null,
-          note,
-          created_by: by,
-          completed_at: new Date(),
-        })
-        .execute();
-      await trx
-        .insertInto('data_files')
-        .values(
-          files.map((f) => ({
-            version_id: versionId,
-            position: f.position,
-            file_name: f.fileName,
-            media_type: f.mediaType,
-            byte_count: f.byteCount,
-            sm3: f.sm3,
-            storage_key: f.storageKey,
-          })),
-        )
-        .execute();
-      await makeCurrent(trx, entry.id, versionId, by);
+      const no = await recordFilesVersion(trx, {
+        versionId,
+        entryId: entry.id,
+        source: 'upload',
+        files,
+        note,
+        by,
+      });
       await appendAudit(trx, actor, {
         action: 'provision.version_published',
         targetType: 'catalog_entry',
@@ -328,6 +298,68 @@ export async function createFilesVersion(
     for (const u of claimed) await releaseSession(handle.db, u.id).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Records a files version whose files are already in place under `filesDir/<versionId>/` and makes
+ * it current, inside the caller's transaction. Returns its version number.
+ */
+export async function recordFilesVersion(
+  trx: Db,
+  input: {
+    versionId: string;
+    entryId: string;
+    source: 'upload' | 'demo';
+    files: readonly (StoredFile & { storageKey: string })[];
+    note: string | null;
+    by: string | null;
+    /** When it was provided (default: now). */
+    at?: Date;
+  },
+): Promise<number> {
+  const { versionId, entryId, files } = input;
+  const at = input.at ?? new Date();
+  await lockEntry(trx, entryId);
+  const no = await nextVersionNo(trx, entryId);
+  await trx
+    .insertInto('data_versions')
+    .values({
+      id: versionId,
+      entry_id: entryId,
+      version_no: no,
+      kind: 'files',
+      state: 'ready',
+      source: input.source,
+      table_name: null,
+      columns: '[]',
+      row_count: files.length,
+      excluded_row_count: 0,
+      byte_count: files.reduce((n, f) => n + f.byteCount, 0),
+      file_name: files.length === 1 ? (files[0]?.fileName ?? null) : null,
+      sm3: files.length === 1 ? (files[0]?.sm3 ?? null) : null,
+      note: input.note,
+      created_by: input.by,
+      created_at: at,
+      completed_at: at,
+    })
+    .execute();
+  await trx
+    .insertInto('data_files')
+    .values(
+      files.map((f) => ({
+        version_id: versionId,
+        position: f.position,
+        file_name: f.fileName,
+        media_type: f.mediaType,
+        byte_count: f.byteCount,
+        sm3: f.sm3,
+        storage_key: f.storageKey,
+      })),
+    )
+    .execute();
+  await makeCurrent(trx, entryId, versionId, input.by);
+  await trx.updateTable('data_current').set({ switched_at: at }).where('entry_id', '=', entryId).execute();
+  return no;
 }
 
 async function filesVersion(db: Db, entry: ProvisionEntry, versionId: string) {
