@@ -5,6 +5,7 @@ import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
 import type { Database } from '../db/database.types.ts';
 import type { DatabaseHandle, ExecuteSql } from '../db/database.ts';
+import { BEIJING_TIME_ZONE } from '../shared/beijing-time.ts';
 
 /** What a job handler may use. */
 export interface JobContext {
@@ -30,7 +31,7 @@ export function defineJob<S extends TSchema>(def: JobDefinition<S>): JobDefiniti
   return def;
 }
 
-export const JOB_TIME_ZONE = 'Asia/Shanghai';
+export const JOB_TIME_ZONE = BEIJING_TIME_ZONE;
 
 /**
  * Jobs stored in the database by pg-boss (its own `pgboss` schema), on PostgreSQL and on PGlite

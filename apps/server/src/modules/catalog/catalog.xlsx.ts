@@ -54,6 +54,7 @@ import type { Db } from './catalog.repository.ts';
 import { conceptOf, submissionProblems, TOPICS } from './catalog.rules.ts';
 import { MetadataSchema } from './catalog.schemas.ts';
 import { toTsQuery } from './search-text.ts';
+import { beijingDay } from '../../shared/beijing-time.ts';
 
 declare module 'exceljs' {
   interface Worksheet {
@@ -1624,5 +1625,5 @@ export function contentDisposition(name: string, fallback: string): string {
 
 /** Today's date in Beijing time, as YYYYMMDD. */
 export function beijingDate(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now).replaceAll('-', '');
+  return beijingDay(now).replaceAll('-', '');
 }

@@ -20,6 +20,7 @@ import {
 } from './data-store.ts';
 import { openRowSource, type OpenOptions, type RowSource } from './formats/index.ts';
 import { ValidationReport, createValidator, type TypedValue, type ValidationSummary } from './validation.ts';
+import { beijingDay } from '../../shared/beijing-time.ts';
 
 export type ErrorPolicy = 'reject' | 'exclude';
 
@@ -67,9 +68,6 @@ export interface RowInput {
 const batchSize = (handle: DatabaseHandle) => (handle.backend === 'postgres' ? 250 : 1000);
 
 /** Today in Beijing, YYYY-MM-DD: no 公民身份号码 may carry a later birth date. */
-function beijingToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-}
 
 function storedText(v: TypedValue | null | undefined): string | null {
   if (v === null || v === undefined) return null;
@@ -119,7 +117,7 @@ async function writeVersion(
 ): Promise<IngestResult> {
   const validator = createValidator(target.items, {
     enumerations: target.settings.enumerations ?? {},
-    latestBirthDate: beijingToday(),
+    latestBirthDate: beijingDay(),
   });
   const report = new ValidationReport(target.items);
   const names = target.items.map((i) => i.name);

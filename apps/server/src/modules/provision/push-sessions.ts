@@ -40,6 +40,7 @@ import {
   type ValidationProblem,
   type ValidationSummary,
 } from './validation.ts';
+import { beijingDay } from '../../shared/beijing-time.ts';
 
 type Db = DatabaseHandle['db'];
 
@@ -287,7 +288,6 @@ const accountOf = (p: StaffPrincipal) => (p.kind === 'staff' ? p.accountId : nul
 const expiryFrom = (now: Date) => new Date(now.getTime() + PUSH_IDLE_HOURS * 3600_000);
 
 /** Today in Beijing, YYYY-MM-DD: no 公民身份号码 may carry a later birth date. */
-const beijingToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 function storedText(v: TypedValue | null | undefined): string | null {
   if (v === null || v === undefined) return null;
@@ -599,7 +599,7 @@ async function writeSource(
   const geometryItem = items.findIndex((i) => i.dataType === 'geometry');
   const validator = createValidator(items, {
     enumerations: options.enumerations,
-    latestBirthDate: beijingToday(),
+    latestBirthDate: beijingDay(),
   });
   const report = new ValidationReport(items, { maxProblems: MAX_PROBLEMS });
   const version = openVersionOf(row, lease);

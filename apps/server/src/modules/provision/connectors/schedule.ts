@@ -7,8 +7,9 @@
 import { CronExpressionParser } from 'cron-parser';
 import { invalidField } from '../../../shared/errors.ts';
 import type { ConnectorSchedule } from '../../../db/database.types.ts';
+import { BEIJING_TIME_ZONE } from '../../../shared/beijing-time.ts';
 
-export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
+export const SCHEDULE_TIME_ZONE = BEIJING_TIME_ZONE;
 /** The shortest time between two runs a cron expression may ask for. */
 export const MIN_CRON_GAP_MINUTES = 5;
 /** Retries after a failed run, in minutes; after the last one the connector waits for its next scheduled time. */
