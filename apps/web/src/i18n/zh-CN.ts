@@ -967,7 +967,7 @@ export const zhCN = {
   'provision.state.cancelled': '已取消',
   'provision.source.upload': '上传',
   'provision.source.push': '推送',
-  'provision.source.connector': '接口',
+  'provision.source.connector': '连接器',
   'provision.source.restore': '恢复',
   'provision.source.demo': '示例数据',
 
