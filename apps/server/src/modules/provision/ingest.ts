@@ -18,7 +18,7 @@ import {
   completeVersion,
   type OpenVersion,
 } from './data-store.ts';
-import { openRowSource, type OpenOptions, type RowSource } from './formats/index.ts';
+import { openRowSource, type OpenOptions, type RowSource, type SourceRow } from './formats/index.ts';
 import { ValidationReport, createValidator, type TypedValue, type ValidationSummary } from './validation.ts';
 import { beijingDay } from '../../shared/beijing-time.ts';
 
@@ -69,10 +69,35 @@ const batchSize = (handle: DatabaseHandle) => (handle.backend === 'postgres' ? 2
 
 /** Today in Beijing, YYYY-MM-DD: no 公民身份号码 may carry a later birth date. */
 
-function storedText(v: TypedValue | null | undefined): string | null {
+/** How a validated value is stored in a version table's text form (geometry and JSON as JSON). */
+export function storedText(v: TypedValue | null | undefined): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+
+/**
+ * Lines a source's rows up with the entry's data items, columns found by `mapColumns`; a geometry
+ * item without a column of its own takes the row's geometry (a GeoJSON feature's). When the columns
+ * already are the items in order, a row's values are passed on as they are.
+ */
+export function rowAligner(
+  headers: readonly string[],
+  items: readonly DataItem[],
+  mapping?: Readonly<Record<string, string>>,
+): (row: Pick<SourceRow, 'values' | 'geometry'>) => (string | null)[] {
+  const columns = mapColumns(headers, items, mapping);
+  const geometryItem = items.findIndex((i) => i.dataType === 'geometry');
+  if (geometryItem < 0 && headers.length === columns.length && columns.every((c, k) => c === k))
+    return (row) => row.values;
+  return (row) =>
+    columns.map((c, k) =>
+      c >= 0
+        ? (row.values[c] ?? null)
+        : k === geometryItem && row.geometry
+          ? JSON.stringify(row.geometry)
+          : null,
+    );
 }
 
 /** Writes rows into a new version, validating each; see the module comment. */
@@ -344,29 +369,10 @@ export async function ingestFile(
     throw err;
   }
   try {
-    const columns = mapColumns(source.headers, target.items, options.mapping);
-    const geometryItem = target.items.findIndex((i) => i.dataType === 'geometry');
-    // Columns in item order, one each: the file's values are the row's values as they are.
-    const same =
-      geometryItem < 0 && source.headers.length === columns.length && columns.every((c, k) => c === k);
+    const align = rowAligner(source.headers, target.items, options.mapping);
     async function* rows(): AsyncIterable<RowInput> {
-      for await (const r of source.rows) {
-        if (same) {
-          yield { record: r.record, values: r.values };
-          continue;
-        }
-        yield {
-          record: r.record,
-          values: columns.map((c, k) =>
-            c >= 0
-              ? (r.values[c] ?? null)
-              : k === geometryItem && r.geometry
-                ? JSON.stringify(r.geometry)
-                : null,
-          ),
-          geometry: r.geometry ?? undefined,
-        };
-      }
+      for await (const r of source.rows)
+        yield { record: r.record, values: align(r), geometry: r.geometry ?? undefined };
     }
     return await ingestRows(handle, target, rows(), {
       ...(options.signal ? { signal: options.signal } : {}),

@@ -30,13 +30,12 @@ import {
   type ColumnSpec,
   type OpenVersion,
 } from './data-store.ts';
-import { mapColumns, type IngestResult } from './ingest.ts';
+import { rowAligner, storedText, type IngestResult } from './ingest.ts';
 import { openRowSource, type OpenOptions, type RowSource } from './formats/index.ts';
 import { assertProvider, settingsOf, type ProvisionEntry } from './provision.service.ts';
 import {
   ValidationReport,
   createValidator,
-  type TypedValue,
   type ValidationProblem,
   type ValidationSummary,
 } from './validation.ts';
@@ -286,14 +285,6 @@ async function takeLease(
 
 const accountOf = (p: StaffPrincipal) => (p.kind === 'staff' ? p.accountId : null);
 const expiryFrom = (now: Date) => new Date(now.getTime() + PUSH_IDLE_HOURS * 3600_000);
-
-/** Today in Beijing, YYYY-MM-DD: no 公民身份号码 may carry a later birth date. */
-
-function storedText(v: TypedValue | null | undefined): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
 
 /** An empty report for the items (a session without rows yet). */
 function emptySummary(items: readonly DataItem[]): ValidationSummary {
@@ -595,8 +586,7 @@ async function writeSource(
 ): Promise<{ report: ValidationSummary; rows: number; invalid: number; appended: number }> {
   const options = optionsOf(row);
   const items = options.items;
-  const columns = mapColumns(source.headers, items, options.mapping);
-  const geometryItem = items.findIndex((i) => i.dataType === 'geometry');
+  const align = rowAligner(source.headers, items, options.mapping);
   const validator = createValidator(items, {
     enumerations: options.enumerations,
     latestBirthDate: beijingDay(),
@@ -618,10 +608,7 @@ async function writeSource(
   };
   for await (const r of source.rows) {
     const rowNo = numbering === 'records' ? r.record : numbering.firstRow + count;
-    const values = columns.map((c, k) =>
-      c >= 0 ? (r.values[c] ?? null) : k === geometryItem && r.geometry ? JSON.stringify(r.geometry) : null,
-    );
-    const result = validator.validate(values, { row: rowNo, geometry: r.geometry ?? undefined });
+    const result = validator.validate(align(r), { row: rowNo, geometry: r.geometry ?? undefined });
     report.add(result);
     count++;
     if (!result.valid) {

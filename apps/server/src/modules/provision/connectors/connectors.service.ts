@@ -22,7 +22,7 @@ import { holdsFiles } from '../files.ts';
 import {
   ingestFile,
   ingestRows,
-  mapColumns,
+  rowAligner,
   type IngestResult,
   type IngestTarget,
   type RowInput,
@@ -667,11 +667,9 @@ async function readSource(
   };
   const source: QueryRows = row.kind === 'postgres' ? await openPostgres(options) : await openMysql(options);
   try {
-    const columns = mapColumns(source.headers, entry.items, s.mapping);
+    const align = rowAligner(source.headers, entry.items, s.mapping);
     async function* rows(): AsyncIterable<RowInput> {
-      for await (const r of source.rows) {
-        yield { record: r.record, values: columns.map((c) => (c >= 0 ? (r.values[c] ?? null) : null)) };
-      }
+      for await (const r of source.rows) yield { record: r.record, values: align(r) };
     }
     const result = await ingestRows(handle, target, rows(), { file: { format: row.kind } });
     return { result, bytes: source.bytesRead() };
