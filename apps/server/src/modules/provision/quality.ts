@@ -9,12 +9,12 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { ForbiddenError, type Message } from '../../shared/errors.ts';
-import { SYSTEM_ACTOR, staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
-import { jurisdiction, withinJurisdiction, type Jurisdiction } from '../../shared/policy.ts';
+import { SYSTEM_ACTOR, staffOf, type Actor } from '../../shared/principal.ts';
+import { ROUTE_POLICIES, jurisdiction, withinJurisdiction, type Jurisdiction } from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
 import { providingOrgsIn, supervisorOf, type ProvidingOrg } from '../org/index.ts';
-import type { EntryMetadata, UpdateCycle } from '../catalog/index.ts';
+import type { UpdateCycle } from '../catalog/index.ts';
 import { assertProvider, entryNotFound, loadEntry } from './provision.service.ts';
 import { connectorFailures } from './connectors/index.ts';
 import type { FieldSummary } from './validation.ts';
@@ -376,20 +376,14 @@ export const problemSources: ProblemSource[] = [
 
 // ---------- who may look ----------
 
-const isKeeper = (p: Staff) =>
-  p.org.kind === 'authority' && (p.roles.includes('reviewer') || p.roles.includes('admin'));
-const isDepartmentWatcher = (p: Staff) =>
-  (p.org.kind === 'department' || p.org.kind === 'enterprise') &&
-  (p.roles.includes('provider') || p.roles.includes('cataloguer'));
-
 /** An authority's reviewers and administrators see their jurisdiction; a department's providers and cataloguers their own. */
 export function qualityScope(actor: Actor): Jurisdiction {
   const p = staffOf(actor);
-  if (isKeeper(p)) {
+  if (ROUTE_POLICIES.keeper(p)) {
     const j = jurisdiction(p);
     if (j) return j;
   }
-  if (isDepartmentWatcher(p)) return { scope: 'org', orgId: p.org.id };
+  if (ROUTE_POLICIES.provider(p) || ROUTE_POLICIES.cataloguer(p)) return { scope: 'org', orgId: p.org.id };
   throw new ForbiddenError({
     zh: '只有大数据主管部门的审核员、管理员，或本部门的数据员、目录编制人员可以查看数据质量',
     en: "Only an authority's reviewers and administrators, or the department's data providers and cataloguers, may see data quality",
@@ -448,7 +442,16 @@ export async function watchedEntries(
   let q = db
     .selectFrom('catalog_entries as e')
     .innerJoin('catalog_versions as cv', 'cv.id', 'e.published_version_id')
-    .select(['e.id', 'e.code', 'e.org_id', 'e.first_published_at', 'cv.metadata', 'cv.created_at'])
+    .select([
+      'e.id',
+      'e.code',
+      'e.org_id',
+      'e.first_published_at',
+      'cv.name',
+      'cv.update_cycle',
+      'cv.format',
+      'cv.created_at',
+    ])
     .where('e.org_id', 'in', [...orgIds]);
   if (entryId) q = q.where('e.id', '=', entryId);
   const entries = await q.execute();
@@ -493,17 +496,16 @@ export async function watchedEntries(
   const prevBy = new Map(previous.map((v) => [v.entry_id, v]));
   const declBy = new Map(declared.map((d) => [d.entry_id, d]));
   return entries.map((e) => {
-    const m = e.metadata as EntryMetadata;
     const c = curBy.get(e.id);
     const p = prevBy.get(e.id);
     const d = declBy.get(e.id);
     return {
       entryId: e.id,
       code: e.code,
-      name: m.name,
+      name: e.name,
       orgId: e.org_id,
-      updateCycle: m.updateCycle,
-      format: m.format,
+      updateCycle: e.update_cycle as UpdateCycle,
+      format: e.format,
       publishedAt: e.first_published_at ?? e.created_at,
       current: c ? factsOf(c, onlyFile.get(c.id) ?? null) : null,
       previous: p ? factsOf(p) : null,
