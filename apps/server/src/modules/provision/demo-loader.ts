@@ -13,7 +13,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { DEMO_DATASETS, DEMO_FILES, type DemoDataset, type DemoFile } from './demo-data.ts';
 import { describeFile, recordFilesVersion } from './files.ts';
@@ -72,8 +71,8 @@ async function publishedEntry(db: Db, name: string) {
   return db
     .selectFrom('catalog_entries as e')
     .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-    .select(['e.id', 'e.org_id', 'v.metadata'])
-    .where(sql<string>`v.metadata->>'name'`, '=', name)
+    .select('e.id')
+    .where('v.name', '=', name)
     .executeTakeFirst();
 }
 
@@ -188,8 +187,8 @@ export async function loadDemoData(
     };
     const providedAt = new Date(now.getTime() - (PROVIDED_DAYS_AGO[dataset.entryName] ?? 0.125) * DAY_MS);
     if (dataset.entryName === TWO_VERSIONS) {
-      const months = [...dataset.generate()].map((r) => r[0]);
-      const last = months.reduce((a, b) => ((b ?? '') > (a ?? '') ? b : a), months[0]);
+      let last = '';
+      for (const [month] of dataset.generate()) if ((month ?? '') > last) last = month ?? '';
       const first = await ingestRows(
         handle,
         target,
