@@ -7,13 +7,12 @@ import { SearchQuery } from './catalog.schemas.ts';
 import {
   EXPORT_CAP,
   XLSX_LIMITS,
-  XLSX_MIME,
   beijingDate,
-  contentDisposition,
   exportXlsx,
   importXlsx,
   templateXlsx,
 } from './catalog.xlsx.ts';
+import { XLSX_MIME, contentDisposition } from '../../shared/download.ts';
 
 const XlsxFile = Type.Unsafe<Buffer>({
   type: 'string',

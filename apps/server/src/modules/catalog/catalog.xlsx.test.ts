@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, orgIdByName, signIn, type Session, type TestApp } from '../../../test/app.ts';
 import { deflated, stored, unzip, zerosDeflated, zip, type ZipPart } from '../../../test/zip.ts';
 import type { DataItem, EntryMetadata } from './catalog.model.ts';
-import { XLSX_MIME } from './catalog.xlsx.ts';
+import { XLSX_MIME } from '../../shared/download.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};

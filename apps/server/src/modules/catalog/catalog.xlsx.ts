@@ -67,8 +67,6 @@ declare module 'exceljs' {
 let exceljs: Promise<typeof ExcelJS> | undefined;
 const loadExcel = () => (exceljs ??= import('exceljs').then((m) => m.default));
 
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 /** Limits of an import. The request body itself is limited by the route (10 MB). */
 export const XLSX_LIMITS = {
   bodyBytes: 10 * 1024 * 1024,
@@ -1612,15 +1610,6 @@ export async function exportXlsx(db: Db, filter: ExportFilter): Promise<ExportRe
     notice,
   );
   return { buffer, total, exported: rows.length };
-}
-
-/** `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987). */
-export function contentDisposition(name: string, fallback: string): string {
-  const encoded = encodeURIComponent(name).replace(
-    /['()*!]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** Today's date in Beijing time, as YYYYMMDD. */

@@ -10,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, DataVersionSource } from '../../db/database.types.ts';
 import type { DatabaseHandle, Lease } from '../../db/database.ts';
 import type { DataItem, DataType } from '../catalog/index.ts';
+import { containsPattern } from '../../shared/sql.ts';
 import { CopyWriter } from './copy-writer.ts';
 
 type Db = Kysely<Database>;
@@ -65,7 +66,8 @@ export async function nextVersionNo(db: Db, entryId: string): Promise<number> {
   return Number(last?.n ?? 0) + 1;
 }
 
-const leaseKey = (versionId: string) => `data-version:${versionId}`;
+/** The lease a version is written under (its writer, a push session's request, the clean-ups). */
+export const leaseKey = (versionId: string) => `data-version:${versionId}`;
 const tableRef = (table: string) => sql`${sql.id('resource_data', table)}`;
 
 export interface OpenVersion {
@@ -266,12 +268,18 @@ export async function completeVersion(
 }
 
 /** Points the entry's readers at a ready version. Call inside a transaction. */
-export async function makeCurrent(db: Db, entryId: string, versionId: string, by: string | null) {
+export async function makeCurrent(
+  db: Db,
+  entryId: string,
+  versionId: string,
+  by: string | null,
+  at: Date = new Date(),
+) {
   await db
     .insertInto('data_current')
-    .values({ entry_id: entryId, version_id: versionId, switched_by: by, switched_at: new Date() })
+    .values({ entry_id: entryId, version_id: versionId, switched_by: by, switched_at: at })
     .onConflict((oc) =>
-      oc.column('entry_id').doUpdateSet({ version_id: versionId, switched_by: by, switched_at: new Date() }),
+      oc.column('entry_id').doUpdateSet({ version_id: versionId, switched_by: by, switched_at: at }),
     )
     .execute();
 }
@@ -405,7 +413,7 @@ export async function queryRows(
   const conditions = (q.filters ?? []).map((f) =>
     f.op === 'eq'
       ? sql`${sql.id(f.column.column)}::text = ${f.value}`
-      : sql`${sql.id(f.column.column)}::text ilike ${`%${f.value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`,
+      : sql`${sql.id(f.column.column)}::text ilike ${containsPattern(f.value)}`,
   );
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const order = q.sort

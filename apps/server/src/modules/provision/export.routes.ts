@@ -8,11 +8,11 @@ import {
   EXPORT_FORMATS,
   ExportSlots,
   HEADER_KINDS,
-  contentDisposition,
   prepareExport,
   tooManyExports,
 } from './export.ts';
 import * as provision from './provision.service.ts';
+import { contentDisposition } from '../../shared/download.ts';
 
 const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 

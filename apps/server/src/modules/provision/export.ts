@@ -31,6 +31,7 @@ import type { Actor } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
 import type { ColumnSpec } from './data-store.ts';
 import { assertInsider, versionNotFound, type ProvisionEntry } from './provision.service.ts';
+import { XLSX_MIME } from '../../shared/download.ts';
 
 type Db = DatabaseHandle['db'];
 type Row = (string | null)[];
@@ -365,8 +366,6 @@ const EXTENSIONS: Record<ExportFormat, string> = {
   json: 'json',
   geojson: 'geojson',
 };
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 function contentTypeOf(format: ExportFormat, encoding: ExportEncoding): string {
   switch (format) {
     case 'csv':
@@ -378,15 +377,6 @@ function contentTypeOf(format: ExportFormat, encoding: ExportEncoding): string {
     case 'geojson':
       return 'application/geo+json; charset=utf-8';
   }
-}
-
-/** `Content-Disposition` with the exact (Chinese) name as `filename*` (RFC 6266 / 5987) and an ASCII fallback. */
-export function contentDisposition(fileName: string, asciiFileName: string): string {
-  const encoded = encodeURIComponent(fileName).replace(
-    /['()*!]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${asciiFileName}"; filename*=UTF-8''${encoded}`;
 }
 
 async function pickVersion(db: Db, entryId: string, version: string | undefined) {

@@ -5,15 +5,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { Uuid, responses } from '../../shared/schemas.ts';
-import {
-  MAX_FILES_PER_VERSION,
-  contentDisposition,
-  createFilesVersion,
-  listFiles,
-  storedFile,
-} from './files.ts';
+import { MAX_FILES_PER_VERSION, createFilesVersion, listFiles, storedFile } from './files.ts';
 import { loadEntry } from './provision.service.ts';
 import { ownedSession } from './uploads/upload-sessions.ts';
+import { contentDisposition } from '../../shared/download.ts';
 
 const StoredFile = Type.Object({
   position: Type.Integer({ minimum: 1 }),
@@ -64,7 +59,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const entry = await loadEntry(db, request.params.id);
       const sessions = [];
       for (const id of request.body.uploads)
-        sessions.push((await ownedSession(db, actor, id, (e) => loadEntry(db, e), entry.id)).session);
+        sessions.push((await ownedSession(db, actor, id, async () => entry, entry.id)).session);
       const outcome = await createFilesVersion(
         app.database,
         actor,

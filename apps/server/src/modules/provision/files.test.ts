@@ -15,7 +15,8 @@ import {
   type Caller,
 } from '../../../test/uploads.ts';
 import { DEMO_FILES } from './demo-data.ts';
-import { contentDisposition, mediaTypeOf } from './files.ts';
+import { contentDisposition } from '../../shared/download.ts';
+import { mediaTypeOf } from './files.ts';
 
 let t: TestApp;
 let dataDir = '';

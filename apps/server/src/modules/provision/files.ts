@@ -149,19 +149,6 @@ export async function describeFile(file: string, fileName: string) {
   return { sm3: hash.digest('hex'), bytes, mediaType: mediaTypeOf(head, fileName) };
 }
 
-/**
- * `Content-Disposition` for a download: an ASCII fallback (other characters as `_`) and the exact
- * name, UTF-8 percent-encoded (RFC 6266 / RFC 5987), so Chinese names arrive unchanged.
- */
-export function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]+/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(fileName).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${ascii || 'file'}"; filename*=UTF-8''${encoded}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Versions of files
 // ---------------------------------------------------------------------------------------------
@@ -357,8 +344,7 @@ export async function recordFilesVersion(
       })),
     )
     .execute();
-  await makeCurrent(trx, entryId, versionId, input.by);
-  await trx.updateTable('data_current').set({ switched_at: at }).where('entry_id', '=', entryId).execute();
+  await makeCurrent(trx, entryId, versionId, input.by, at);
   return no;
 }
 

@@ -4,8 +4,6 @@
  * and acceptable under the entry's error policy (reject: any invalid row fails the whole version;
  * exclude: invalid rows are left out and listed). A failure or cancellation drops the version.
  */
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../shared/errors.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
@@ -66,8 +64,6 @@ export interface RowInput {
  * die young keep the heap small), more on PGlite (one INSERT statement each).
  */
 const batchSize = (handle: DatabaseHandle) => (handle.backend === 'postgres' ? 250 : 1000);
-
-/** Today in Beijing, YYYY-MM-DD: no 公民身份号码 may carry a later birth date. */
 
 /** How a validated value is stored in a version table's text form (geometry and JSON as JSON). */
 export function storedText(v: TypedValue | null | undefined): string | null {
@@ -296,17 +292,6 @@ export function mapColumns(
       en: `The file's columns do not match the data items: ${problems.map((p) => p.message.en).join('; ')}. Give a column mapping with the upload`,
     });
   return columns;
-}
-
-/** The SM3 digest and size of a file. */
-export async function fileDigest(file: string): Promise<{ sm3: string; bytes: number }> {
-  const hash = createHash('sm3');
-  let bytes = 0;
-  for await (const chunk of fs.createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sm3: hash.digest('hex'), bytes };
 }
 
 // The digest in a thread of its own: hashing a large file is a second pass over it, which would

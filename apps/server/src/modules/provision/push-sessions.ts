@@ -29,6 +29,7 @@ import {
   lockEntry,
   type ColumnSpec,
   type OpenVersion,
+  leaseKey,
 } from './data-store.ts';
 import { rowAligner, storedText, type IngestResult } from './ingest.ts';
 import { openRowSource, type OpenOptions, type RowSource } from './formats/index.ts';
@@ -266,8 +267,6 @@ function viewOf(row: SessionRow, batches: number, withReport = true): PushSessio
   };
 }
 
-const leaseKey = (versionId: string) => `data-version:${versionId}`; // the same lease as data-store.ts
-
 /** Waits for the version's lease (another request of the session may hold it for a while). */
 async function takeLease(
   handle: DatabaseHandle,
@@ -345,11 +344,6 @@ function checkMapping(items: readonly DataItem[], mapping: Record<string, string
 // Create, read
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Opens a push session: a new version (number reserved now) that is `open` until committed,
- * cancelled or expired. The idempotency key makes a retry answer the same session (`created:
- * false`); while another session of the entry is open, a second one is refused naming it.
- */
 /** How long a retried create waits for a concurrent create of the same key to finish opening. */
 const OPENING_WAIT_MS = 5_000;
 
@@ -360,6 +354,11 @@ const isBeingOpened = (v: {
   file_name: string | null;
 }) => v.source === 'push' && v.state === 'receiving' && v.push_options === null && v.file_name === null;
 
+/**
+ * Opens a push session: a new version (number reserved now) that is `open` until committed,
+ * cancelled or expired. The idempotency key makes a retry answer the same session (`created:
+ * false`); while another session of the entry is open, a second one is refused naming it.
+ */
 export async function createPushSession(
   handle: DatabaseHandle,
   actor: Actor,
