@@ -49,6 +49,8 @@ export interface OpenedSource {
   encoding?: TextEncoding;
   delimiter?: string;
   sheet?: string;
+  /** XLSX: every sheet's name, in tab order. */
+  sheets?: string[];
 }
 
 /**
@@ -97,6 +99,7 @@ export async function toRowSource(
     ...(opened.encoding === undefined ? {} : { encoding: opened.encoding }),
     ...(opened.delimiter === undefined ? {} : { delimiter: opened.delimiter }),
     ...(opened.sheet === undefined ? {} : { sheet: opened.sheet }),
+    ...(opened.sheets === undefined ? {} : { sheets: opened.sheets }),
     rows: rows(),
     bytesRead: () => opened.reading.bytes,
     close,

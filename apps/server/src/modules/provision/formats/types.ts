@@ -53,6 +53,8 @@ export interface RowSource {
   delimiter?: string;
   /** XLSX: the name of the sheet read. */
   sheet?: string;
+  /** XLSX: every sheet's name, in tab order. */
+  sheets?: string[];
   /**
    * The data records, read as they are iterated (iterate once). The first is already checked when
    * the source opens; a later problem ends the iteration with a FormatError. Breaking out of the

@@ -303,10 +303,8 @@ export async function openXlsx(file: string, options: OpenOptions): Promise<Open
     ]).catch((err: unknown) => {
       throw zipRefusal(err);
     });
-    const sheet = chooseSheet(
-      sheetsOf(workbookXml.toString('utf8'), relsXml.toString('utf8')),
-      options.sheet,
-    );
+    const workbookSheets = sheetsOf(workbookXml.toString('utf8'), relsXml.toString('utf8'));
+    const sheet = chooseSheet(workbookSheets, options.sheet);
     const sheetEntry = sheet.part === null ? undefined : byName.get(sheet.part);
     if (!sheetEntry)
       throw corrupt(
@@ -457,7 +455,14 @@ export async function openXlsx(file: string, options: OpenOptions): Promise<Open
         yield { record: number, values };
       }
     }
-    return { headers, records: records(), reading, release, sheet: sheet.name };
+    return {
+      headers,
+      records: records(),
+      reading,
+      release,
+      sheet: sheet.name,
+      sheets: workbookSheets.map((s) => s.name),
+    };
   } catch (err) {
     reading.close();
     await release();

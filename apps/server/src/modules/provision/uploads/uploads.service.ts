@@ -9,13 +9,7 @@ import type { DatabaseHandle } from '../../../db/database.ts';
 import type { DataItem } from '../../catalog/index.ts';
 import { ConflictError, invalidField } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
-import {
-  FormatError,
-  SOURCE_FORMATS,
-  openRowSource,
-  type OpenOptions,
-  type SourceFormat,
-} from '../formats/index.ts';
+import { SOURCE_FORMATS, openRowSource, type OpenOptions, type SourceFormat } from '../formats/index.ts';
 import { normaliseHeader, type IngestProgress, type IngestResult } from '../ingest.ts';
 import { uploadFile, type ProvisionEntry } from '../provision.service.ts';
 import { holdsFiles } from '../files.ts';
@@ -91,25 +85,6 @@ export function automaticMapping(headers: readonly string[], items: readonly Dat
   };
 }
 
-/** The names of a workbook's sheets in tab order, each opened only as far as its header. */
-async function sheetNames(file: string, first: string | undefined): Promise<string[]> {
-  const names: string[] = [];
-  for (let n = 1; n <= PREVIEW_SHEETS; n++) {
-    try {
-      const source = await openRowSource(file, { format: 'xlsx', sheet: n });
-      names.push(source.sheet ?? String(n));
-      await source.close();
-    } catch (err) {
-      if (!(err instanceof FormatError)) throw err;
-      if (err.code === 'xlsx_sheet_not_found') break;
-      const sheet = err.extra.sheet;
-      // A sheet that cannot be read (empty, header only) is still a sheet of the workbook.
-      names.push(typeof sheet === 'string' ? sheet : n === 1 && first ? first : `#${n}`);
-    }
-  }
-  return names;
-}
-
 /** Format, encoding, sheets, header, the first rows and the automatic mapping of an upload. */
 export async function previewUpload(entry: ProvisionEntry, session: UploadSession, q: ReadOptions) {
   if (holdsFiles(entry)) throw new EntryHoldsFiles();
@@ -132,7 +107,7 @@ export async function previewUpload(entry: ProvisionEntry, session: UploadSessio
     encoding: source.encoding ?? null,
     delimiter: source.delimiter ?? null,
     sheet: source.sheet ?? null,
-    sheets: source.format === 'xlsx' ? await sheetNames(session.filePath, source.sheet) : [],
+    sheets: source.sheets?.slice(0, PREVIEW_SHEETS) ?? [],
     headers: source.headers,
     rows,
     mapping: automaticMapping(source.headers, entry.items),
