@@ -246,20 +246,24 @@ const QUESTION = 0x3f;
 export function encodeText(text: string, encoding: ExportEncoding): Buffer {
   if (encoding === 'utf-8') return Buffer.from(text, 'utf8');
   const out = iconv.encode(text, encoding);
-  if (encoding === 'gbk') {
-    let inQ = 0;
-    for (let i = text.indexOf('?'); i !== -1; i = text.indexOf('?', i + 1)) inQ++;
-    let outQ = 0;
-    for (let i = out.indexOf(QUESTION); i !== -1; i = out.indexOf(QUESTION, i + 1)) outQ++;
-    if (inQ !== outQ) throw new Error('a character GBK cannot encode reached the encoder');
-  }
+  if (encoding === 'gbk' && !gbkKeptAll(text, out))
+    throw new Error('a character GBK cannot encode reached the encoder');
   return out;
+}
+
+/** Whether GBK encoded every character of `text` into `out`: as many `?` came out as went in. */
+function gbkKeptAll(text: string, out: Buffer): boolean {
+  let inQ = 0;
+  for (let i = text.indexOf('?'); i !== -1; i = text.indexOf('?', i + 1)) inQ++;
+  let outQ = 0;
+  for (let i = out.indexOf(QUESTION); i !== -1; i = out.indexOf(QUESTION, i + 1)) outQ++;
+  return inQ === outQ;
 }
 
 /** The first character of `text` that GBK cannot encode, or null. */
 export function firstNonGbk(text: string): string | null {
   // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) return null;
+  if (/^[\x00-\x7f]*$/.test(text) || gbkKeptAll(text, iconv.encode(text, 'gbk'))) return null;
   for (const ch of text) {
     if (ch.charCodeAt(0) < 0x80) continue;
     const b = iconv.encode(ch, 'gbk');
