@@ -1,12 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
-import { AppError } from '../../shared/errors.ts';
 import { Nullable, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
 import type { IngestResult } from './ingest.ts';
 import {
@@ -17,6 +14,7 @@ import {
   fileOptionsOf,
 } from './provision.schemas.ts';
 import * as provision from './provision.service.ts';
+import { receiveToFile } from './receive-body.ts';
 
 const Settings = Type.Object(
   {
@@ -75,15 +73,6 @@ const outcome = (r: IngestResult, replayed?: boolean) => ({ ...r, ...(replayed ?
 /** 201 when a version was published; 422 with the report when the data were refused. */
 const statusOf = (r: IngestResult, replayed = false) => (r.state === 'ready' ? (replayed ? 200 : 201) : 422);
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-class UploadTooLarge extends AppError {
-  constructor(limit: number) {
-    super('upload_too_large', 413, {
-      zh: `文件超过上传上限 ${Math.round(limit / 1024 / 1024)} MB`,
-      en: `The file is larger than the upload limit of ${Math.round(limit / 1024 / 1024)} MB`,
-    });
-  }
-}
 
 export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['data provision'];
@@ -366,24 +355,9 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'huitong-upload-'));
         const file = path.join(dir, 'upload');
         try {
-          const limit = app.config.uploadLimit;
-          let seen = 0;
-          // The rest of an oversized upload is never read: the connection must not be reused.
-          const tooLarge = () => {
-            reply.header('connection', 'close');
-            return new UploadTooLarge(limit);
-          };
-          await pipeline(
-            request.body as NodeJS.ReadableStream,
-            new Transform({
-              transform(chunk: Buffer, _enc, cb) {
-                seen += chunk.length;
-                if (seen > limit) cb(tooLarge());
-                else cb(null, chunk);
-              },
-            }),
-            fs.createWriteStream(file),
-          );
+          await receiveToFile(request.body as NodeJS.ReadableStream, reply, file, {
+            limit: app.config.uploadLimit,
+          });
           const result = await provision.uploadFile(handle, actorOf(request), entry, file, {
             ...options,
             idempotencyKey: request.headers['idempotency-key'] ?? null,

@@ -3,12 +3,9 @@
  * NDJSON, streamed to disk first), or the whole file, commit, cancel, state. For departments'
  * systems with their organisation's API credential (or the department's providers).
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -28,6 +25,7 @@ import {
 } from './provision.schemas.ts';
 import * as provision from './provision.service.ts';
 import * as push from './push-sessions.ts';
+import { receiveToFile } from './receive-body.ts';
 
 const Report = validationReport(
   'The running validation report of all rows received: the first 1,000 problems listed, all counted; per-field completeness and valid share',
@@ -119,15 +117,6 @@ const outcome = (r: IngestResult) => ({
   excludedRowCount: r.excludedRowCount,
   report: r.report,
 });
-
-class BodyTooLarge extends AppError {
-  constructor(limit: number) {
-    super('upload_too_large', 413, {
-      zh: `请求体超过上传上限 ${Math.round(limit / 1024 / 1024)} MB`,
-      en: `The request body is larger than the upload limit of ${Math.round(limit / 1024 / 1024)} MB`,
-    });
-  }
-}
 
 const NDJSON_TYPES = [
   'application/x-ndjson',
@@ -302,27 +291,12 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'huitong-push-'));
         dirs.push(dir);
         const file = path.join(dir, 'body');
-        const limit = app.config.uploadLimit;
-        const hash = createHash('sm3');
-        let bytes = 0;
-        await pipeline(
-          stream,
-          new Transform({
-            transform(chunk: Buffer, _enc, cb) {
-              bytes += chunk.length;
-              if (bytes > limit) {
-                // The rest is never read: the connection must not be reused.
-                reply.header('connection', 'close');
-                cb(new BodyTooLarge(limit));
-                return;
-              }
-              hash.update(chunk);
-              cb(null, chunk);
-            },
-          }),
-          fs.createWriteStream(file),
-        );
-        return { file, sm3: hash.digest('hex'), bytes };
+        const { bytes, sm3 } = await receiveToFile(stream, reply, file, {
+          limit: app.config.uploadLimit,
+          digest: true,
+          what: 'body',
+        });
+        return { file, sm3: sm3 ?? '', bytes };
       };
     const cleanUp = async (stream: NodeJS.ReadableStream, dirs: string[], state: { read: boolean }) => {
       // Refused before the body was read: read it away, so the connection stays usable.

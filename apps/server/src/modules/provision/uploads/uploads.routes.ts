@@ -30,18 +30,10 @@ import {
   type UploadSession,
 } from './upload-sessions.ts';
 import { UploadBusy, UploadIncomplete, ingestUpload, previewUpload } from './uploads.service.ts';
+import { UploadTooLarge } from '../receive-body.ts';
 
 export const TUS_PATH = '/api/provision/uploads';
 const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030'] as const;
-
-class UploadTooLarge extends AppError {
-  constructor(limit: number) {
-    super('upload_too_large', 413, {
-      zh: `文件超过上传上限 ${Math.round(limit / 1024 / 1024)} MB`,
-      en: `The file is larger than the upload limit of ${Math.round(limit / 1024 / 1024)} MB`,
-    });
-  }
-}
 
 const badUpload = (zh: string, en: string) => new AppError('upload_invalid', 400, { zh, en });
 
