@@ -117,6 +117,13 @@ export interface VersionFacts {
   fields: FieldSummary[] | null;
 }
 
+/** What a department says it holds of an entry. */
+export interface Declaration {
+  rowCount: number | null;
+  checksum: string | null;
+  declaredAt: Date;
+}
+
 /** One published entry, as every problem source sees it. */
 export interface WatchedEntry {
   entryId: string;
@@ -128,7 +135,7 @@ export interface WatchedEntry {
   publishedAt: Date;
   current: VersionFacts | null;
   previous: VersionFacts | null;
-  declared: { rowCount: number | null; checksum: string | null; declaredAt: Date } | null;
+  declared: Declaration | null;
 }
 
 /** A source of problems: the built-in ones below; connector failures are added the same way. */
@@ -299,14 +306,36 @@ export function checksumMatches(declared: string, version: VersionFacts): boolea
   return declared.toLowerCase() === known.toLowerCase();
 }
 
+/** How a declaration compares with a version: null where there is nothing to compare. */
+function declarationMatches(d: Declaration, cur: VersionFacts | null) {
+  return {
+    rowCountMatches: d.rowCount === null || !cur || cur.kind !== 'table' ? null : d.rowCount === cur.rowCount,
+    checksumMatches: d.checksum === null || !cur ? null : checksumMatches(d.checksum, cur),
+  };
+}
+
+/** The entry's declaration as the API shows it, compared with its current version. */
+function declarationOf(watched: WatchedEntry) {
+  const d = watched.declared;
+  return d
+    ? {
+        rowCount: d.rowCount,
+        checksum: d.checksum,
+        declaredAt: d.declaredAt.toISOString(),
+        ...declarationMatches(d, watched.current),
+      }
+    : null;
+}
+
 /** declared_mismatch: what the department says it holds against the current version. */
 export const consistencyProblems: ProblemSource = async (_db, entries) =>
   entries.flatMap((e): FoundProblem[] => {
     const cur = e.current;
     const d = e.declared;
     if (!cur || !d) return [];
-    const rowsDiffer = d.rowCount !== null && cur.kind === 'table' && d.rowCount !== cur.rowCount;
-    const sums = d.checksum === null ? null : checksumMatches(d.checksum, cur);
+    const matches = declarationMatches(d, cur);
+    const rowsDiffer = matches.rowCountMatches === false;
+    const sums = matches.checksumMatches;
     if (!rowsDiffer && sums !== false) return [];
     const since = new Date(Math.max(d.declaredAt.getTime(), cur.completedAt.getTime()));
     const zh: string[] = [];
@@ -373,6 +402,17 @@ export const problemSources: ProblemSource[] = [
   consistencyProblems,
   connectorProblems,
 ];
+
+/** Items by their organisation. */
+function byOrg<T extends { orgId: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(item.orgId);
+    if (list) list.push(item);
+    else out.set(item.orgId, [item]);
+  }
+  return out;
+}
 
 // ---------- who may look ----------
 
@@ -611,9 +651,11 @@ export async function overview(
     orgs.map((o) => o.id),
   );
   const problems = await problemsOf(db, orgs, entries, now, sources);
+  const problemsOfOrg = byOrg(problems);
+  const entriesOfOrg = byOrg(entries);
   const organisations = orgs.map((o) => {
-    const own = problems.filter((p) => p.orgId === o.id);
-    const mine = entries.filter((e) => e.orgId === o.id);
+    const own = problemsOfOrg.get(o.id) ?? [];
+    const mine = entriesOfOrg.get(o.id) ?? [];
     const byKind = emptyKinds();
     for (const p of own) byKind[p.kind]++;
     return {
@@ -740,21 +782,7 @@ export async function entryQuality(
       publishedAt: watched.publishedAt.toISOString(),
     },
     currentVersionId: watched.current?.id ?? null,
-    declaration: watched.declared
-      ? {
-          rowCount: watched.declared.rowCount,
-          checksum: watched.declared.checksum,
-          declaredAt: watched.declared.declaredAt.toISOString(),
-          rowCountMatches:
-            watched.declared.rowCount === null || !watched.current || watched.current.kind !== 'table'
-              ? null
-              : watched.declared.rowCount === watched.current.rowCount,
-          checksumMatches:
-            watched.declared.checksum === null || !watched.current
-              ? null
-              : checksumMatches(watched.declared.checksum, watched.current),
-        }
-      : null,
+    declaration: declarationOf(watched),
     checksum: watched.current ? (watched.current.sm3 ?? watched.current.fileSm3) : null,
     versions: versions.map((v) => {
       const fields = Array.isArray(v.fields) ? (v.fields as FieldSummary[]) : null;
@@ -820,7 +848,8 @@ export async function declare(
       detail: { rowCount: values.declared_row_count, checksum: values.declared_checksum },
     });
   });
-  return (await entryQuality(db, actor, entry.id)).declaration;
+  const [watched] = await watchedEntries(db, [entry.orgId], entry.id);
+  return watched ? declarationOf(watched) : null;
 }
 
 // ---------- the daily scan: each new problem once to whoever must act ----------
