@@ -5,7 +5,6 @@
  * unquoted field, or text after a closing quote, is an error rather than a guess. Blank lines and
  * records whose fields are all empty are skipped.
  */
-import { open } from 'node:fs/promises';
 import { CsvError } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { invalidField } from '../../../shared/errors.ts';
@@ -13,26 +12,13 @@ import { checkHeaders } from './cells.ts';
 import { CsvScanError, scanCsv } from './csv-scan.ts';
 import { FormatError } from './format-error.ts';
 import { FileReading, type OpenedSource } from './row-source.ts';
-import { decodeSample, decodeText, detectEncoding, SAMPLE_BYTES } from './text.ts';
+import { decodeSample, decodeText, detectEncoding, readSample, SAMPLE_BYTES } from './text.ts';
 import { DETECTED_DELIMITERS, type OpenOptions, type SourceRow } from './types.ts';
 
 /** Characters of one record (csv-parse's `max_record_size`): guards against a wrong delimiter or a runaway quote. */
 export const CSV_MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
 const LINE_BREAK = /[\r\n]/;
-
-/** Reads the first bytes of a file: the sample used to detect the encoding and the delimiter. */
-async function readSample(file: string): Promise<{ sample: Buffer; size: number }> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
-    const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
-    return { sample: sample.subarray(0, bytesRead), size };
-  } finally {
-    await handle.close();
-  }
-}
 
 const isBlank = (fields: string[]) => fields.every((f) => f === '');
 

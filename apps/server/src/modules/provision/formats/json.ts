@@ -8,7 +8,6 @@
  * appears in a later record is a `json_new_field` FormatError naming the record: the data are
  * never silently dropped (see docs/decisions.md).
  */
-import { open } from 'node:fs/promises';
 import type { Token } from 'stream-json/core/parser.js';
 import type { Message } from '../../../shared/errors.ts';
 import { checkHeaders } from './cells.ts';
@@ -25,7 +24,7 @@ import {
   type JsonValue,
 } from './json-values.ts';
 import { FileReading, type OpenedSource } from './row-source.ts';
-import { decodeText, detectEncoding, SAMPLE_BYTES } from './text.ts';
+import { decodeText, detectEncoding, readSample, SAMPLE_BYTES } from './text.ts';
 import type { OpenOptions, SourceRow, TextEncoding } from './types.ts';
 
 export const JSON_HEADER_LOOKAHEAD = {
@@ -75,25 +74,12 @@ async function openText(
   options: OpenOptions,
   unit: Unit,
 ): Promise<{ encoding: TextEncoding; detected: boolean }> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
-    const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
-    const declared = options.encoding ?? 'auto';
-    const encoding = detectEncoding(
-      sample.subarray(0, bytesRead),
-      size <= SAMPLE_BYTES,
-      declared,
-      unit === 'line' ? 'line' : 'row',
-    );
-    const blank =
-      size <= SAMPLE_BYTES && /^[\s\ufeff]*$/.test(sample.subarray(0, bytesRead).toString('utf8'));
-    if (size === 0 || blank) throw new FormatError('file_empty', { zh: '文件为空', en: 'the file is empty' });
-    return { encoding, detected: declared === 'auto' };
-  } finally {
-    await handle.close();
-  }
+  const { sample, size } = await readSample(file);
+  const declared = options.encoding ?? 'auto';
+  const encoding = detectEncoding(sample, size <= SAMPLE_BYTES, declared, unit === 'line' ? 'line' : 'row');
+  const blank = size <= SAMPLE_BYTES && /^[\s\ufeff]*$/.test(sample.toString('utf8'));
+  if (size === 0 || blank) throw new FormatError('file_empty', { zh: '文件为空', en: 'the file is empty' });
+  return { encoding, detected: declared === 'auto' };
 }
 
 /**

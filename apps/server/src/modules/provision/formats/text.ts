@@ -4,12 +4,26 @@
  * UTF-8 instead of coming out as replacement characters.
  */
 import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { FormatError, type RecordUnit } from './format-error.ts';
 import type { SourceEncoding, TextEncoding } from './types.ts';
 
 /** Bytes read from the start of a file to detect its encoding and CSV delimiter. */
 export const SAMPLE_BYTES = 64 * 1024;
+
+/** The first bytes of a file (the sample its encoding, and a CSV's delimiter, are detected from) and its size. */
+export async function readSample(file: string): Promise<{ sample: Buffer; size: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
+    const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
+    return { sample: sample.subarray(0, bytesRead), size };
+  } finally {
+    await handle.close();
+  }
+}
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
