@@ -34,7 +34,13 @@ import {
   settingsOf,
   type ProvisionEntry,
 } from '../provision.service.ts';
-import { canonicalHost, checkTarget, parseAllowHost, type AllowEntry, type Lookup } from './address-check.ts';
+import {
+  checkTarget,
+  parseAllowHost,
+  parseTargetHost,
+  type AllowEntry,
+  type Lookup,
+} from './address-check.ts';
 import { checkQuery, openMysql, openPostgres, type QueryRows } from './database-source.ts';
 import {
   ConnectorBusy,
@@ -302,10 +308,7 @@ function normalise(input: ConnectorInput, entry: ProvisionEntry) {
       port: portOf(url),
     };
   }
-  const host = canonicalHost(required('host', input.host));
-  parseAllowHost(host, 'host');
-  if (host.includes('/'))
-    throw invalidField('host', '须为主机名或 IP 地址', 'must be a host name or an IP address');
+  const host = parseTargetHost(required('host', input.host), 'host');
   const port = input.port ?? (input.kind === 'postgres' ? 5432 : 3306);
   return {
     settings: {

@@ -199,8 +199,17 @@ describe('the allow-list (city platform administrator)', () => {
     expect(await t.app.db.selectFrom('connector_allow_list').selectAll().execute()).toEqual([]);
   });
 
-  it('refuses hosts that are not hosts and blocks wider than /8', async () => {
-    for (const host of ['0.0.0.0/0', 'not a host', 'http://example.com']) {
+  it('refuses hosts that are not hosts, blocks wider than /8 and special addresses in any form', async () => {
+    for (const host of [
+      '0.0.0.0/0',
+      'not a host',
+      'http://example.com',
+      '::ffff:0:0/96',
+      '::ffff:a9fe:a9fe',
+      '169.254.169.254',
+      '64:ff9b::/96',
+      '::/64',
+    ]) {
       const res = await as('admin').request('POST', '/api/provision/connector-allow-list', { host });
       expect(res.statusCode, host).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
@@ -266,6 +275,29 @@ describe('configuring a connector', () => {
       httpBody('/utf8.csv', { url: `http://localhost:${port + 1}/` }),
     );
     expect(local.statusCode).toBe(422);
+    // … and the refusal does not say what the name resolved to.
+    expect(local.body).not.toContain('127.0.0.1');
+    // IPv6 forms of the metadata address are that address.
+    for (const url of [
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[::169.254.169.254]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+    ]) {
+      const res = await as('scjg.provider').request('POST', base(), httpBody('/', { url }));
+      expect(res.statusCode, url).toBe(422);
+      expect((res.json() as { code: string }).code, url).toBe('connector_address_not_allowed');
+    }
+    const mapped = await as('scjg.provider').request('POST', base(), {
+      kind: 'postgres',
+      enabled: true,
+      schedule: 'manual',
+      host: '::ffff:169.254.169.254',
+      port,
+      database: 'x',
+      user: 'x',
+      query: 'select 1',
+    });
+    expect(mapped.statusCode).toBe(422);
     expect(await t.app.db.selectFrom('connectors').selectAll().execute()).toEqual([]);
   });
 

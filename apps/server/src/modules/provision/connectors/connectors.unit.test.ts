@@ -104,11 +104,15 @@ describe('allow-list address check', () => {
     await expect(
       checkTarget(entries, 'DATA.example.gov.cn.', 443, lookup(['10.8.1.2'])),
     ).resolves.toMatchObject({ host: 'data.example.gov.cn', addresses: [{ address: '10.8.1.2' }] });
-    // Every resolved address must be allowed: one bad answer (rebinding to the metadata service) refuses.
+    // Every resolved address must be allowed: one bad answer (rebinding to the metadata service) refuses,
+    // and the refusal names the host as given, never what it resolved to.
     const err = await refusal(
       checkTarget(entries, 'data.example.gov.cn', 443, lookup(['10.8.1.2', '169.254.169.254'])),
     );
-    expect(err.extra.addresses).toEqual(['169.254.169.254']);
+    const told = JSON.stringify({ messages: err.messages, extra: err.extra, fields: err.fields });
+    expect(told).toContain('data.example.gov.cn:443');
+    expect(told).not.toContain('169.254');
+    expect(told).not.toContain('10.8.1.2');
     await refusal(checkTarget(entries, 'data.example.gov.cn', 443, lookup(['127.0.0.1'])));
     await refusal(checkTarget(entries, 'other.example.gov.cn', 443, lookup(['10.8.1.2'])));
     // IPv4-mapped IPv6 is checked as IPv4.
@@ -119,21 +123,166 @@ describe('allow-list address check', () => {
     );
   });
 
-  it('resolves real names: localhost is loopback, allowed only when listed by address', async () => {
+  it('resolves only names on the list: localhost is loopback, allowed only when also listed by address', async () => {
     await refusal(checkTarget(list(['localhost', null, null]), 'localhost', 80));
-    const loopback = list(['127.0.0.0/8', null, null], ['::1', null, null]);
+    const loopback = list(['localhost', null, null], ['127.0.0.0/8', null, null], ['::1', null, null]);
     await expect(checkTarget(loopback, 'localhost', 80)).resolves.toBeTruthy();
-    await expect(checkTarget(loopback, 'no-such-host.invalid', 80)).rejects.toMatchObject({
-      code: 'connector_host_unresolved',
-    });
+    await expect(
+      checkTarget(list(['no-such-host.invalid', null, null]), 'no-such-host.invalid', 80),
+    ).rejects.toMatchObject({ code: 'connector_host_unresolved' });
+    // A name that is not on the list is refused without being resolved (an IP block does not admit names).
+    let asked = 0;
+    const spy = async () => {
+      asked++;
+      return [{ address: '10.1.2.3', family: 4 as const }];
+    };
+    const err = await refusal(checkTarget(list(['10.0.0.0/8', null, null]), 'db.internal', 5432, spy));
+    expect(asked).toBe(0);
+    expect(err.messages.en).toContain('db.internal:5432');
+    await refusal(checkTarget(list(['db.internal', 80, 80]), 'db.internal', 5432, spy));
+    expect(asked).toBe(0);
   });
 
   it('parses allow-list hosts and refuses nonsense and too-wide blocks', () => {
     expect(parseAllowHost(' Data.Example.GOV.cn. ')).toEqual({ kind: 'name', value: 'data.example.gov.cn' });
     expect(parseAllowHost('10.0.0.0/8')).toMatchObject({ kind: 'cidr', prefix: 8 });
     expect(parseAllowHost('::1')).toEqual({ kind: 'ip', value: '::1' });
-    for (const bad of ['0.0.0.0/0', '10.0.0.0/7', 'fd00::/8', 'not a host', '10.0.0.0/33', 'http://x'])
+    for (const bad of [
+      '0.0.0.0/0',
+      '10.0.0.0/7',
+      'fd00::/8',
+      'not a host',
+      '10.0.0.0/33',
+      'http://x',
+      '127.1',
+      '0x7f.1',
+      '2130706433',
+    ])
       expect(() => parseAllowHost(bad), bad).toThrow(AppError);
+  });
+});
+
+describe('IPv6 forms of IPv4 addresses and special addresses (issue 10, defect 3)', () => {
+  const list = (...hosts: string[]): AllowEntry[] =>
+    hosts.map((host) => ({ host, portFrom: null, portTo: null }));
+  const refused = async (p: Promise<unknown>) => {
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AddressNotAllowed);
+  };
+
+  it('reads IPv4-mapped and IPv4-compatible entries as IPv4 (so ::ffff:0:0/96 is 0.0.0.0/0)', () => {
+    for (const wide of [
+      '::ffff:0:0/96',
+      '::ffff:0.0.0.0/96',
+      '::/96',
+      '::ffff:0:0/100',
+      '::ffff:0:0/95',
+      '::/64',
+      '::/16',
+    ])
+      expect(() => parseAllowHost(wide), wide).toThrow(AppError);
+    expect(parseAllowHost('::ffff:10.20.0.0/112')).toEqual({
+      kind: 'cidr',
+      value: '10.20.0.0/16',
+      prefix: 16,
+      base: '10.20.0.0',
+    });
+    expect(parseAllowHost('::ffff:a00:1')).toEqual({ kind: 'ip', value: '10.0.0.1' });
+    expect(parseAllowHost('::10.0.0.1')).toEqual({ kind: 'ip', value: '10.0.0.1' });
+    expect(parseAllowHost('[::ffff:127.0.0.1]')).toEqual({ kind: 'ip', value: '127.0.0.1' });
+    expect(parseAllowHost('::127.0.0.1')).toEqual({ kind: 'ip', value: '127.0.0.1' });
+  });
+
+  it('refuses entries that are or overlap addresses a connector never reaches', () => {
+    for (const bad of [
+      '::ffff:a9fe:a9fe',
+      '::169.254.169.254',
+      '169.254.169.254',
+      '169.254.0.0/16',
+      '169.0.0.0/8',
+      '100.100.100.200',
+      '100.64.0.0/10',
+      '0.0.0.0',
+      '0.0.0.0/8',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::',
+      'fe80::1',
+      'ff02::1',
+      '64:ff9b::/96',
+      '64:ff9b::a00:1',
+      '64:ff9b:1::/48',
+      '2002::/16',
+      '2002:a00:1::1',
+      '2001::/32',
+      '::ffff:0:a00:1',
+    ])
+      expect(() => parseAllowHost(bad), bad).toThrow(AppError);
+  });
+
+  it('lets an entry name loopback only explicitly', () => {
+    expect(parseAllowHost('127.0.0.1')).toEqual({ kind: 'ip', value: '127.0.0.1' });
+    expect(parseAllowHost('127.0.0.0/8')).toMatchObject({ kind: 'cidr', value: '127.0.0.0/8' });
+    expect(parseAllowHost('::1')).toEqual({ kind: 'ip', value: '::1' });
+    expect(parseAllowHost('10.0.0.0/8')).toMatchObject({ kind: 'cidr', value: '10.0.0.0/8' });
+    expect(parseAllowHost('fd00::/16')).toMatchObject({ kind: 'cidr', value: 'fd00::/16' });
+  });
+
+  it('an entry stored before the fix (::ffff:0:0/96) admits neither loopback, the metadata service nor private addresses', async () => {
+    const old = list('::ffff:0:0/96', '::/96', '169.254.169.254');
+    for (const target of [
+      '127.0.0.1',
+      '169.254.169.254',
+      '10.0.0.1',
+      '::ffff:127.0.0.1',
+      '[::ffff:a9fe:a9fe]',
+      '::10.0.0.1',
+    ])
+      await refused(checkTarget(old, target, 80));
+  });
+
+  it('checks IPv6 forms of a target as the IPv4 address they carry, and connects to that', async () => {
+    const entries = list('127.0.0.1', '10.0.0.0/8');
+    for (const target of ['::ffff:127.0.0.1', '[::ffff:7f00:1]', '::127.0.0.1'])
+      await expect(checkTarget(entries, target, 80), target).resolves.toMatchObject({
+        addresses: [{ address: '127.0.0.1', family: 4 }],
+      });
+    await refused(checkTarget(entries, '::ffff:127.0.0.2', 80));
+    await refused(checkTarget(entries, '::ffff:a9fe:a9fe', 80));
+    await refused(checkTarget(entries, '64:ff9b::a00:1', 80));
+    await refused(checkTarget(entries, '::', 80));
+    await refused(checkTarget(entries, '0.0.0.0', 80));
+  });
+
+  it('checks resolved addresses the same way', async () => {
+    const entries = list('data.example.gov.cn', '10.0.0.0/8', '127.0.0.1');
+    const answer = (address: string) => async () => [{ address, family: 6 as const }];
+    await expect(
+      checkTarget(entries, 'data.example.gov.cn', 80, answer('::ffff:a00:1')),
+    ).resolves.toMatchObject({ addresses: [{ address: '10.0.0.1', family: 4 }] });
+    await expect(checkTarget(entries, 'data.example.gov.cn', 80, answer('::a00:1'))).resolves.toMatchObject({
+      addresses: [{ address: '10.0.0.1', family: 4 }],
+    });
+    // Loopback is explicitly listed, so the name may reach it in any form.
+    await expect(
+      checkTarget(entries, 'data.example.gov.cn', 80, answer('::127.0.0.1')),
+    ).resolves.toMatchObject({ addresses: [{ address: '127.0.0.1', family: 4 }] });
+    for (const bad of [
+      '::ffff:a9fe:a9fe',
+      '::ffff:127.0.0.2',
+      '64:ff9b::a00:1',
+      '2002:a00:1::1',
+      '::',
+      'fe80::1',
+    ])
+      await refused(checkTarget(entries, 'data.example.gov.cn', 80, answer(bad)));
+    // Without the loopback entry, a name never reaches loopback.
+    await refused(
+      checkTarget(list('data.example.gov.cn'), 'data.example.gov.cn', 80, answer('::ffff:127.0.0.1')),
+    );
   });
 });
 

@@ -87,7 +87,8 @@ function request(url: URL, target: CheckedTarget, headers: Record<string, string
     const req = mod.request(
       {
         protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        // An IP literal is connected to as checked (an IPv6 form of IPv4 as the IPv4 address).
+        hostname: net.isIP(target.host) !== 0 ? (target.addresses[0]?.address ?? '') : target.host,
         port: portOf(url),
         path: `${url.pathname}${url.search}`,
         method: 'GET',
