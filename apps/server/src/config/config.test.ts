@@ -26,6 +26,12 @@ describe('loadConfig defaults', () => {
     expect(config.bodyLimit).toBe(1024 * 1024);
     expect(config.adminPassword).toBeUndefined();
     expect(config.cityCode).toBeUndefined();
+    expect(config).toMatchObject({
+      exportsMax: 4,
+      exportsPerUser: 2,
+      exportsPerOrg: 3,
+      exportIdleSeconds: 60,
+    });
   });
 
   it('reads only the env object it is given', () => {
@@ -95,6 +101,11 @@ describe('loadConfig stops on invalid values with a ConfigError naming the varia
     ['HUITONG_CITY_CODE', '2101000'],
     ['HUITONG_CITY_CODE', '21010A'],
     ['HUITONG_BODY_LIMIT', '10'],
+    ['HUITONG_EXPORTS_MAX', '0'],
+    ['HUITONG_EXPORTS_MAX', '17'],
+    ['HUITONG_EXPORTS_PER_USER', '0'],
+    ['HUITONG_EXPORTS_PER_ORG', 'three'],
+    ['HUITONG_EXPORT_IDLE_SECONDS', '0'],
     ['HUITONG_COOKIE_SECURE', 'sometimes'],
     ['HOST', 'my host'],
   ])('%s=%s', (variable, value) => {

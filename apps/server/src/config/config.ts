@@ -45,6 +45,14 @@ export interface Config {
   secretKey: string | undefined;
   /** Longest a connector run may read its source, in seconds (HTTP request or database query). */
   connectorTimeoutSeconds: number;
+  /** Data exports streaming at a time in this process (each holds a database connection on PostgreSQL). */
+  exportsMax: number;
+  /** Of those, at most this many per user (an account or an API credential)… */
+  exportsPerUser: number;
+  /** …and this many per organisation. */
+  exportsPerOrg: number;
+  /** A download whose client has not read anything for this many seconds is ended and its slot freed. */
+  exportIdleSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -146,5 +154,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     uploadLimit: intVar(env, 'HUITONG_UPLOAD_LIMIT', 2 * 1024 ** 3, 1024, 1024 ** 4),
     secretKey,
     connectorTimeoutSeconds: intVar(env, 'HUITONG_CONNECTOR_TIMEOUT_SECONDS', 300, 1, 24 * 60 * 60),
+    // At most 16: the lease connections (20) must leave room for ingests.
+    exportsMax: intVar(env, 'HUITONG_EXPORTS_MAX', 4, 1, 16),
+    exportsPerUser: intVar(env, 'HUITONG_EXPORTS_PER_USER', 2, 1, 16),
+    exportsPerOrg: intVar(env, 'HUITONG_EXPORTS_PER_ORG', 3, 1, 16),
+    exportIdleSeconds: intVar(env, 'HUITONG_EXPORT_IDLE_SECONDS', 60, 1, 60 * 60),
   };
 }

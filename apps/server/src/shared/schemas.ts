@@ -55,6 +55,11 @@ export const Problem = Type.Object(
         description: 'Published resources of other departments holding the same data items (Art. 14)',
       }),
     ),
+    limit: Type.Optional(
+      Type.String({
+        description: 'too_many_exports: the limit that refused the export (user, organisation or server)',
+      }),
+    ),
     requestId: Type.Optional(Type.String()),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details with Chinese and English messages' },

@@ -3,14 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { StringEnum, Uuid, problemRef, responses } from '../../shared/schemas.ts';
+import { EXPORT_ENCODINGS, EXPORT_FORMATS, HEADER_KINDS, prepareExport } from './export.ts';
 import {
-  EXPORT_ENCODINGS,
-  EXPORT_FORMATS,
-  ExportSlots,
-  HEADER_KINDS,
-  prepareExport,
+  EXPORT_RETRY_AFTER_SECONDS,
+  ExportLimiter,
+  endWhenStalled,
   tooManyExports,
-} from './export.ts';
+} from './export-limits.ts';
 import * as provision from './provision.service.ts';
 import { contentDisposition } from '../../shared/download.ts';
 
@@ -50,7 +49,8 @@ const FileBody = Type.Unsafe<Readable>({
 
 export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const handle = app.database;
-  const slots = new ExportSlots(4);
+  const { exportsMax, exportsPerOrg, exportsPerUser, exportIdleSeconds } = app.config;
+  const limiter = new ExportLimiter({ total: exportsMax, perOrg: exportsPerOrg, perUser: exportsPerUser });
 
   app.get(
     '/provision/entries/:id/export',
@@ -60,7 +60,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['data provision'],
         summary: 'Download a version of the entry’s data as CSV, XLSX, JSON or GeoJSON / 导出资源数据',
         description:
-          'Streams the current version (or `version`, a ready version number or id) with the chosen `fields`, in row order, in constant memory. CSV: RFC 4180 quoting, LF line ends, UTF-8 with BOM, GBK or GB18030 (a value GBK cannot encode answers 422 before anything is sent). XLSX: typed cells (numbers, dates, booleans; identifiers as text). JSON: an array of objects keyed by data item name. GeoJSON: a FeatureCollection, only for data with a geometry item. The file name is the entry name and version (`filename*`, with an ASCII fallback). At most 4 exports stream at a time per server (429 beyond). Every export is audited.',
+          'Streams the current version (or `version`, a ready version number or id) with the chosen `fields`, in row order, in constant memory. CSV: RFC 4180 quoting, LF line ends, UTF-8 with BOM, GBK or GB18030 (a value GBK cannot encode answers 422 before anything is sent). XLSX: typed cells (numbers, dates, booleans; identifiers as text). JSON: an array of objects keyed by data item name. GeoJSON: a FeatureCollection, only for data with a geometry item. The file name is the entry name and version (`filename*`, with an ASCII fallback). Exports streaming at a time are limited per user or credential (HUITONG_EXPORTS_PER_USER, default 2) and per organisation (HUITONG_EXPORTS_PER_ORG, default 3): 429 `too_many_exports` beyond; and per server (HUITONG_EXPORTS_MAX, default 4): 503 — with `Retry-After` and `limit` naming which. A download whose client has read nothing for HUITONG_EXPORT_IDLE_SECONDS (default 60) is ended. Every export is audited.',
         params: EntryParams,
         querystring: ExportQuery,
         response: {
@@ -75,15 +75,18 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
             },
           },
           422: problemRef,
+          503: problemRef,
         },
       },
     },
     async (request, reply) => {
       const entry = await provision.loadEntry(app.db, request.params.id);
-      if (!slots.take()) {
-        provision.assertInsider(actorOf(request), entry);
-        reply.header('retry-after', '10');
-        throw tooManyExports();
+      // Who may not see the entry learns nothing of the limits (404 first).
+      const principal = provision.assertInsider(actorOf(request), entry);
+      const slot = limiter.take(principal);
+      if (!slot.ok) {
+        reply.header('retry-after', String(EXPORT_RETRY_AFTER_SECONDS));
+        throw tooManyExports(slot.limit, limiter.limits);
       }
       // HEAD (answered by this handler too) checks everything and answers the headers: nothing is
       // read, audited or held.
@@ -101,15 +104,22 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .header('x-data-version', String(prepared.versionNo))
           .header('x-row-count', String(prepared.rowCount));
       } catch (err) {
-        slots.give();
+        slot.release();
         throw err;
       }
       if (!stream) {
-        slots.give();
+        slot.release();
         return reply.send(Readable.from([]));
       }
-      // The slot is given back when the stream ends, fails or is destroyed by an aborted request.
-      stream.once('close', () => slots.give());
+      // The slot is given back when the stream ends, fails or is destroyed (an aborted request, or
+      // a client that stopped reading: destroying the response destroys the stream).
+      stream.once('close', slot.release);
+      endWhenStalled(reply.raw, exportIdleSeconds * 1000, () =>
+        request.log.info(
+          { entryId: entry.id, idleSeconds: exportIdleSeconds },
+          'export ended: the client read nothing for the idle time',
+        ),
+      );
       return reply.send(stream);
     },
   );

@@ -225,9 +225,9 @@ interface Got {
   body: Buffer;
 }
 
-function get(path: string, who?: string): Promise<Got> {
+function get(path: string, who?: string, at = base): Promise<Got> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}${path}`, { headers: who ? { cookie: as(who).cookie } : {} }, (res) => {
+    const req = http.get(`${at}${path}`, { headers: who ? { cookie: as(who).cookie } : {} }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -240,9 +240,13 @@ function get(path: string, who?: string): Promise<Got> {
 }
 
 /** Opens a download and answers the response, unread (paused). */
-function open(path: string, who: string): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
+function open(
+  path: string,
+  who: string,
+  at = base,
+): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}${path}`, { headers: { cookie: as(who).cookie } }, (res) => {
+    const req = http.get(`${at}${path}`, { headers: { cookie: as(who).cookie } }, (res) => {
       res.pause();
       resolve({ req, res });
     });
@@ -251,7 +255,11 @@ function open(path: string, who: string): Promise<{ req: http.ClientRequest; res
 }
 
 const problemOf = (g: Got) =>
-  JSON.parse(g.body.toString('utf8')) as { code: string; message: { zh: string; en: string } };
+  JSON.parse(g.body.toString('utf8')) as {
+    code: string;
+    message: { zh: string; en: string };
+    limit?: string;
+  };
 
 let entryId = '';
 let plainEntryId = '';
@@ -270,6 +278,7 @@ beforeAll(async () => {
     'scjg.provider',
     'scjg.user',
     'reviewer',
+    'authority.user',
     'gongan.provider',
     'heping.reviewer',
     'citizen',
@@ -644,6 +653,8 @@ async function actorOf(username: string): Promise<Actor> {
 
 describe('large exports', () => {
   const ROWS = 200_000;
+  /** Who holds downloads in these tests: two of one user, another of the department, the authority. */
+  const HOLDERS = ['scjg.provider', 'scjg.user', 'reviewer', 'scjg.provider'];
   let bigId = '';
   const DISTRICTS = SHENYANG_DISTRICTS;
 
@@ -776,6 +787,10 @@ describe('large exports', () => {
     }
   }, 240_000);
 
+  /** Four downloads held by clients that do not read, within every limit of a default server. */
+  const holdFour = (q = 'format=csv', at = base) =>
+    Promise.all(HOLDERS.map((u) => open(url(q, bigId), u, at)));
+
   it('aborted downloads give back their connection and their slot', async () => {
     for (let i = 0; i < 10; i++) {
       const { req, res } = await open(
@@ -791,10 +806,10 @@ describe('large exports', () => {
     }
     // Four slots: after the aborts, four downloads at once still run, and a fifth is refused.
     await waitForIdleExports();
-    const held = await Promise.all([0, 1, 2, 3].map(() => open(url('format=csv', bigId), 'scjg.provider')));
+    const held = await holdFour();
     expect(held.map((h) => h.res.statusCode)).toEqual([200, 200, 200, 200]);
-    const fifth = await get(url('format=csv', bigId), 'scjg.provider');
-    expect(fifth.status).toBe(429);
+    const fifth = await get(url('format=csv', bigId), 'authority.user');
+    expect(fifth.status).toBe(503);
     expect(problemOf(fifth).code).toBe('too_many_exports');
     for (const h of held) h.req.destroy();
     await waitForIdleExports();
@@ -810,6 +825,93 @@ describe('large exports', () => {
         where datname = current_database() and pid <> pg_backend_pid() and state = 'active'
           and (query ilike 'copy (%' or query ilike 'select%resource_data%')`.execute(t.app.db);
       expect(Number(busy[0]?.n)).toBe(0);
+    }
+  }, 180_000);
+
+  it('limits exports per user, per organisation and per server; others still get theirs', async () => {
+    await waitForIdleExports();
+    const held: Awaited<ReturnType<typeof open>>[] = [];
+    const hold = async (who: string) => {
+      const h = await open(url('format=csv', bigId), who);
+      held.push(h);
+      expect(h.res.statusCode).toBe(200);
+    };
+    try {
+      // One user (scjg.provider): two at a time; the third is refused, naming the per-user limit.
+      await hold('scjg.provider');
+      await hold('scjg.provider');
+      const third = await get(url('format=csv', bigId), 'scjg.provider');
+      expect(third.status).toBe(429);
+      expect(third.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(third.headers['retry-after']).toMatch(/^\d+$/);
+      expect(problemOf(third)).toMatchObject({ code: 'too_many_exports', limit: 'user' });
+      expect(problemOf(third).message.zh).toContain('每个用户');
+      expect(problemOf(third).message.en).toContain('per user');
+      // Another account of the same department still gets one: three for the department.
+      await hold('scjg.user');
+      const fourth = await get(url('format=csv', bigId), 'scjg.cataloguer');
+      expect(fourth.status).toBe(429);
+      expect(fourth.headers['retry-after']).toMatch(/^\d+$/);
+      expect(problemOf(fourth)).toMatchObject({ code: 'too_many_exports', limit: 'organisation' });
+      expect(problemOf(fourth).message.zh).toContain('每个单位');
+      // Another organisation (the city authority) still gets one: the server's four are taken.
+      await hold('reviewer');
+      const fifth = await get(url('format=csv', bigId), 'authority.user');
+      expect(fifth.status).toBe(503);
+      expect(fifth.headers['retry-after']).toMatch(/^\d+$/);
+      expect(problemOf(fifth)).toMatchObject({ code: 'too_many_exports', limit: 'server' });
+      expect(problemOf(fifth).message.zh).toContain('服务器');
+      // A refused export holds nothing: one ended download lets the next one in.
+      held.shift()?.req.destroy();
+      for (let i = 0; ; i++) {
+        const again = await open(url('format=csv', bigId), 'scjg.provider');
+        held.push(again);
+        if (again.res.statusCode === 200) break;
+        expect(again.res.statusCode).toBe(429);
+        if (i > 200) throw new Error('the slot of the ended download did not come back');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      for (const h of held) h.req.destroy();
+      await waitForIdleExports();
+    }
+  }, 120_000);
+
+  it('ends a download whose client stops reading, and gives back its slot and connection', async () => {
+    // A server of its own on the same database: one export per user, ended after 1 s without reading.
+    const idle = await buildTestApp({ exportIdleSeconds: 1, exportsPerUser: 1 }, t.database);
+    try {
+      await idle.app.listen({ port: 0, host: '127.0.0.1' });
+      const at = `http://127.0.0.1:${(idle.app.server.address() as AddressInfo).port}`;
+      const probe = async () =>
+        (await get(url('format=csv&fields=no&version=999999', bigId), 'scjg.provider', at)).status;
+      for (const format of ['csv', 'json', 'xlsx'] as const) {
+        const { res } = await open(url(`format=${format}`, bigId), 'scjg.provider', at);
+        expect(res.statusCode).toBe(200);
+        // The client reads nothing: the server ends the download and the user's one slot comes back.
+        for (let i = 0; (await probe()) === 429; i++) {
+          if (i > 600) throw new Error(`the stalled ${format} download was not ended`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        // Reading at last, the client gets what was sent before the end: a response cut short.
+        const got = await new Promise<{ bytes: number; complete: boolean }>((resolve) => {
+          let bytes = 0;
+          res.on('data', (c: Buffer) => (bytes += c.length));
+          res.on('error', () => undefined);
+          res.once('close', () => resolve({ bytes, complete: res.complete }));
+          res.resume();
+        });
+        expect(got.complete, format).toBe(false);
+        if (format === 'csv') expect(got.bytes).toBeLessThan(15 * 1024 * 1024);
+      }
+      await waitForIdleExports(at);
+      // A client that reads gets the whole file from the same server.
+      const whole = await get(url('format=csv&fields=no', bigId), 'scjg.provider', at);
+      expect(whole.status).toBe(200);
+      expect(whole.body.toString('utf8').trimEnd().split('\n')).toHaveLength(ROWS + 1);
+    } finally {
+      // Only the second server: the database is the suite's.
+      await idle.app.close();
     }
   }, 180_000);
 
@@ -831,23 +933,31 @@ describe('large exports', () => {
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     }
     await waitForIdleExports();
-    const held = await Promise.all([0, 1, 2, 3].map(() => open(url('format=csv', bigId), 'scjg.provider')));
+    const held = await holdFour();
     expect(held.map((h) => h.res.statusCode)).toEqual([200, 200, 200, 200]);
     for (const h of held) h.req.destroy();
     await waitForIdleExports();
   }, 120_000);
 
-  /** Waits until no export holds a slot (an aborted one is cleaned up asynchronously). */
-  async function waitForIdleExports() {
-    for (let i = 0; i < 100; i++) {
-      const g = await get(url('format=csv&fields=no&version=999999', bigId), 'scjg.provider');
-      // 404 (not 429): a slot was free to check the request.
-      if (g.status === 404) {
+  /**
+   * Waits until no export holds a slot or a connection (an aborted one is cleaned up
+   * asynchronously): each holder's request is let in, and on PostgreSQL no lease session is busy
+   * or holds its lock.
+   */
+  async function waitForIdleExports(at = base) {
+    for (let i = 0; i < 200; i++) {
+      let free = true;
+      for (const who of new Set(HOLDERS)) {
+        const g = await get(url('format=csv&fields=no&version=999999', bigId), who, at);
+        // 404 (not 429 or 503): a slot was free to check the request.
+        if (g.status !== 404) free = false;
+      }
+      if (free) {
         if (TEST_BACKEND !== 'postgres') return;
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and application_name = 'huitong-lease' and state = 'active'`.execute(
-          t.app.db,
-        );
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity a
+          where a.datname = current_database() and a.application_name = 'huitong-lease'
+            and (a.state <> 'idle' or exists (select 1 from pg_locks l
+                  where l.pid = a.pid and l.locktype = 'advisory' and l.granted))`.execute(t.app.db);
         if (Number(rows[0]?.n) === 0) return;
       }
       await new Promise((r) => setTimeout(r, 50));

@@ -86,31 +86,6 @@ class ExportError extends AppError {
   }
 }
 
-/** How many exports one process streams at a time (each holds a database connection on PostgreSQL). */
-export class ExportSlots {
-  private used = 0;
-  constructor(readonly size = 4) {}
-  take(): boolean {
-    if (this.used >= this.size) return false;
-    this.used++;
-    return true;
-  }
-  give(): void {
-    this.used = Math.max(0, this.used - 1);
-  }
-  get inUse(): number {
-    return this.used;
-  }
-}
-
-export const tooManyExports = () =>
-  new ExportError(
-    'too_many_exports',
-    429,
-    '同时进行的导出过多，请稍后重试',
-    'Too many exports are running at the same time; please retry shortly',
-  );
-
 // ---------------------------------------------------------------------------------------------
 // The text of a value
 // ---------------------------------------------------------------------------------------------
@@ -761,6 +736,23 @@ function textStream(handle: DatabaseHandle, table: string, batchSize: number, pa
   return byteStream(gen());
 }
 
+/**
+ * Waits for `stream` to drain or `out` to close, whichever comes first; the other listener is
+ * removed (a download that waits once per batch must not gather listeners).
+ */
+async function drainOrClose(stream: Writable, out: Writable): Promise<void> {
+  const ac = new AbortController();
+  try {
+    await Promise.race([
+      once(stream, 'drain', { signal: ac.signal }),
+      once(out, 'close', { signal: ac.signal }),
+    ]);
+  } finally {
+    // The loser rejects with an AbortError, which the settled race ignores.
+    ac.abort();
+  }
+}
+
 /** XLSX with exceljs's streaming writer; rows are added only while the client keeps up. */
 function xlsxStream(
   handle: DatabaseHandle,
@@ -808,8 +800,8 @@ function xlsxStream(
         // archiver's input is full, and while the client is not taking what was zipped.
         const input = sheetInput();
         if (input && (input.writableNeedDrain || input._writableState?.needDrain))
-          await Promise.race([once(input, 'drain'), once(out, 'close')]);
-        if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+          await drainOrClose(input, out);
+        if (out.writableNeedDrain) await drainOrClose(out, out);
       }
       if (out.destroyed) return;
       sheet.commit();
