@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config/config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { authRoutes, orgRoutes } from './modules/org/index.ts';
+import { authRoutes, orgJobs, orgRoutes } from './modules/org/index.ts';
 import {
   CalendarService,
   bootstrap,
@@ -100,7 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const jobs = new JobQueue({ db: database.db, database, log: app.log }, database.executeSql);
   for (const job of [...catalogJobs, ...provisionJobs, ...qualityJobs, ...uploadJobs(config.dataDir)])
     jobs.define(job);
-  for (const job of pushSessionJobs) jobs.define(job);
+  for (const job of [...orgJobs, ...pushSessionJobs]) jobs.define(job);
   for (const job of connectorJobs({ queue: jobs, config })) jobs.define(job);
   app.decorate('jobs', jobs);
   app.addHook('onClose', async () => {

@@ -81,6 +81,12 @@ describe('loadConfig accepts valid values', () => {
     expect(loadConfig({ HUITONG_CITY_CODE: '210100' }).cityCode).toBe('210100');
     expect(loadConfig({ HUITONG_LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
   });
+
+  it('takes an account-wide sign-in threshold not below the per-address one', () => {
+    expect(loadConfig({}).lockoutAccountThreshold).toBe(20);
+    const equal = loadConfig({ HUITONG_LOCKOUT_THRESHOLD: '8', HUITONG_LOCKOUT_ACCOUNT_THRESHOLD: '8' });
+    expect(equal).toMatchObject({ lockoutThreshold: 8, lockoutAccountThreshold: 8 });
+  });
 });
 
 describe('loadConfig stops on invalid values with a ConfigError naming the variable', () => {
@@ -108,6 +114,8 @@ describe('loadConfig stops on invalid values with a ConfigError naming the varia
     ['HUITONG_EXPORT_IDLE_SECONDS', '0'],
     ['HUITONG_COOKIE_SECURE', 'sometimes'],
     ['HOST', 'my host'],
+    ['HUITONG_LOCKOUT_ACCOUNT_THRESHOLD', '0'],
+    ['HUITONG_LOCKOUT_ACCOUNT_THRESHOLD', '4'], // below HUITONG_LOCKOUT_THRESHOLD (5)
   ])('%s=%s', (variable, value) => {
     const err = configError({ [variable]: value });
     expect(err).toBeInstanceOf(Error);

@@ -27,9 +27,18 @@ export interface Config {
   bodyLimit: number;
   /** Idle lifetime of a session in minutes. */
   sessionTtlMinutes: number;
-  /** Failed sign-ins before an account is locked, and for how long. */
+  /**
+   * Failed sign-ins from one client address for one user name, within `lockoutMinutes`, before that
+   * address is paused for that name (not for others), and for how long.
+   */
   lockoutThreshold: number;
   lockoutMinutes: number;
+  /**
+   * Failed sign-ins for one user name from all addresses together, within `lockoutMinutes`, from which
+   * on a distributed attack is assumed: each address then gets one attempt per period instead of
+   * `lockoutThreshold`. The account itself is never locked.
+   */
+  lockoutAccountThreshold: number;
   /** Sign-in attempts allowed per client address per minute. */
   signInRatePerMinute: number;
   /** Directory of the built web app (served at `/`). */
@@ -129,6 +138,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (secretKey !== undefined && secretKey.length < 32) {
     throw new ConfigError('HUITONG_SECRET_KEY', 'must be at least 32 characters long');
   }
+  const lockoutThreshold = intVar(env, 'HUITONG_LOCKOUT_THRESHOLD', 5, 1, 100);
+  const lockoutAccountThreshold = intVar(env, 'HUITONG_LOCKOUT_ACCOUNT_THRESHOLD', 20, 1, 100_000);
+  if (lockoutAccountThreshold < lockoutThreshold) {
+    throw new ConfigError(
+      'HUITONG_LOCKOUT_ACCOUNT_THRESHOLD',
+      `must be at least HUITONG_LOCKOUT_THRESHOLD (${lockoutThreshold}), got ${lockoutAccountThreshold}`,
+    );
+  }
   const repoRoot = path.resolve(import.meta.dirname, '../../../..');
   return {
     port: intVar(env, 'PORT', 8080, 0, 65535),
@@ -146,8 +163,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     cookieSecure: boolVar(env, 'HUITONG_COOKIE_SECURE', true),
     bodyLimit: intVar(env, 'HUITONG_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     sessionTtlMinutes: intVar(env, 'HUITONG_SESSION_TTL_MINUTES', 8 * 60, 5, 7 * 24 * 60),
-    lockoutThreshold: intVar(env, 'HUITONG_LOCKOUT_THRESHOLD', 5, 1, 100),
+    lockoutThreshold,
     lockoutMinutes: intVar(env, 'HUITONG_LOCKOUT_MINUTES', 15, 1, 24 * 60),
+    lockoutAccountThreshold,
     signInRatePerMinute: intVar(env, 'HUITONG_SIGNIN_RATE', 20, 1, 10000),
     webDistDir: path.resolve(repoRoot, env.HUITONG_WEB_DIST || 'apps/web/dist'),
     jobs: boolVar(env, 'HUITONG_JOBS', true),

@@ -51,8 +51,6 @@ export interface AccountsTable {
   email: string | null;
   password_hash: string;
   status: Generated<AccountStatus>;
-  failed_attempts: Generated<number>;
-  locked_until: Timestamp | null;
   must_change_password: Generated<boolean>;
   password_changed_at: DefaultTimestamp;
   last_sign_in_at: Timestamp | null;
@@ -383,12 +381,32 @@ export interface NotificationReadsTable {
   read_at: DefaultTimestamp;
 }
 
+export interface SignInPairsTable {
+  username: string;
+  ip: string;
+  failures: Generated<number>;
+  window_started_at: DefaultTimestamp;
+  locked_until: Timestamp | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface SignInNamesTable {
+  username: string;
+  failures: Generated<number>;
+  window_started_at: DefaultTimestamp;
+  lock_notified_at: Timestamp | null;
+  attack_notified_at: Timestamp | null;
+  updated_at: DefaultTimestamp;
+}
+
 export interface Database {
   divisions: DivisionsTable;
   organisations: OrganisationsTable;
   accounts: AccountsTable;
   account_roles: AccountRolesTable;
   sessions: SessionsTable;
+  sign_in_pairs: SignInPairsTable;
+  sign_in_names: SignInNamesTable;
   api_credentials: ApiCredentialsTable;
   audit_log: AuditLogTable;
   calendar_overrides: CalendarOverridesTable;

@@ -144,8 +144,6 @@ export const enUS: Record<MessageKey, string> = {
   'auth.signIn.title': 'Sign in',
   'auth.signIn.subtitle': 'For department staff and registered members of the public',
   'auth.signIn.invalid': 'Wrong user name or password',
-  'auth.signIn.locked':
-    'The account is temporarily locked; try again later or ask an administrator to unlock it',
   'auth.signIn.tooMany': 'Too many requests; try again later',
   'auth.signIn.noAccount': 'No account? Register',
   'auth.register': 'Register',
@@ -335,6 +333,7 @@ export const enUS: Record<MessageKey, string> = {
   'account.status.disabled': 'Disabled',
   'account.locked': 'Locked',
   'account.lockedUntil': 'Locked until {time}',
+  'account.lockedAddresses': 'Sign-in paused after repeated wrong passwords from: {addresses}',
   'account.mustChangePassword': 'Must change password',
   'account.lastSignIn': 'Last sign-in',
   'account.initialPassword': 'Initial password',

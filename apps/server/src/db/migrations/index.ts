@@ -10,6 +10,7 @@ import * as m0008 from './0008_create_connectors.ts';
 import * as m0009 from './0009_upload_sessions.ts';
 import * as m0010 from './0010_push_sessions.ts';
 import * as m0011 from './0011_provision_quality.ts';
+import * as m0012 from './0012_sign_in_throttle.ts';
 
 /** Every migration, in order. Append only: a committed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_upload_sessions': m0009,
   '0010_push_sessions': m0010,
   '0011_provision_quality': m0011,
+  '0012_sign_in_throttle': m0012,
 };

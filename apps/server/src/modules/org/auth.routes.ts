@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf, SESSION_COOKIE, sessionCookieOptions } from '../../plugins/auth.ts';
-import { NoContent, problemRef, responses } from '../../shared/schemas.ts';
+import { NoContent, responses } from '../../shared/schemas.ts';
 import { UnauthenticatedError } from '../../shared/errors.ts';
 import * as auth from './auth.service.ts';
 import { ChangePasswordBody, Me, RegisterBody, SignInBody, meDto } from './org.schemas.ts';
@@ -17,7 +17,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Sign in with user name and password / 登录',
         body: SignInBody,
-        response: responses({ 200: Me, 423: problemRef }),
+        response: responses({ 200: Me }),
       },
     },
     async (request, reply) => {

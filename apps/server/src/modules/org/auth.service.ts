@@ -4,20 +4,25 @@ import { randomToken, safeEqual, sm3Hex } from '../../shared/crypto.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
 import { isRole } from '../../shared/roles.ts';
 import { appendAudit } from '../security/index.ts';
+import { BEIJING_TIME_ZONE } from '../../shared/beijing-time.ts';
+import { notify } from '../platform/index.ts';
 import {
   AccountDisabledError,
-  AccountLockedError,
   InvalidCredentialsError,
   WrongPasswordError,
   assertCreditCode,
   assertStrongPassword,
   usernameTaken,
 } from './org.errors.ts';
+import { supervisorOf } from './org.jurisdiction.ts';
 import * as repo from './org.repository.ts';
 import type { Db } from './org.repository.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 
-export type AuthConfig = Pick<Config, 'sessionTtlMinutes' | 'lockoutThreshold' | 'lockoutMinutes'>;
+export type AuthConfig = Pick<
+  Config,
+  'sessionTtlMinutes' | 'lockoutThreshold' | 'lockoutMinutes' | 'lockoutAccountThreshold'
+>;
 
 export function normaliseUsername(username: string): string {
   return username.trim().toLowerCase();
@@ -49,7 +54,127 @@ async function openSession(
   return { token, principal };
 }
 
-/** Checks a user name and password; on success opens a session. Every attempt is audited. */
+const BEIJING_TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: BEIJING_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+const beijingTime = (at: Date) => BEIJING_TIME.format(at).replaceAll('/', '-');
+
+type AccountRecord = NonNullable<Awaited<ReturnType<typeof repo.findAccountByUsername>>>;
+
+interface FailureCount {
+  /** The pair was paused by this failure, until then. */
+  lockedUntil: Date | null;
+  /** Failures of the user name from all addresses in the current window. */
+  nameFailures: number;
+  /** The name's failures reached the account-wide threshold: each address gets one attempt. */
+  underAttack: boolean;
+}
+
+/**
+ * Counts a failed sign-in for the (user name, address) pair and for the name. A pair that reaches
+ * the threshold is paused for the lock-out period; no other address is affected. Once the name's
+ * failures from all addresses reach the account-wide threshold (a distributed attack), every
+ * address is paused after its first failure: the attack slows, the account stays open.
+ */
+async function countFailure(db: Db, cfg: AuthConfig, username: string, ip: string, now: Date) {
+  const windowStart = new Date(now.getTime() - cfg.lockoutMinutes * 60_000);
+  const nameFailures = await repo.countNameFailure(db, username, now, windowStart);
+  const underAttack = nameFailures >= cfg.lockoutAccountThreshold;
+  const threshold = underAttack ? 1 : cfg.lockoutThreshold;
+  const pairFailures = await repo.countPairFailure(db, username, ip, now, windowStart);
+  let lockedUntil: Date | null = null;
+  if (pairFailures >= threshold) {
+    const until = new Date(now.getTime() + cfg.lockoutMinutes * 60_000);
+    if (await repo.lockPair(db, username, ip, threshold, now, until)) lockedUntil = until;
+  }
+  return { lockedUntil, nameFailures, underAttack } satisfies FailureCount;
+}
+
+/**
+ * Tells the account holder (staff: their inbox; public accounts have none yet) and the
+ * administrators of the authority that manages the account's organisation (the city authority for
+ * public accounts), once per lock-out period and kind.
+ */
+async function tellOfFailures(
+  db: Db,
+  cfg: AuthConfig,
+  account: AccountRecord,
+  event: { kind: 'lock'; ip: string; until: Date } | { kind: 'attack'; failures: number },
+  now: Date,
+) {
+  const since = new Date(now.getTime() - cfg.lockoutMinutes * 60_000);
+  if (!(await repo.claimNotice(db, account.username, event.kind, now, since))) return;
+  const org = account.org_id ? await repo.findOrg(db, account.org_id) : undefined;
+  const supervisor = supervisorOf(
+    org ?? { level: 'city', division_code: '' },
+    await repo.activeAuthorities(db),
+  );
+  const who = `${account.username}（${account.display_name}）`;
+  const whoEn = `${account.username} (${account.display_name})`;
+  const minutes = cfg.lockoutMinutes;
+  const detail =
+    event.kind === 'lock'
+      ? {
+          accountId: account.id,
+          username: account.username,
+          ip: event.ip,
+          lockedUntil: event.until.toISOString(),
+        }
+      : { accountId: account.id, username: account.username, failures: event.failures, minutes };
+  const holder =
+    event.kind === 'lock'
+      ? {
+          zh: `您的账号在地址 ${event.ip} 多次密码错误，该地址已暂停登录至 ${beijingTime(event.until)}（北京时间）；如非本人操作，请及时修改密码`,
+          en: `Repeated wrong passwords for your account from ${event.ip}: sign-in from that address is paused until ${beijingTime(event.until)} (Beijing time). If this was not you, change your password`,
+        }
+      : {
+          zh: `您的账号在 ${minutes} 分钟内从多个地址登录失败 ${event.failures} 次，疑似密码猜测；账号仍可正常登录，建议修改密码`,
+          en: `${event.failures} failed sign-ins for your account from several addresses within ${minutes} minutes, likely password guessing; you can still sign in, and should change your password`,
+        };
+  const admins =
+    event.kind === 'lock'
+      ? {
+          zh: `账号 ${who} 在地址 ${event.ip} 多次登录失败，该地址已暂停登录至 ${beijingTime(event.until)}，可在账号管理中解除`,
+          en: `Account ${whoEn}: repeated failed sign-ins from ${event.ip}; that address is paused until ${beijingTime(event.until)}, which you can lift under Accounts`,
+        }
+      : {
+          zh: `账号 ${who} 在 ${minutes} 分钟内从多个地址登录失败 ${event.failures} 次，疑似分布式密码猜测；每个地址现只允许尝试一次`,
+          en: `Account ${whoEn}: ${event.failures} failed sign-ins from several addresses within ${minutes} minutes, likely distributed password guessing; each address now gets one attempt`,
+        };
+  const kind = event.kind === 'lock' ? 'auth.lockout' : 'auth.attack';
+  if (account.kind === 'staff' && account.org_id) {
+    await notify(db, {
+      orgId: account.org_id,
+      role: null,
+      accountId: account.id,
+      kind,
+      title: holder,
+      detail,
+    });
+  }
+  if (supervisor) {
+    await notify(db, {
+      orgId: supervisor.id,
+      role: 'admin',
+      kind,
+      title: admins,
+      link: '/workspace/admin/accounts',
+      detail,
+    });
+  }
+}
+
+/**
+ * Checks a user name and password; on success opens a session. Every attempt is audited. An unknown
+ * name, a wrong password and a paused (name, address) pair get the same answer after the same
+ * Argon2 work, so an anonymous caller learns nothing about which it was.
+ */
 export async function signIn(
   db: Db,
   cfg: AuthConfig,
@@ -59,48 +184,79 @@ export async function signIn(
 ): Promise<SignInResult> {
   const username = normaliseUsername(input.username);
   const anonymous: Actor = { principal: null, ip };
-  const fail = async (reason: string, accountId: string | null, orgId: string | null) => {
+  const now = new Date();
+  const account = await repo.findAccountByUsername(db, username);
+  const pair = await repo.findPair(db, username, ip);
+  const paused = !!pair?.locked_until && pair.locked_until > now;
+  // One Argon2 verification whatever the case (unknown names against a fixed hash).
+  const passwordOk = await verifyPassword(account?.password_hash ?? (await dummyHash()), input.password);
+  const audit = async (reason: string, detail: Record<string, unknown> = {}) => {
     await appendAudit(db, anonymous, {
       action: 'auth.sign_in',
       result: 'failure',
       actorName: username.slice(0, 100),
       targetType: 'account',
-      targetId: accountId ?? undefined,
-      orgId,
-      detail: { reason },
+      targetId: account?.id,
+      orgId: account?.org_id ?? null,
+      detail: { reason, ...detail },
     });
   };
-  const account = await repo.findAccountByUsername(db, username);
-  if (!account) {
-    await verifyPassword(await dummyHash(), input.password);
-    await fail('unknown_user', null, null);
-    throw new InvalidCredentialsError();
-  }
-  if (account.locked_until && account.locked_until > new Date()) {
-    await fail('locked', account.id, account.org_id);
-    throw new AccountLockedError(account.locked_until);
-  }
-  if (!(await verifyPassword(account.password_hash, input.password))) {
-    const failures = await repo.incrementFailures(db, account.id);
-    if (failures >= cfg.lockoutThreshold) {
-      const until = new Date(Date.now() + cfg.lockoutMinutes * 60_000);
-      await repo.updateAccount(db, account.id, { locked_until: until, failed_attempts: 0 });
-      await fail('wrong_password_locked', account.id, account.org_id);
-      throw new AccountLockedError(until);
+
+  if (!account || !passwordOk || paused) {
+    if (paused) {
+      // A paused pair is not counted again; the pause runs its course.
+      await audit('locked');
+      throw new InvalidCredentialsError();
     }
-    await fail('wrong_password', account.id, account.org_id);
+    const count = await countFailure(db, cfg, username, ip, now);
+    await audit(account ? 'wrong_password' : 'unknown_user', count.lockedUntil ? { paused: true } : {});
+    if (count.lockedUntil) {
+      await appendAudit(db, anonymous, {
+        action: 'auth.lockout',
+        result: 'denied',
+        actorName: username.slice(0, 100),
+        targetType: 'account',
+        targetId: account?.id,
+        orgId: account?.org_id ?? null,
+        detail: {
+          scope: 'address',
+          lockedUntil: count.lockedUntil.toISOString(),
+          underAttack: count.underAttack,
+        },
+      });
+      if (account) {
+        const until = count.lockedUntil;
+        await db
+          .transaction()
+          .execute((trx) => tellOfFailures(trx, cfg, account, { kind: 'lock', ip, until }, now));
+      }
+    }
+    if (count.nameFailures === cfg.lockoutAccountThreshold) {
+      await appendAudit(db, anonymous, {
+        action: 'auth.attack_suspected',
+        result: 'denied',
+        actorName: username.slice(0, 100),
+        targetType: 'account',
+        targetId: account?.id,
+        orgId: account?.org_id ?? null,
+        detail: { failures: count.nameFailures, minutes: cfg.lockoutMinutes },
+      });
+      if (account) {
+        const failures = count.nameFailures;
+        await db
+          .transaction()
+          .execute((trx) => tellOfFailures(trx, cfg, account, { kind: 'attack', failures }, now));
+      }
+    }
     throw new InvalidCredentialsError();
   }
   if (account.status !== 'active') {
-    await fail('disabled', account.id, account.org_id);
+    await audit('disabled');
     throw new AccountDisabledError();
   }
   return db.transaction().execute(async (trx) => {
-    await repo.updateAccount(trx, account.id, {
-      failed_attempts: 0,
-      locked_until: null,
-      last_sign_in_at: new Date(),
-    });
+    await repo.clearPair(trx, username, ip);
+    await repo.updateAccount(trx, account.id, { last_sign_in_at: now });
     const session = await openSession(trx, cfg, account.id, ip, userAgent);
     await appendAudit(
       trx,

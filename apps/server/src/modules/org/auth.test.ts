@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, signIn, type TestApp } from '../../../test/app.ts';
+import { accountIdByUsername, buildTestApp, signIn, type TestApp } from '../../../test/app.ts';
 import { DEMO_PASSWORD } from '../platform/index.ts';
 
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await buildTestApp({ lockoutThreshold: 3, lockoutMinutes: 15 });
+  t = await buildTestApp({ lockoutThreshold: 3, lockoutMinutes: 15, lockoutAccountThreshold: 8 });
 });
 afterAll(async () => {
   await t?.close();
@@ -52,7 +52,8 @@ describe('sign-in', () => {
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json().code).toBe('invalid_credentials');
     expect(unknown.json().code).toBe('invalid_credentials');
-    expect(wrong.json().message.zh).toBe('用户名或密码错误');
+    expect(wrong.json().message.zh).toMatch(/^用户名或密码错误/);
+    expect(wrong.json().message).toEqual(unknown.json().message);
     expect(wrong.cookies).toHaveLength(0);
     const failures = (await auditRows('auth.sign_in')).filter((r) => r.result === 'failure');
     expect(failures.map((r) => r.detail.reason)).toEqual(
@@ -62,28 +63,152 @@ describe('sign-in', () => {
     expect(JSON.stringify(failures)).not.toContain('not-the-password');
   });
 
-  it('locks an account after repeated failures, even with the right password, until an admin unlocks it', async () => {
-    for (let i = 0; i < 2; i++) expect((await signInAs('scjg.approver', 'wrong')).statusCode).toBe(401);
-    const third = await signInAs('scjg.approver', 'wrong');
-    expect(third.statusCode).toBe(423);
-    expect(third.json().code).toBe('account_locked');
-    expect(third.json().lockedUntil).toBeTruthy();
-    const right = await signInAs('scjg.approver', DEMO_PASSWORD);
-    expect(right.statusCode).toBe(423);
-    expect(right.cookies).toHaveLength(0);
+  it('pauses only the (account, address) pair: the right password from another address still signs in', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await signInAs('scjg.approver', 'wrong', '10.6.0.1')).statusCode).toBe(401);
+    // The attacker's address is paused, even with the right password …
+    const paused = await signInAs('scjg.approver', DEMO_PASSWORD, '10.6.0.1');
+    expect(paused.statusCode).toBe(401);
+    expect(paused.cookies).toHaveLength(0);
+    // … but the account is not: its holder signs in from anywhere else.
+    const holder = await signInAs('scjg.approver', DEMO_PASSWORD, '10.6.0.2');
+    expect(holder.statusCode).toBe(200);
+    // Administrators included: nobody can lock the administrator out.
+    for (let i = 0; i < 5; i++) await signInAs('admin', 'wrong', '10.6.0.3');
+    expect((await signInAs('admin', DEMO_PASSWORD, '10.6.0.4')).statusCode).toBe(200);
+    expect((await signInAs('admin', DEMO_PASSWORD, '10.6.0.3')).statusCode).toBe(401);
+  });
 
-    const admin = await signIn(t.app, 'admin');
-    const id = (
-      await t.app.db
-        .selectFrom('accounts')
-        .select('id')
-        .where('username', '=', 'scjg.approver')
-        .executeTakeFirstOrThrow()
-    ).id;
-    const listed = await admin.request('GET', `/api/accounts/${id}`);
-    expect(listed.json().locked).toBe(true);
-    expect((await admin.request('POST', `/api/accounts/${id}/unlock`)).statusCode).toBe(204);
-    expect((await signInAs('scjg.approver', DEMO_PASSWORD)).statusCode).toBe(200);
+  it('answers an unknown name, a wrong password and a paused pair alike', async () => {
+    const ip = '10.6.1.1';
+    const unknown = await signInAs('no.such.user', 'Whatever-2026', ip);
+    const wrong = await signInAs('scjg.user', 'Whatever-2026', ip);
+    for (let i = 0; i < 3; i++) await signInAs('scjg.user', 'Whatever-2026', ip);
+    const paused = await signInAs('scjg.user', 'Whatever-2026', ip);
+    const pausedRight = await signInAs('scjg.user', DEMO_PASSWORD, ip);
+    // An unknown name is paused after the same number of failures, with the same answer.
+    for (let i = 0; i < 3; i++) await signInAs('no.such.user', 'Whatever-2026', ip);
+    const unknownPaused = await signInAs('no.such.user', 'Whatever-2026', ip);
+    const answer = (r: typeof unknown) => ({
+      status: r.statusCode,
+      type: r.headers['content-type'],
+      body: { ...(r.json() as Record<string, unknown>), requestId: undefined },
+      cookies: r.cookies.length,
+    });
+    for (const r of [wrong, paused, pausedRight, unknownPaused]) expect(answer(r)).toEqual(answer(unknown));
+    expect(answer(unknown)).toMatchObject({ status: 401, body: { code: 'invalid_credentials' }, cookies: 0 });
+    expect(JSON.stringify(answer(paused))).not.toMatch(/lock|423|until/i);
+    // The audit trail tells them apart.
+    const reasons = (await auditRows('auth.sign_in'))
+      .filter((r) => r.ip === ip)
+      .map((r) => (r.detail as { reason: string }).reason);
+    expect(reasons).toEqual(expect.arrayContaining(['unknown_user', 'wrong_password', 'locked']));
+  });
+
+  it('tells the account holder and the administrators of the managing authority, audits, and lets an administrator lift the pause', async () => {
+    const ip = '10.6.2.1';
+    for (let i = 0; i < 3; i++) await signInAs('heping.scjg.cataloguer', 'wrong', ip);
+    const lockouts = (await auditRows('auth.lockout')).filter((r) => r.ip === ip);
+    expect(lockouts).toHaveLength(1);
+    expect(lockouts[0]).toMatchObject({ actor_name: 'heping.scjg.cataloguer', result: 'denied' });
+    // The holder, signed in from elsewhere, finds a message in the inbox.
+    const holder = await signIn(t.app, 'heping.scjg.cataloguer');
+    const inbox = (s: Awaited<ReturnType<typeof signIn>>) =>
+      s
+        .request('GET', '/api/notifications')
+        .then(
+          (r) =>
+            (r.json() as { items: { kind: string; title: { zh: string }; detail: { ip?: string } }[] }).items,
+        );
+    const own = (await inbox(holder)).filter((n) => n.kind === 'auth.lockout');
+    expect(own).toHaveLength(1);
+    expect(own[0]?.title.zh).toContain(ip);
+    // So do the administrators of the district authority — and not another district's.
+    const hepingAdmin = await signIn(t.app, 'heping.admin');
+    const theirs = (await inbox(hepingAdmin)).filter((n) => n.kind === 'auth.lockout');
+    expect(theirs.map((n) => n.detail.ip)).toEqual([ip]);
+    expect(theirs[0]?.title.zh).toContain('heping.scjg.cataloguer');
+    const shenhe = await signIn(t.app, 'shenhe.admin');
+    expect((await inbox(shenhe)).filter((n) => n.kind === 'auth.lockout')).toHaveLength(0);
+    // Colleagues of the holder do not see it.
+    const colleague = await signIn(t.app, 'heping.scjg.provider');
+    expect((await inbox(colleague)).filter((n) => n.kind === 'auth.lockout')).toHaveLength(0);
+
+    // One message per lock-out period: a second pause from another address is audited, not re-sent.
+    for (let i = 0; i < 3; i++) await signInAs('heping.scjg.cataloguer', 'wrong', '10.6.2.2');
+    expect((await auditRows('auth.lockout')).filter((r) => r.ip === '10.6.2.2')).toHaveLength(1);
+    expect((await inbox(holder)).filter((n) => n.kind === 'auth.lockout')).toHaveLength(1);
+
+    // The administrator sees the pauses and lifts them.
+    const id = await accountIdByUsername(t.app, 'heping.scjg.cataloguer');
+    const account = (await hepingAdmin.request('GET', `/api/accounts/${id}`)).json();
+    expect(account).toMatchObject({ locked: true, lockedAddresses: [ip, '10.6.2.2'] });
+    expect(account.lockedUntil).toBeTruthy();
+    expect((await hepingAdmin.request('POST', `/api/accounts/${id}/unlock`)).statusCode).toBe(204);
+    expect((await hepingAdmin.request('GET', `/api/accounts/${id}`)).json()).toMatchObject({
+      locked: false,
+      lockedAddresses: [],
+    });
+    expect((await signInAs('heping.scjg.cataloguer', DEMO_PASSWORD, ip)).statusCode).toBe(200);
+    expect((await signInAs('heping.scjg.cataloguer', DEMO_PASSWORD, '10.6.2.2')).statusCode).toBe(200);
+  });
+
+  it('slows a distributed attack on one account without locking it: each address then gets one attempt', async () => {
+    // lockoutAccountThreshold is 8: eight failures from eight addresses.
+    for (let i = 1; i <= 8; i++) {
+      expect((await signInAs('scjg.security', 'wrong', `10.6.3.${i}`)).statusCode).toBe(401);
+    }
+    expect((await auditRows('auth.attack_suspected')).map((r) => r.actor_name)).toEqual(['scjg.security']);
+    // A new address is paused after its first failure …
+    await signInAs('scjg.security', 'wrong', '10.6.3.100');
+    expect((await signInAs('scjg.security', DEMO_PASSWORD, '10.6.3.100')).statusCode).toBe(401);
+    // … while the holder, typing the right password, still signs in, and is told.
+    const holder = await signInAs('scjg.security', DEMO_PASSWORD, '10.6.3.200');
+    expect(holder.statusCode).toBe(200);
+    const cookie = holder.cookies.find((c) => c.name === 'huitong_sid')?.value ?? '';
+    const inbox = await t.app.inject({
+      method: 'GET',
+      url: '/api/notifications',
+      headers: { cookie: `huitong_sid=${cookie}` },
+    });
+    expect((inbox.json() as { items: { kind: string }[] }).items.map((n) => n.kind)).toContain('auth.attack');
+  });
+
+  it('forgets stale failure counters hourly, but not a pause still running', async () => {
+    const old = new Date(Date.now() - 2 * 24 * 3600_000);
+    const db = t.app.db;
+    await db
+      .insertInto('sign_in_pairs')
+      .values([
+        { username: 'stale.name', ip: '10.6.4.1', failures: 2, window_started_at: old, updated_at: old },
+        {
+          username: 'stale.name',
+          ip: '10.6.4.2',
+          failures: 0,
+          window_started_at: old,
+          updated_at: old,
+          locked_until: new Date(Date.now() + 3600_000),
+        },
+      ])
+      .execute();
+    await db
+      .insertInto('sign_in_names')
+      .values({ username: 'stale.name', failures: 2, updated_at: old })
+      .execute();
+    await signInAs('fresh.name', 'wrong', '10.6.4.3');
+    await t.app.jobs.runNow('sign-in-cleanup', {});
+    const pairs = await db
+      .selectFrom('sign_in_pairs')
+      .select(['username', 'ip'])
+      .where('ip', 'like', '10.6.4.%')
+      .execute();
+    expect(pairs.map((p) => p.ip).sort()).toEqual(['10.6.4.2', '10.6.4.3']);
+    const names = await db
+      .selectFrom('sign_in_names')
+      .select('username')
+      .where('username', 'in', ['stale.name', 'fresh.name'])
+      .execute();
+    expect(names.map((n) => n.username)).toEqual(['fresh.name']);
   });
 
   it('limits sign-in attempts per client address', async () => {
@@ -103,6 +228,27 @@ describe('sign-in', () => {
       expect(blocked.json().message.en).toMatch(/Too many/);
       // Another address is not affected.
       expect((await attempt('10.9.9.10')).statusCode).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts sign-ins refused by validation toward the per-address limit', async () => {
+    const limited = await buildTestApp({ signInRatePerMinute: 3 }, undefined);
+    try {
+      const attempt = (payload: object) =>
+        limited.app.inject({ method: 'POST', url: '/api/auth/sign-in', payload, remoteAddress: '10.9.9.11' });
+      const refused = [
+        await attempt({ username: 'x' }),
+        await attempt({ username: 'a\u0000b', password: 'y' }),
+        await attempt({ username: 'x', password: 'y', extra: 1 }),
+      ];
+      for (const r of refused) expect(r.statusCode).not.toBe(429);
+      expect(refused[0]?.statusCode).toBe(400);
+      expect(refused[2]?.statusCode).toBe(400);
+      const blocked = await attempt({ username: 'scjg.user', password: DEMO_PASSWORD });
+      expect(blocked.statusCode).toBe(429);
+      expect(blocked.json().code).toBe('rate_limited');
     } finally {
       await limited.close();
     }

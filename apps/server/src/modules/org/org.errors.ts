@@ -1,35 +1,16 @@
 import { AppError, ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
 import { creditCodeProblem } from '../../shared/identifiers.ts';
 
+/**
+ * The one answer to an anonymous caller for an unknown user name, a wrong password and a paused
+ * (user name, address) pair alike.
+ */
 export class InvalidCredentialsError extends AppError {
   constructor() {
-    super('invalid_credentials', 401, { zh: '用户名或密码错误', en: 'Wrong user name or password' });
-  }
-}
-
-const BEIJING_TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
-export class AccountLockedError extends AppError {
-  constructor(until: Date) {
-    const local = BEIJING_TIME.format(until).replaceAll('/', '-');
-    super(
-      'account_locked',
-      423,
-      {
-        zh: `登录失败次数过多，账号已临时锁定至 ${local}（北京时间），请稍后再试或联系管理员解锁`,
-        en: `Too many failed sign-ins: the account is locked until ${local} (Beijing time); try later or ask an administrator`,
-      },
-      [],
-      { lockedUntil: until.toISOString() },
-    );
+    super('invalid_credentials', 401, {
+      zh: '用户名或密码错误（多次失败后，本地址将暂停登录一段时间）',
+      en: 'Wrong user name or password (after repeated failures, sign-in from this address pauses for a while)',
+    });
   }
 }
 

@@ -184,8 +184,15 @@ const accountColumns = [
   'a.org_id',
   'o.name as org_name',
   'a.status',
-  'a.locked_until',
-  'a.failed_attempts',
+  // Locked means: some client address is paused for this account (see the sign-in throttle below).
+  sql<Date | null>`(select max(t.locked_until) from sign_in_pairs t where t.username = a.username and t.locked_until > now())`.as(
+    'locked_until',
+  ),
+  sql<
+    string[]
+  >`coalesce((select array_agg(t.ip order by t.ip) from sign_in_pairs t where t.username = a.username and t.locked_until > now()), '{}')`.as(
+    'locked_addresses',
+  ),
   'a.last_sign_in_at',
   'a.phone',
   'a.email',
@@ -262,8 +269,6 @@ export async function updateAccount(
     password_hash: string;
     must_change_password: boolean;
     password_changed_at: Date;
-    failed_attempts: number;
-    locked_until: Date | null;
     last_sign_in_at: Date;
   }>,
 ) {
@@ -272,17 +277,6 @@ export async function updateAccount(
     .set({ ...patch, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
-}
-
-/** Counts a failed sign-in atomically; returns the new count. */
-export async function incrementFailures(db: Db, id: string): Promise<number> {
-  const r = await db
-    .updateTable('accounts')
-    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-    .where('id', '=', id)
-    .returning('failed_attempts')
-    .executeTakeFirstOrThrow();
-  return r.failed_attempts;
 }
 
 export async function accountRoles(db: Db, accountId: string): Promise<string[]> {
@@ -302,6 +296,144 @@ export async function setAccountRoles(db: Db, accountId: string, roles: readonly
       .values(roles.map((role) => ({ account_id: accountId, role })))
       .execute();
   }
+}
+
+// ---------- sign-in throttle ----------
+// Failed sign-ins are counted per (user name, client address) pair and per user name; rows exist for
+// names that match no account too, so that such names behave exactly like known ones.
+
+export async function findPair(db: Db, username: string, ip: string) {
+  return db
+    .selectFrom('sign_in_pairs')
+    .select(['failures', 'locked_until'])
+    .where('username', '=', username)
+    .where('ip', '=', ip)
+    .executeTakeFirst();
+}
+
+/**
+ * Counts one failure of the pair, starting a new window when the current one began before
+ * `windowStart`; returns the failures of the window.
+ */
+export async function countPairFailure(
+  db: Db,
+  username: string,
+  ip: string,
+  now: Date,
+  windowStart: Date,
+): Promise<number> {
+  const r = await db
+    .insertInto('sign_in_pairs')
+    .values({ username, ip, failures: 1, window_started_at: now, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['username', 'ip']).doUpdateSet({
+        failures: sql<number>`case when sign_in_pairs.window_started_at < ${windowStart} then 1 else sign_in_pairs.failures + 1 end`,
+        window_started_at: sql<Date>`case when sign_in_pairs.window_started_at < ${windowStart} then ${now} else sign_in_pairs.window_started_at end`,
+        updated_at: now,
+      }),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return r.failures;
+}
+
+/**
+ * Pauses the pair until `until` if its failures reached `threshold`, and starts a new window. True
+ * only for the one caller that paused it (concurrent callers re-read the reset count).
+ */
+export async function lockPair(
+  db: Db,
+  username: string,
+  ip: string,
+  threshold: number,
+  now: Date,
+  until: Date,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('sign_in_pairs')
+    .set({ locked_until: until, failures: 0, window_started_at: now, updated_at: now })
+    .where('username', '=', username)
+    .where('ip', '=', ip)
+    .where('failures', '>=', threshold)
+    .returning('username')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Counts one failure of a user name from any address; returns the failures of its window. */
+export async function countNameFailure(
+  db: Db,
+  username: string,
+  now: Date,
+  windowStart: Date,
+): Promise<number> {
+  const r = await db
+    .insertInto('sign_in_names')
+    .values({ username, failures: 1, window_started_at: now, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('username').doUpdateSet({
+        failures: sql<number>`case when sign_in_names.window_started_at < ${windowStart} then 1 else sign_in_names.failures + 1 end`,
+        window_started_at: sql<Date>`case when sign_in_names.window_started_at < ${windowStart} then ${now} else sign_in_names.window_started_at end`,
+        updated_at: now,
+      }),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return r.failures;
+}
+
+/**
+ * Records that the holder and administrators were told of a lock (or an attack) on the name; true
+ * unless they were already told since `since`, so that each period notifies once.
+ */
+export async function claimNotice(
+  db: Db,
+  username: string,
+  kind: 'lock' | 'attack',
+  now: Date,
+  since: Date,
+): Promise<boolean> {
+  const column = kind === 'lock' ? 'lock_notified_at' : 'attack_notified_at';
+  const r = await db
+    .updateTable('sign_in_names')
+    .set({ [column]: now })
+    .where('username', '=', username)
+    .where((eb) => eb.or([eb(column, 'is', null), eb(column, '<', since)]))
+    .returning('username')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** A successful sign-in clears its own pair only: other addresses' failures still count. */
+export async function clearPair(db: Db, username: string, ip: string) {
+  await db.deleteFrom('sign_in_pairs').where('username', '=', username).where('ip', '=', ip).execute();
+}
+
+/** An administrator's unlock or password reset lifts every pause of the name. */
+export async function clearThrottle(db: Db, username: string) {
+  await db.deleteFrom('sign_in_pairs').where('username', '=', username).execute();
+  await db.deleteFrom('sign_in_names').where('username', '=', username).execute();
+}
+
+/** Forgets counters untouched since `before` whose pause (if any) is over. */
+export async function deleteStaleThrottle(db: Db, before: Date, now: Date) {
+  await db
+    .deleteFrom('sign_in_pairs')
+    .where('updated_at', '<', before)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .execute();
+  await db.deleteFrom('sign_in_names').where('updated_at', '<', before).execute();
+}
+
+/** The active authorities, for finding the one that supervises an organisation. */
+export async function activeAuthorities(db: Db) {
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'level', 'division_code'])
+    .where('kind', '=', 'authority')
+    .where('active', '=', true)
+    .orderBy('created_at')
+    .execute();
 }
 
 // ---------- sessions ----------

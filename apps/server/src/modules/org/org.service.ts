@@ -380,14 +380,13 @@ export async function resetPassword(db: Db, actor: Actor, id: string, password: 
   assertStrongPassword(password, 'password');
   const hashed = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
-    await managedAccount(trx, p, id);
+    const { account } = await managedAccount(trx, p, id);
     await repo.updateAccount(trx, id, {
       password_hash: hashed,
       must_change_password: true,
       password_changed_at: new Date(),
-      failed_attempts: 0,
-      locked_until: null,
     });
+    await repo.clearThrottle(trx, account.username);
     await repo.deleteSessionsOf(trx, id);
     await appendAudit(trx, actor, { action: 'account.password_reset', targetType: 'account', targetId: id });
   });
@@ -396,9 +395,15 @@ export async function resetPassword(db: Db, actor: Actor, id: string, password: 
 export async function unlockAccount(db: Db, actor: Actor, id: string) {
   const p = principalOf(actor);
   await db.transaction().execute(async (trx) => {
-    await managedAccount(trx, p, id);
-    await repo.updateAccount(trx, id, { failed_attempts: 0, locked_until: null });
-    await appendAudit(trx, actor, { action: 'account.unlock', targetType: 'account', targetId: id });
+    const { account } = await managedAccount(trx, p, id);
+    // Lifts the pause of every address, and forgets the failures counted so far.
+    await repo.clearThrottle(trx, account.username);
+    await appendAudit(trx, actor, {
+      action: 'account.unlock',
+      targetType: 'account',
+      targetId: id,
+      detail: { addresses: account.locked_addresses },
+    });
   });
 }
 

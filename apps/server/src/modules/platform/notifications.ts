@@ -9,6 +9,8 @@ export interface NotificationInput {
   orgId: string;
   /** Every holder of this role in the organisation; null for everyone in it. */
   role: Role | null;
+  /** Only this account of the organisation (with `role: null`). */
+  accountId?: string;
   kind: string;
   title: { zh: string; en: string };
   link?: string;
@@ -22,6 +24,7 @@ export async function notify(db: Db, n: NotificationInput): Promise<void> {
     .values({
       org_id: n.orgId,
       role: n.role,
+      account_id: n.accountId ?? null,
       kind: n.kind,
       title_zh: n.title.zh,
       title_en: n.title.en,

@@ -8,7 +8,7 @@ import { useAuth } from './auth-context';
 
 type Values = { username: string; password: string };
 
-/** Username and password; 401/423/429 and other failures show the server's message above the form. */
+/** Username and password; 401/429 and other failures show the server's message above the form. */
 export function SignInForm({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const { t, pick } = useI18n();
   const { signIn } = useAuth();
@@ -26,7 +26,6 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
       if (err instanceof ApiError) {
         if (err.problem.message) setError(pick(err.problem.message));
         else if (err.status === 401) setError(t('auth.signIn.invalid'));
-        else if (err.status === 423) setError(t('auth.signIn.locked'));
         else if (err.status === 429) setError(t('auth.signIn.tooMany'));
         else if (err.status === 0) setError(t('error.network'));
         else setError(t('error.http', { status: err.status }));

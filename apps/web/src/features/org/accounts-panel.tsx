@@ -65,9 +65,16 @@ export function AccountsPanel() {
           {isLocked(a) ? (
             <Tooltip
               title={
-                a.lockedUntil
-                  ? t('account.lockedUntil', { time: dayjs(a.lockedUntil).format('YYYY-MM-DD HH:mm') })
-                  : undefined
+                <>
+                  {a.lockedAddresses?.length ? (
+                    <div>{t('account.lockedAddresses', { addresses: a.lockedAddresses.join('、') })}</div>
+                  ) : null}
+                  {a.lockedUntil ? (
+                    <div>
+                      {t('account.lockedUntil', { time: dayjs(a.lockedUntil).format('YYYY-MM-DD HH:mm') })}
+                    </div>
+                  ) : null}
+                </>
               }
             >
               <Tag color="red" icon={<LockOutlined />} data-testid="account-locked">

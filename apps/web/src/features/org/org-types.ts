@@ -81,6 +81,8 @@ export type StaffAccount = {
   status: AccountStatus;
   locked?: boolean;
   lockedUntil?: string | null;
+  /** The client addresses paused for this account (the account itself is never locked). */
+  lockedAddresses?: string[];
   failedAttempts?: number;
   mustChangePassword?: boolean;
   lastSignInAt?: string | null;
