@@ -46,16 +46,21 @@ export function metadata(overrides: Partial<EntryMetadata> = {}): EntryMetadata 
   };
 }
 
-/** Drafts, submits and approves an entry; answers the published entry. */
+/** Drafts, submits (with a duplicate-collection justification if given) and approves an entry; answers the published entry. */
 export async function publishEntry(
   cataloguer: Session,
   reviewer: Session,
   m: EntryMetadata,
+  duplicateJustification?: string,
 ): Promise<{ id: string; code: string }> {
   const created = await cataloguer.request('POST', '/api/catalog/entries', m);
   if (created.statusCode !== 201) throw new Error(`create: ${created.body}`);
   const { id } = created.json() as { id: string };
-  const sub = await cataloguer.request('POST', `/api/catalog/entries/${id}/submit`, {});
+  const sub = await cataloguer.request(
+    'POST',
+    `/api/catalog/entries/${id}/submit`,
+    duplicateJustification === undefined ? {} : { duplicateJustification },
+  );
   if (sub.statusCode !== 200) throw new Error(`submit: ${sub.body}`);
   const ok = await reviewer.request('POST', `/api/catalog/entries/${id}/review`, { decision: 'approve' });
   if (ok.statusCode !== 200) throw new Error(`approve: ${ok.body}`);

@@ -72,6 +72,20 @@ const CITY_ADMIN: Caller[] = ['cityAdmin'];
 const CATALOGUERS: Caller[] = ['cataloguer', 'credential'];
 const PROVIDERS: Caller[] = ['provider', 'credential'];
 const STAFF_PEOPLE = STAFF.filter((c) => c !== 'credential');
+// A department's data (issue 10): the state of it (versions, reports, settings, connectors) for its
+// providers, approvers and cataloguers and its authority's administrators and reviewers; the rows
+// for its providers and approvers (in full) and its authority's reviewers (masked); exports and
+// file downloads for its providers and approvers only.
+const PROVISION_VIEWERS: Caller[] = [
+  ...ADMINS,
+  'reviewer',
+  'cataloguer',
+  'provider',
+  'approver',
+  'credential',
+];
+const DATA_READERS: Caller[] = ['reviewer', 'provider', 'approver', 'credential'];
+const DATA_EXPORTERS: Caller[] = ['provider', 'approver', 'credential'];
 
 /** Who may pass each route's door. Keys are `METHOD url` as registered. */
 const EXPECTED: Record<string, Caller[]> = {
@@ -131,10 +145,10 @@ const EXPECTED: Record<string, Caller[]> = {
   'PUT /api/catalog/upkeep/schedule': [...ADMINS, 'reviewer'],
   'POST /api/catalog/upkeep/confirmations': CATALOGUERS,
   'POST /api/catalog/upkeep/scan': ['cityAdmin', 'reviewer'],
-  'GET /api/provision/entries/:id/settings': STAFF,
+  'GET /api/provision/entries/:id/settings': PROVISION_VIEWERS,
   'PUT /api/provision/entries/:id/settings': PROVIDERS,
-  'GET /api/provision/entries/:id/versions': STAFF,
-  'GET /api/provision/entries/:id/versions/:versionId': STAFF,
+  'GET /api/provision/entries/:id/versions': PROVISION_VIEWERS,
+  'GET /api/provision/entries/:id/versions/:versionId': PROVISION_VIEWERS,
   'POST /api/provision/entries/:id/versions/:versionId/restore': PROVIDERS,
   'POST /api/provision/entries/:id/push': PROVIDERS,
   'POST /api/provision/entries/:id/pushes': PROVIDERS,
@@ -143,9 +157,9 @@ const EXPECTED: Record<string, Caller[]> = {
   'PUT /api/provision/entries/:id/pushes/:versionId/file': PROVIDERS,
   'POST /api/provision/entries/:id/pushes/:versionId/commit': PROVIDERS,
   'DELETE /api/provision/entries/:id/pushes/:versionId': PROVIDERS,
-  'GET /api/provision/entries/:id/rows': STAFF,
-  'GET /api/provision/entries/:id/compare': STAFF,
-  'GET /api/provision/entries/:id/export': STAFF,
+  'GET /api/provision/entries/:id/rows': DATA_READERS,
+  'GET /api/provision/entries/:id/compare': DATA_READERS,
+  'GET /api/provision/entries/:id/export': DATA_EXPORTERS,
   'POST /api/provision/entries/:id/upload': PROVIDERS,
   // Resumable (tus) uploads; HEAD /api/provision/uploads/:uploadId has the same rule as PATCH.
   'POST /api/provision/uploads': PROVIDERS,
@@ -154,14 +168,14 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /api/provision/entries/:id/uploads/:uploadId/preview': PROVIDERS,
   'POST /api/provision/entries/:id/uploads/:uploadId/ingest': PROVIDERS,
   'POST /api/provision/entries/:id/files': PROVIDERS,
-  'GET /api/provision/entries/:id/versions/:versionId/files': STAFF,
-  'GET /api/provision/entries/:id/versions/:versionId/files/:position': STAFF,
-  'GET /api/provision/entries/:id/connectors': STAFF,
+  'GET /api/provision/entries/:id/versions/:versionId/files': PROVISION_VIEWERS,
+  'GET /api/provision/entries/:id/versions/:versionId/files/:position': DATA_EXPORTERS,
+  'GET /api/provision/entries/:id/connectors': PROVISION_VIEWERS,
   'POST /api/provision/entries/:id/connectors': PROVIDERS,
   'PUT /api/provision/entries/:id/connectors/:connectorId': PROVIDERS,
   'DELETE /api/provision/entries/:id/connectors/:connectorId': PROVIDERS,
   'POST /api/provision/entries/:id/connectors/:connectorId/run': PROVIDERS,
-  'GET /api/provision/entries/:id/connectors/:connectorId/runs': STAFF,
+  'GET /api/provision/entries/:id/connectors/:connectorId/runs': PROVISION_VIEWERS,
   'GET /api/provision/connector-allow-list': CITY_ADMIN,
   'POST /api/provision/connector-allow-list': CITY_ADMIN,
   'PUT /api/provision/connector-allow-list/:id': CITY_ADMIN,

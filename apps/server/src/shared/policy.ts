@@ -22,11 +22,34 @@ export type RoutePolicy =
   | 'cityKeeper' // administrator or reviewer of the city authority (legal-basis library, upkeep check)
   | 'keeper' // administrator or reviewer of any authority (upkeep schedule)
   | 'upkeepViewer' // a keeper, or a cataloguer of a department or enterprise (catalog upkeep)
-  | 'provider'; // data provider (数据员) of a department or enterprise, person or system
+  | 'provider' // data provider (数据员) of a department or enterprise, person or system
+  | 'provisionViewer' // a department's provider, approver or cataloguer, or an authority's keeper (versions, reports, settings, connectors)
+  | 'dataReader' // a department's provider or approver, or an authority's reviewer (data rows; masked for reviewers)
+  | 'dataExporter'; // a department's provider or approver, person or system (exports and file downloads)
 
 function hasRole(p: Principal | null, role: Role): boolean {
   return p !== null && p.kind !== 'public' && p.roles.includes(role);
 }
+
+function departmentRole(p: Principal | null, roles: readonly Role[]): boolean {
+  return (
+    p !== null &&
+    p.kind !== 'public' &&
+    (p.org.kind === 'department' || p.org.kind === 'enterprise') &&
+    roles.some((r) => p.roles.includes(r))
+  );
+}
+
+function authorityRole(p: Principal | null, roles: readonly Role[]): boolean {
+  return (
+    p !== null && p.kind !== 'public' && p.org.kind === 'authority' && roles.some((r) => p.roles.includes(r))
+  );
+}
+
+/** A department's roles that work with its provided data: providers supply it, approvers answer applications for it. */
+const DATA_HOLDERS: readonly Role[] = ['provider', 'approver'];
+/** A department's roles that see the state of its data (versions, reports, connectors), not the rows. */
+const PROVISION_VIEWERS: readonly Role[] = ['provider', 'approver', 'cataloguer'];
 
 export function isCityAuthority(p: Principal | null): boolean {
   return p !== null && p.kind !== 'public' && p.org.kind === 'authority' && p.org.level === 'city';
@@ -58,11 +81,10 @@ export const ROUTE_POLICIES: Record<RoutePolicy, (p: Principal | null) => boolea
     p.org.kind === 'authority' &&
     (hasRole(p, 'admin') || hasRole(p, 'reviewer')),
   upkeepViewer: (p) => ROUTE_POLICIES.keeper(p) || ROUTE_POLICIES.cataloguer(p),
-  provider: (p) =>
-    p !== null &&
-    p.kind !== 'public' &&
-    p.roles.includes('provider') &&
-    (p.org.kind === 'department' || p.org.kind === 'enterprise'),
+  provider: (p) => departmentRole(p, ['provider']),
+  provisionViewer: (p) => departmentRole(p, PROVISION_VIEWERS) || authorityRole(p, ['admin', 'reviewer']),
+  dataReader: (p) => departmentRole(p, DATA_HOLDERS) || authorityRole(p, ['reviewer']),
+  dataExporter: (p) => departmentRole(p, DATA_HOLDERS),
 };
 
 export interface OrgRef {
@@ -120,4 +142,62 @@ export function canManageCredentials(p: Principal, org: OrgRef): boolean {
 export function auditScope(p: Principal): Jurisdiction | null {
   if (!ROUTE_POLICIES.auditor(p)) return null;
   return jurisdiction(p);
+}
+
+/** The organisation that holds a record: enough to decide who supervises it. */
+export type HolderRef = Pick<OrgRef, 'id' | 'level' | 'divisionCode'>;
+
+/**
+ * Does this principal's authority supervise the organisation? The city authority supervises every
+ * organisation; a district authority the district-level organisations of its own division (never a
+ * city-level body placed there).
+ */
+export function supervises(p: Principal | null, org: HolderRef): boolean {
+  if (p === null || p.kind === 'public' || p.org.kind !== 'authority') return false;
+  if (p.org.level === 'city') return true;
+  return org.level === 'district' && org.divisionCode === p.org.divisionCode;
+}
+
+/** Data items of this sensitivity level (1 public … 4 most sensitive) and above are masked for masked readers. */
+export const MASKED_FROM_SENSITIVITY = 3;
+
+/**
+ * How a caller may read a department's provided data (rows, comparisons of versions):
+ * - `full`: the department's own providers and approvers, people or systems;
+ * - `masked`: reviewers of the authority that supervises the department, for the quality watch;
+ *   data items of sensitivity ≥ MASKED_FROM_SENSITIVITY are masked, and may not be filtered or
+ *   sorted on (an equality filter would reveal the value);
+ * - `null`: everyone else — the department's cataloguers, data users, security officers and
+ *   auditors, other departments, administrators, auditors and security officers of authorities,
+ *   evaluators and the public. Sharing and opening give access through their own rules (grants,
+ *   open types), not through this one.
+ */
+export type DataAccess = 'full' | 'masked';
+
+export function dataAccess(p: Principal | null, holder: HolderRef): DataAccess | null {
+  if (p === null || p.kind === 'public') return null;
+  if (p.org.id === holder.id) return departmentRole(p, DATA_HOLDERS) ? 'full' : null;
+  if (authorityRole(p, ['reviewer']) && supervises(p, holder)) return 'masked';
+  return null;
+}
+
+/**
+ * Exports and file downloads take the data out of the platform whole: only the department's own
+ * providers and approvers. (A file cannot be masked, and the quality watch needs no bulk copy.)
+ */
+export function canExportData(p: Principal | null, holder: HolderRef): boolean {
+  return dataAccess(p, holder) === 'full';
+}
+
+/**
+ * Who sees the state of a department's data without its rows — versions with their row counts,
+ * SM3 and validation reports (problem values of sensitive items are masked when the report is
+ * made), settings, connectors and their runs, the list of a files version: the department's
+ * providers, approvers and cataloguers, and the administrators and reviewers of its supervising
+ * authority.
+ */
+export function canViewProvision(p: Principal | null, holder: HolderRef): boolean {
+  if (p === null || p.kind === 'public') return false;
+  if (p.org.id === holder.id) return departmentRole(p, PROVISION_VIEWERS);
+  return authorityRole(p, ['admin', 'reviewer']) && supervises(p, holder);
 }

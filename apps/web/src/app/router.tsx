@@ -10,7 +10,7 @@ import {
   isDepartmentStaff,
 } from '../features/catalog/catalog-access';
 import { isCityAdmin } from '../features/auth/auth-api';
-import { canProvide } from '../features/provision/provision-access';
+import { canSeeOwnData, canViewProvision } from '../features/provision/provision-access';
 import { canSeeQuality } from '../features/provision/quality-api';
 import { canManageCredentials, canManageOrgs, canReadAudit, NAV_GROUPS } from './workspace-nav';
 
@@ -163,7 +163,7 @@ export const router = createBrowserRouter([
           {
             path: 'provision',
             element: (
-              <RequireAccess allow={canProvide}>
+              <RequireAccess allow={canSeeOwnData}>
                 <ProvisionPage />
               </RequireAccess>
             ),
@@ -179,7 +179,7 @@ export const router = createBrowserRouter([
           {
             path: 'provision/entries/:id',
             element: (
-              <RequireAccess allow={canProvide}>
+              <RequireAccess allow={canViewProvision}>
                 <ProvisionEntryPage />
               </RequireAccess>
             ),

@@ -22,7 +22,7 @@ import type { ReactNode } from 'react';
 import { useLocation } from 'react-router';
 import { hasRole, isCityAdmin, type MeAccount } from '../features/auth/auth-api';
 import { canReviewCatalog, canSeeUpkeep, isDepartmentStaff } from '../features/catalog/catalog-access';
-import { canProvide } from '../features/provision/provision-access';
+import { canSeeOwnData } from '../features/provision/provision-access';
 import { canSeeQuality } from '../features/provision/quality-api';
 import type { MessageKey } from '../i18n/zh-CN';
 
@@ -118,7 +118,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
         path: '/workspace/provision',
         label: 'nav.provision.data',
         icon: <CloudUploadOutlined />,
-        allow: canProvide,
+        allow: canSeeOwnData,
         ready: true,
       },
       {

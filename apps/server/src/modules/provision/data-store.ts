@@ -465,8 +465,10 @@ export async function compareVersions(
   from: { table_name: string | null; columns: unknown },
   to: { table_name: string | null; columns: unknown },
   keyFields: readonly string[],
-  samples = 20,
+  options: { samples?: number; maskKey?: (field: string, value: string) => string } = {},
 ): Promise<VersionDiff> {
+  const samples = options.samples ?? 20;
+  const maskKey = options.maskKey ?? ((_field: string, value: string) => value);
   const a = new Map((from.columns as ColumnSpec[]).map((c) => [c.name, c]));
   const b = new Map((to.columns as ColumnSpec[]).map((c) => [c.name, c]));
   const fields = {
@@ -495,11 +497,13 @@ export async function compareVersions(
           sql` or `,
         )
       : sql`false`;
-  const keyText = (alias: 'a' | 'b') =>
-    sql.join(
-      keyFields.map((k) => sql`${`${k}=`} || coalesce(${col(alias === 'a' ? a : b, k, alias)}, '')`),
-      sql` || ',' || `,
-    );
+  // The key values of an example row, as a JSON array; written `field=value,…` (values masked for masked readers).
+  const keyValues = (alias: 'a' | 'b') =>
+    sql`json_build_array(${sql.join(keyFields.map((k) => col(alias === 'a' ? a : b, k, alias)))})`;
+  const keyText = (values: unknown): string => {
+    const list = (typeof values === 'string' ? JSON.parse(values) : values) as (string | null)[];
+    return keyFields.map((k, i) => `${k}=${maskKey(k, list[i] ?? '')}`).join(',');
+  };
   const joined = sql`from ${tableRef(from.table_name)} a full outer join ${tableRef(to.table_name)} b on ${on}`;
   const { rows: counts } = await sql<{ added: number; removed: number; changed: number; unchanged: number }>`
     select count(*) filter (where a._row is null)::int as added,
@@ -510,9 +514,11 @@ export async function compareVersions(
   const example = async (condition: ReturnType<typeof sql>, alias: 'a' | 'b') =>
     (
       await sql<{
-        k: string;
-      }>`select ${keyText(alias)} as k ${joined} where ${condition} order by 1 limit ${samples}`.execute(db)
-    ).rows.map((r) => r.k);
+        k: unknown;
+      }>`select ${keyValues(alias)} as k ${joined} where ${condition} order by ${keyValues(alias)}::text limit ${samples}`.execute(
+        db,
+      )
+    ).rows.map((r) => keyText(r.k));
   const both = sql`a._row is not null and b._row is not null`;
   return {
     fields,

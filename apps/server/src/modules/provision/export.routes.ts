@@ -55,7 +55,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/export',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'dataExporter' },
       schema: {
         tags: ['data provision'],
         summary: 'Download a version of the entry’s data as CSV, XLSX, JSON or GeoJSON / 导出资源数据',
@@ -82,7 +82,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const entry = await provision.loadEntry(app.db, request.params.id);
       // Who may not see the entry learns nothing of the limits (404 first).
-      const principal = provision.assertInsider(actorOf(request), entry);
+      const principal = provision.assertExporter(actorOf(request), entry);
       const slot = limiter.take(principal);
       if (!slot.ok) {
         reply.header('retry-after', String(EXPORT_RETRY_AFTER_SECONDS));

@@ -361,7 +361,7 @@ describe('export formats round-trip Chinese text', () => {
   });
 
   it('XLSX with typed cells: numbers, dates, booleans; identifiers as text', async () => {
-    const g = await get(url('format=xlsx&header=label'), 'reviewer');
+    const g = await get(url('format=xlsx&header=label'), 'scjg.provider');
     expect(g.status, g.body.toString()).toBe(200);
     expect(g.headers['content-type']).toBe(
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -400,7 +400,7 @@ describe('export formats round-trip Chinese text', () => {
   });
 
   it('JSON: an array of objects with numbers, booleans and geometries typed', async () => {
-    const g = await get(url('format=json'), 'scjg.user');
+    const g = await get(url('format=json'), 'scjg.provider');
     expect(g.status, g.body.toString()).toBe(200);
     expect(g.headers['content-type']).toBe('application/json; charset=utf-8');
     const records = JSON.parse(g.body.toString('utf8')) as Record<string, unknown>[];
@@ -539,13 +539,15 @@ describe('refusals come before the first byte, as problem+json', () => {
 });
 
 describe('who may export', () => {
-  it('the department and its supervising authority; nobody else', async () => {
+  it("the department's providers and approvers; nobody else", async () => {
     expect((await get(url('format=csv'), 'scjg.provider')).status).toBe(200);
-    expect((await get(url('format=csv'), 'scjg.user')).status).toBe(200);
-    expect((await get(url('format=csv'), 'reviewer')).status).toBe(200);
-    // Another department and a district authority do not learn the entry exists.
+    // The department's other roles and the authority's reviewers (who read rows masked) take no copy.
+    expect((await get(url('format=csv'), 'scjg.user')).status).toBe(403);
+    expect((await get(url('format=csv'), 'scjg.cataloguer')).status).toBe(403);
+    expect((await get(url('format=csv'), 'reviewer')).status).toBe(403);
+    // Another department does not learn the entry exists; a reviewer of any authority is refused at the door.
     expect((await get(url('format=csv'), 'gongan.provider')).status).toBe(404);
-    expect((await get(url('format=csv'), 'heping.reviewer')).status).toBe(404);
+    expect((await get(url('format=csv'), 'heping.reviewer')).status).toBe(403);
     expect((await get(url('format=csv'), 'citizen')).status).toBe(403);
     const anonymous = await get(url('format=csv'));
     expect(anonymous.status).toBe(401);
@@ -553,7 +555,7 @@ describe('who may export', () => {
   });
 
   it('every export is audited with its version, format and fields', async () => {
-    await get(url('format=json&fields=code&version=1'), 'reviewer');
+    await get(url('format=json&fields=code&version=1'), 'scjg.provider');
     const rows = await t.app.db
       .selectFrom('audit_log')
       .select(['action', 'detail', 'target_id'])

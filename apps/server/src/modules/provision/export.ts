@@ -30,7 +30,7 @@ import { AppError, ConflictError, invalidField } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
 import type { ColumnSpec } from './data-store.ts';
-import { assertInsider, versionNotFound, type ProvisionEntry } from './provision.service.ts';
+import { assertExporter, versionNotFound, type ProvisionEntry } from './provision.service.ts';
 import { XLSX_MIME } from '../../shared/download.ts';
 
 type Db = DatabaseHandle['db'];
@@ -427,7 +427,7 @@ export async function prepareExport(
   q: ExportQuery,
   options: ExportOptions = {},
 ): Promise<PreparedExport> {
-  assertInsider(actor, entry);
+  assertExporter(actor, entry);
   const db = handle.db;
   if (q.encoding !== undefined && q.encoding !== 'utf-8' && q.format !== 'csv')
     throw invalidField(

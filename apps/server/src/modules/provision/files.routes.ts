@@ -75,7 +75,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/versions/:versionId/files',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'provisionViewer' },
       schema: {
         tags,
         summary: 'Files of a files version / 文件版本的文件',
@@ -94,7 +94,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/versions/:versionId/files/:position',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'dataExporter' },
       schema: {
         tags,
         summary: 'Download one file of a files version / 下载文件',

@@ -132,8 +132,9 @@ describe('file resources', () => {
       byteCount: pdf.length + png.length,
     });
 
+    // The supervising authority's reviewer sees the list (the state of the data), not the files.
     const list = await get(
-      as('auditor'),
+      as('reviewer'),
       `/api/provision/entries/${fileEntry}/versions/${v.versionId}/files`,
     );
     expect(list.statusCode, list.body).toBe(200);
@@ -175,6 +176,12 @@ describe('file resources', () => {
     expect((await get(as('gongan.provider'), `${url}/1`)).statusCode).toBe(404);
     expect((await get(null, `${url}/1`)).statusCode).toBe(401);
     expect((await get(provider, `${url}/2`)).statusCode).toBe(404);
+    // A file cannot be masked: the authority's reviewer lists it but does not download it; the
+    // auditor (audit trail only) does neither, nor does the department's cataloguer download it.
+    expect((await get(as('reviewer'), url)).statusCode).toBe(200);
+    expect((await get(as('reviewer'), `${url}/1`)).statusCode).toBe(403);
+    expect((await get(as('auditor'), url)).statusCode).toBe(403);
+    expect((await get(as('scjg.cataloguer'), `${url}/1`)).statusCode).toBe(403);
   });
 
   it('restores an earlier files version as a new current version with the same files', async () => {

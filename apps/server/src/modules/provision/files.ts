@@ -15,7 +15,13 @@ import { ConflictError, invalidField } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
 import { lockEntry, makeCurrent, nextVersionNo } from './data-store.ts';
-import { assertInsider, assertProvider, versionNotFound, type ProvisionEntry } from './provision.service.ts';
+import {
+  assertExporter,
+  assertViewer,
+  assertProvider,
+  versionNotFound,
+  type ProvisionEntry,
+} from './provision.service.ts';
 import {
   claimSession,
   releaseSession,
@@ -361,7 +367,7 @@ async function filesVersion(db: Db, entry: ProvisionEntry, versionId: string) {
 
 /** The files of a ready files version, in order. For the department and its authority. */
 export async function listFiles(db: Db, actor: Actor, entry: ProvisionEntry, versionId: string) {
-  assertInsider(actor, entry);
+  assertViewer(actor, entry);
   const v = await filesVersion(db, entry, versionId);
   const rows = await db
     .selectFrom('data_files')
@@ -397,7 +403,7 @@ export async function storedFile(
   position: number,
   filesDir: string,
 ) {
-  assertInsider(actor, entry);
+  assertExporter(actor, entry);
   const v = await filesVersion(db, entry, versionId);
   const f = await db
     .selectFrom('data_files')

@@ -82,7 +82,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/settings',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'provisionViewer' },
       schema: {
         tags,
         summary: 'Provision settings of an entry / 数据提供设置',
@@ -92,7 +92,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const entry = await provision.loadEntry(db, request.params.id);
-      provision.assertInsider(actorOf(request), entry);
+      provision.assertViewer(actorOf(request), entry);
       return provision.settingsOf(db, entry.id);
     },
   );
@@ -117,7 +117,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/versions',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'provisionViewer' },
       schema: {
         tags,
         summary: 'Versions of the entry’s data / 数据版本',
@@ -155,7 +155,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/versions/:versionId',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'provisionViewer' },
       schema: {
         tags,
         summary: 'One version with its validation report / 数据版本详情',
@@ -196,12 +196,12 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/rows',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'dataReader' },
       schema: {
         tags,
         summary: 'Read the entry’s data: paged, with fields, filters and sorting / 查询资源数据',
         description:
-          'The current version, or `version` (a ready version number). `fields=a,b` picks data items; `sort=a` or `sort=-a`; `filter=a=value` (equals) or `filter=a~value` (contains), repeatable. Values come as text.',
+          'The current version, or `version` (a ready version number). `fields=a,b` picks data items; `sort=a` or `sort=-a`; `filter=a=value` (equals) or `filter=a~value` (contains), repeatable. Values come as text. The department’s data providers and approvers read everything (`access: full`); reviewers of its supervising authority read for the quality watch with the items of sensitivity 3 and 4 masked (`access: masked`, `masked: true` on those fields; filtering or sorting on them is refused with 403 `masked_item`). Everyone else is refused.',
         params: EntryParams,
         querystring: Type.Object(
           {
@@ -222,8 +222,17 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: responses({
           200: Type.Object({
             version: Type.Object({ id: Uuid, versionNo: Type.Integer() }),
+            access: Type.Union([Type.Literal('full'), Type.Literal('masked')], {
+              description:
+                'full: the department itself; masked: its supervising authority (sensitive items masked)',
+            }),
             fields: Type.Array(
-              Type.Object({ name: Type.String(), label: Type.String(), dataType: Type.String() }),
+              Type.Object({
+                name: Type.String(),
+                label: Type.String(),
+                dataType: Type.String(),
+                masked: Type.Boolean({ description: 'The values of this item are masked for the caller' }),
+              }),
             ),
             rows: Type.Array(
               Type.Object({
@@ -255,7 +264,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/compare',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'dataReader' },
       schema: {
         tags,
         summary: 'Compare two versions: row counts, fields, rows added/removed/changed by key / 版本比较',

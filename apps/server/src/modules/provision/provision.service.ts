@@ -5,9 +5,17 @@
  */
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
 import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
-import { appendAudit } from '../security/index.ts';
+import {
+  canExportData,
+  canViewProvision,
+  dataAccess,
+  MASKED_FROM_SENSITIVITY,
+  type DataAccess,
+  type HolderRef,
+} from '../../shared/policy.ts';
+import { appendAudit, maskValue } from '../security/index.ts';
 import type { DataItem, EntryMetadata } from '../catalog/index.ts';
 import {
   DuplicateVersionKey,
@@ -79,16 +87,43 @@ export function assertProvider(actor: Actor, entry: ProvisionEntry): Staff {
   return p;
 }
 
-/** The department itself and its supervising authority see versions and reports. */
-export function assertInsider(actor: Actor, entry: ProvisionEntry): Staff {
+const holderOf = (entry: ProvisionEntry) => ({
+  id: entry.orgId,
+  level: entry.orgLevel as HolderRef['level'],
+  divisionCode: entry.divisionCode,
+});
+
+/**
+ * Versions, reports, settings, connectors: the department's providers, approvers and cataloguers
+ * and its supervising authority's keepers (shared/policy.ts canViewProvision). Others are told the
+ * entry does not exist.
+ */
+export function assertViewer(actor: Actor, entry: ProvisionEntry): Staff {
   const p = staffOf(actor);
-  if (p.org.id === entry.orgId) return p;
-  if (p.org.kind === 'authority') {
-    if (p.org.level === 'city') return p;
-    if (entry.orgLevel === 'district' && p.org.divisionCode === entry.divisionCode) return p;
-  }
+  if (!canViewProvision(p, holderOf(entry))) throw entryNotFound();
+  return p;
+}
+
+/** How the caller reads the entry's rows (shared/policy.ts dataAccess); others are told it does not exist. */
+export function assertDataReader(actor: Actor, entry: ProvisionEntry): DataAccess {
+  const access = dataAccess(staffOf(actor), holderOf(entry));
+  if (access === null) throw entryNotFound();
+  return access;
+}
+
+/** Exports and file downloads: the department's own providers and approvers only. */
+export function assertExporter(actor: Actor, entry: ProvisionEntry): Staff {
+  const p = staffOf(actor);
+  if (canExportData(p, holderOf(entry))) return p;
+  if (canViewProvision(p, holderOf(entry))) throw exportRefused();
   throw entryNotFound();
 }
+
+const exportRefused = () =>
+  new ForbiddenError({
+    zh: '只有本部门的数据员和审批人可以导出或下载该资源的数据',
+    en: "Only the department's data providers and approvers may export or download this resource's data",
+  });
 
 const accountOf = (p: Staff) => (p.kind === 'staff' ? p.accountId : null);
 
@@ -276,7 +311,7 @@ export function resultOf(v: Awaited<ReturnType<typeof versionRow>>): IngestResul
 }
 
 export async function listVersions(db: Db, actor: Actor, entry: ProvisionEntry) {
-  assertInsider(actor, entry);
+  assertViewer(actor, entry);
   const current = await currentVersion(db, entry.id);
   const rows = await db
     .selectFrom('data_versions as v')
@@ -307,7 +342,7 @@ export async function listVersions(db: Db, actor: Actor, entry: ProvisionEntry) 
 }
 
 export async function getVersion(db: Db, actor: Actor, entry: ProvisionEntry, versionId: string) {
-  assertInsider(actor, entry);
+  assertViewer(actor, entry);
   return versionRow(db, entry.id, versionId);
 }
 
@@ -384,9 +419,33 @@ export async function restoreVersion(
 }
 
 /**
+ * Which data items a reader sees masked: none for full access; for masked access, the items of
+ * sensitivity ≥ MASKED_FROM_SENSITIVITY, and any column no longer among the entry's items (its
+ * sensitivity is unknown).
+ */
+function maskedItems(entry: ProvisionEntry, access: DataAccess): (name: string) => boolean {
+  if (access === 'full') return () => false;
+  const open = new Set(entry.items.filter((i) => i.sensitivity < MASKED_FROM_SENSITIVITY).map((i) => i.name));
+  return (name) => !open.has(name);
+}
+
+const maskedItemRefused = (param: string, name: string) =>
+  new AppError(
+    'masked_item',
+    403,
+    {
+      zh: `信息项 ${name} 对您脱敏显示，不能用于筛选或排序`,
+      en: `The data item ${name} is masked for you and cannot be filtered or sorted on`,
+    },
+    [{ field: param, message: { zh: `${name} 已脱敏`, en: `${name} is masked` } }],
+  );
+
+/**
  * A page of an entry's data: the current version, or the ready version `versionNo`; `fields` picks
  * data items by name, `sort` is a name (`-name` descending), filters are `name=value` (equals) or
- * `name~value` (contains). For the department and its authority; sharing and opening add others.
+ * `name~value` (contains). Full for the department's providers and approvers; masked for its
+ * supervising authority's reviewers (sensitive items masked, not filterable or sortable); sharing
+ * and opening add others with their own rules.
  */
 export async function readData(
   db: Db,
@@ -401,7 +460,8 @@ export async function readData(
     filter?: string[];
   },
 ) {
-  assertInsider(actor, entry);
+  const access = assertDataReader(actor, entry);
+  const masked = maskedItems(entry, access);
   const version = q.versionNo
     ? await db
         .selectFrom('data_versions')
@@ -420,14 +480,18 @@ export async function readData(
     return c;
   };
   const fields = q.fields ? q.fields.split(',').map((n) => column(n.trim(), 'fields')) : columns;
+  const unmasked = (c: ColumnSpec, param: string): ColumnSpec => {
+    if (masked(c.name)) throw maskedItemRefused(param, c.name);
+    return c;
+  };
   const sort = q.sort
-    ? { column: column(q.sort.replace(/^-/, ''), 'sort'), desc: q.sort.startsWith('-') }
+    ? { column: unmasked(column(q.sort.replace(/^-/, ''), 'sort'), 'sort'), desc: q.sort.startsWith('-') }
     : undefined;
   const filters = (q.filter ?? []).map((f) => {
     const m = /^([^=~]+)([=~])(.*)$/s.exec(f);
     if (!m) throw invalidField('filter', '须为 信息项=值 或 信息项~值', 'must be item=value or item~value');
     return {
-      column: column(m[1] ?? '', 'filter'),
+      column: unmasked(column(m[1] ?? '', 'filter'), 'filter'),
       op: m[2] === '=' ? ('eq' as const) : ('contains' as const),
       value: m[3] ?? '',
     };
@@ -441,10 +505,21 @@ export async function readData(
   });
   return {
     version: { id: version.id, versionNo: version.version_no },
-    fields: fields.map((c) => ({ name: c.name, label: c.label, dataType: c.dataType })),
+    access,
+    fields: fields.map((c) => ({
+      name: c.name,
+      label: c.label,
+      dataType: c.dataType,
+      masked: masked(c.name),
+    })),
     rows: rows.map((r) => ({
       row: r.row,
-      values: Object.fromEntries(fields.map((c, i) => [c.name, r.values[i] ?? null])),
+      values: Object.fromEntries(
+        fields.map((c, i) => {
+          const v = r.values[i] ?? null;
+          return [c.name, v !== null && masked(c.name) ? maskValue(c.dataType, c.name, v) : v];
+        }),
+      ),
     })),
     total,
     page: q.page,
@@ -454,7 +529,7 @@ export async function readData(
 
 /** Compares two ready versions of the entry (fields, and rows by the entry's key fields). */
 export async function compare(db: Db, actor: Actor, entry: ProvisionEntry, fromNo: number, toNo: number) {
-  assertInsider(actor, entry);
+  const masked = maskedItems(entry, assertDataReader(actor, entry));
   const pick = async (no: number) => {
     const v = await db
       .selectFrom('data_versions')
@@ -468,7 +543,13 @@ export async function compare(db: Db, actor: Actor, entry: ProvisionEntry, fromN
   };
   const [a, b] = [await pick(fromNo), await pick(toNo)];
   const settings = await settingsOf(db, entry.id);
-  const diff = await compareVersions(db, a, b, settings.keyFields);
+  const types = new Map(
+    [...(a.columns as ColumnSpec[]), ...(b.columns as ColumnSpec[])].map((c) => [c.name, c.dataType]),
+  );
+  const diff = await compareVersions(db, a, b, settings.keyFields, {
+    maskKey: (field, value) =>
+      masked(field) && value !== '' ? maskValue(types.get(field) ?? 'string', field, value) : value,
+  });
   return {
     from: { versionNo: a.version_no, rowCount: Number(a.row_count ?? 0) },
     to: { versionNo: b.version_no, rowCount: Number(b.row_count ?? 0) },

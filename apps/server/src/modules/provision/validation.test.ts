@@ -4,13 +4,13 @@ import { creditCodeCheckCharacter, idNumberCheckCharacter } from '../../shared/i
 import {
   checkGeometry,
   createValidator,
-  maskValue,
   normalisePhone,
   ValidationReport,
   type RowResult,
   type TypedValue,
   type ValidationRule,
 } from './validation.ts';
+import { maskValue } from '../security/index.ts';
 
 function item(
   name: string,

@@ -17,6 +17,10 @@ type Props = {
   loading: boolean;
   /** May restore versions (the department's providers). */
   canRestore: boolean;
+  /** May download versions (the department's providers and approvers). */
+  canExport: boolean;
+  /** May compare versions (those who export, and the authority's reviewers, masked). */
+  canCompare: boolean;
   onRestore: (v: DataVersion) => Promise<void>;
   onViewReport: (v: DataVersion) => void;
 };
@@ -38,6 +42,8 @@ export function DataVersions({
   versions,
   loading,
   canRestore,
+  canExport,
+  canCompare,
   onRestore,
   onViewReport,
 }: Props) {
@@ -97,10 +103,10 @@ export function DataVersions({
               {t('provision.versions.viewReport')}
             </Button>
             {canRestore && restorable(v) ? <RestoreButton version={v} onRestore={onRestore} /> : null}
-            {v.state === 'ready' ? (
+            {canExport && v.state === 'ready' ? (
               <DownloadMenu entryId={entryId} versionNo={v.versionNo} geometry={geometry} />
             ) : null}
-            {previous ? (
+            {canCompare && previous ? (
               <Button
                 type="link"
                 size="small"

@@ -10,8 +10,16 @@ import { sizeText } from './provision-labels';
 import { uploadApi, type StoredFile } from './upload-api';
 import { RestoreButton, restorable, useVersionColumns } from './version-columns';
 
-/** The files of one version: name, media type, size, SM3 and a download link. */
-function VersionFiles({ entryId, versionId }: { entryId: string; versionId: string }) {
+/** The files of one version: name, media type, size, SM3 and, for those who may download, a download link. */
+function VersionFiles({
+  entryId,
+  versionId,
+  canDownload,
+}: {
+  entryId: string;
+  versionId: string;
+  canDownload: boolean;
+}) {
   const { t } = useI18n();
   const files = useAsync((signal) => uploadApi.files(entryId, versionId, signal), [entryId, versionId]);
   const columns: TableColumnsType<StoredFile> = [
@@ -41,7 +49,9 @@ function VersionFiles({ entryId, versionId }: { entryId: string; versionId: stri
         </Tooltip>
       ),
     },
-    {
+  ];
+  if (canDownload) {
+    columns.push({
       title: t('common.actions'),
       key: 'download',
       width: 100,
@@ -56,8 +66,8 @@ function VersionFiles({ entryId, versionId }: { entryId: string; versionId: stri
           {t('provision.files.download')}
         </Button>
       ),
-    },
-  ];
+    });
+  }
   if (files.error) return <LoadError error={files.error} onRetry={files.reload} />;
   return (
     <Table<StoredFile>
@@ -77,11 +87,13 @@ type Props = {
   versions: DataVersion[];
   loading: boolean;
   canRestore: boolean;
+  /** May download the files (the department's providers and approvers). */
+  canDownload: boolean;
   onRestore: (v: DataVersion) => Promise<void>;
 };
 
 /** 文件版本: the versions of a file resource, newest first, each with its files. */
-export function FileVersions({ entryId, versions, loading, canRestore, onRestore }: Props) {
+export function FileVersions({ entryId, versions, loading, canRestore, canDownload, onRestore }: Props) {
   const { t } = useI18n();
   const shared = useVersionColumns();
   const current = versions.find((v) => v.current)?.id;
@@ -129,7 +141,9 @@ export function FileVersions({ entryId, versions, loading, canRestore, onRestore
       onRow={rowTestId('data-version-row')}
       expandable={{
         rowExpandable: (v) => v.state === 'ready',
-        expandedRowRender: (v) => <VersionFiles entryId={entryId} versionId={v.id} />,
+        expandedRowRender: (v) => (
+          <VersionFiles entryId={entryId} versionId={v.id} canDownload={canDownload} />
+        ),
         ...(current ? { defaultExpandedRowKeys: [current] } : {}),
       }}
       scroll={{ x: 1000 }}

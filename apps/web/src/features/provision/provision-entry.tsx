@@ -9,7 +9,7 @@ import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { useAuth } from '../auth/auth-context';
 import { catalogApi } from '../catalog/catalog-api';
-import { canProvide } from './provision-access';
+import { canExportData, canProvide, canReadData } from './provision-access';
 import { provisionApi, type DataVersion, type ErrorPolicy, type IngestOutcome } from './provision-api';
 import { ConnectorsCard } from './connectors-card';
 import { DataVersions } from './data-versions';
@@ -58,6 +58,8 @@ export function ProvisionEntry() {
 
   const currentPolicy = policy ?? settings.data?.errorPolicy ?? null;
   const provider = canProvide(account) && entry.data?.orgId === account?.org?.id;
+  const exporter = canExportData(account, entry.data?.orgId);
+  const reader = canReadData(account, entry.data?.orgId);
   const name = entry.data?.published?.metadata.name ?? entry.data?.working?.metadata.name ?? '';
   // File resources (电子文件, 图形图像, 流媒体) hold files, not a table.
   const holdsFiles = entryHoldsFiles(entry.data?.published?.metadata.format);
@@ -165,6 +167,7 @@ export function ProvisionEntry() {
               versions={versions.data ?? []}
               loading={versions.loading}
               canRestore={provider}
+              canDownload={exporter}
               onRestore={restore}
             />
           ) : (
@@ -176,6 +179,8 @@ export function ProvisionEntry() {
               versions={versions.data ?? []}
               loading={versions.loading}
               canRestore={provider}
+              canExport={exporter}
+              canCompare={reader}
               onRestore={restore}
               onViewReport={viewReport}
             />

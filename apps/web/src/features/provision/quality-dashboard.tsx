@@ -12,7 +12,7 @@ import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { rowAttrs } from '../../components/row-test-id';
 import { useAuth } from '../auth/auth-context';
-import { canProvide } from './provision-access';
+import { canProvide, canViewProvision } from './provision-access';
 import {
   PROBLEM_KINDS,
   SEVERITIES,
@@ -138,7 +138,7 @@ export function QualityDashboard() {
       dataIndex: 'entryName',
       render: (v: string, p) => (
         <>
-          {provider && p.orgId === account?.org?.id ? (
+          {canViewProvision(account) && (authority || p.orgId === account?.org?.id) ? (
             <Link
               to={`/workspace/provision/entries/${p.entryId}`}
               state={FROM}

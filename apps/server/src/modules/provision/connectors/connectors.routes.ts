@@ -138,7 +138,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/connectors',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'provisionViewer' },
       schema: {
         tags,
         summary: 'The entry’s pull connector (none or one) / 数据连接器',
@@ -255,7 +255,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/provision/entries/:id/connectors/:connectorId/runs',
     {
-      config: { policy: 'staff' },
+      config: { policy: 'provisionViewer' },
       schema: {
         tags,
         summary: 'Run history of the connector, latest first / 运行记录',

@@ -28,7 +28,7 @@ import {
   type RowInput,
 } from '../ingest.ts';
 import {
-  assertInsider,
+  assertViewer,
   assertProvider,
   loadEntry,
   settingsOf,
@@ -388,7 +388,7 @@ function view(row: NonNullable<ConnectorRow>, cycle: string | null) {
 export type ConnectorView = ReturnType<typeof view>;
 
 export async function listConnectors(db: Db, actor: Actor, entry: ProvisionEntry): Promise<ConnectorView[]> {
-  assertInsider(actor, entry);
+  assertViewer(actor, entry);
   const cycle = await updateCycleOf(db, entry.id);
   const rows = await db.selectFrom('connectors').selectAll().where('entry_id', '=', entry.id).execute();
   return rows.map((r) => view(r, cycle));
@@ -598,7 +598,7 @@ export async function listRuns(
   connectorId: string,
   limit = 50,
 ): Promise<RunView[]> {
-  assertInsider(actor, entry);
+  assertViewer(actor, entry);
   await ownConnector(db, entry, connectorId);
   const rows = await db
     .selectFrom('connector_runs')

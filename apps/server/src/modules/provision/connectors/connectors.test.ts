@@ -386,7 +386,7 @@ describe('configuring a connector', () => {
   });
 
   it('is readable by the department and its authority, not by another department', async () => {
-    for (const who of ['scjg.user', 'reviewer']) {
+    for (const who of ['scjg.cataloguer', 'reviewer']) {
       const res = await as(who).request('GET', base());
       expect(res.statusCode, who).toBe(200);
       expect((res.json() as { items: unknown[] }).items).toHaveLength(1);
@@ -395,6 +395,8 @@ describe('configuring a connector', () => {
     expect((await as('gongan.provider').request('GET', `${base()}/${connectorId}/runs`)).statusCode).toBe(
       404,
     );
+    // The department's data users have no business with its connectors.
+    expect((await as('scjg.user').request('GET', base())).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: base() })).statusCode).toBe(401);
     for (const who of ['gongan.provider', 'scjg.user', 'reviewer']) {
       expect((await as(who).request('POST', `${base()}/${connectorId}/run`, {})).statusCode, who).toBe(403);
