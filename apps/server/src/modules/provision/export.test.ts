@@ -276,9 +276,9 @@ beforeAll(async () => {
   for (const u of [
     'scjg.cataloguer',
     'scjg.provider',
+    'scjg.approver',
     'scjg.user',
     'reviewer',
-    'authority.user',
     'gongan.provider',
     'heping.reviewer',
     'citizen',
@@ -655,9 +655,16 @@ async function actorOf(username: string): Promise<Actor> {
 
 describe('large exports', () => {
   const ROWS = 200_000;
-  /** Who holds downloads in these tests: two of one user, another of the department, the authority. */
-  const HOLDERS = ['scjg.provider', 'scjg.user', 'reviewer', 'scjg.provider'];
+  /**
+   * Who holds downloads in these tests: the department's two exporters (its provider and its
+   * approver), two each — within the limits of `wide`, a second server on the same database whose
+   * per-user (3) and per-organisation caps are wider than the default, so that its server cap (4)
+   * is what a fifth download meets.
+   */
+  const HOLDERS = ['scjg.provider', 'scjg.approver', 'scjg.provider', 'scjg.approver'];
   let bigId = '';
+  let wide: TestApp | null = null;
+  let wideAt = '';
   const DISTRICTS = SHENYANG_DISTRICTS;
 
   beforeAll(async () => {
@@ -698,7 +705,15 @@ describe('large exports', () => {
              (i * 1.25)::numeric, date '2000-01-01' + (i % 9000)
         from generate_series(1, ${ROWS}) as i`.execute(t.app.db);
     await t.app.db.updateTable('data_versions').set({ row_count: ROWS }).where('id', '=', v.id).execute();
+    wide = await buildTestApp({ exportsPerUser: 3, exportsPerOrg: 16 }, t.database);
+    await wide.app.listen({ port: 0, host: '127.0.0.1' });
+    wideAt = `http://127.0.0.1:${(wide.app.server.address() as AddressInfo).port}`;
   }, 120_000);
+
+  afterAll(async () => {
+    // Only the second server: the database is the suite's.
+    await wide?.app.close();
+  });
 
   /** Memory retained after a full collection: the heap and the buffers outside it. */
   const retained = () => {
@@ -790,7 +805,7 @@ describe('large exports', () => {
   }, 240_000);
 
   /** Four downloads held by clients that do not read, within every limit of a default server. */
-  const holdFour = (q = 'format=csv', at = base) =>
+  const holdFour = (q = 'format=csv', at = wideAt) =>
     Promise.all(HOLDERS.map((u) => open(url(q, bigId), u, at)));
 
   it('aborted downloads give back their connection and their slot', async () => {
@@ -807,14 +822,14 @@ describe('large exports', () => {
       req.destroy();
     }
     // Four slots: after the aborts, four downloads at once still run, and a fifth is refused.
-    await waitForIdleExports();
+    await waitForIdleExports(wideAt);
     const held = await holdFour();
     expect(held.map((h) => h.res.statusCode)).toEqual([200, 200, 200, 200]);
-    const fifth = await get(url('format=csv', bigId), 'authority.user');
+    const fifth = await get(url('format=csv', bigId), 'scjg.provider', wideAt);
     expect(fifth.status).toBe(503);
     expect(problemOf(fifth).code).toBe('too_many_exports');
     for (const h of held) h.req.destroy();
-    await waitForIdleExports();
+    await waitForIdleExports(wideAt);
     // The database answers, and a whole export runs to the end.
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from data_versions`.execute(t.app.db);
     expect(Number(rows[0]?.n)).toBeGreaterThan(0);
@@ -849,20 +864,13 @@ describe('large exports', () => {
       expect(problemOf(third)).toMatchObject({ code: 'too_many_exports', limit: 'user' });
       expect(problemOf(third).message.zh).toContain('每个用户');
       expect(problemOf(third).message.en).toContain('per user');
-      // Another account of the same department still gets one: three for the department.
-      await hold('scjg.user');
-      const fourth = await get(url('format=csv', bigId), 'scjg.cataloguer');
+      // Another exporter of the same department (its approver) still gets one: three for the department.
+      await hold('scjg.approver');
+      const fourth = await get(url('format=csv', bigId), 'scjg.approver');
       expect(fourth.status).toBe(429);
       expect(fourth.headers['retry-after']).toMatch(/^\d+$/);
       expect(problemOf(fourth)).toMatchObject({ code: 'too_many_exports', limit: 'organisation' });
       expect(problemOf(fourth).message.zh).toContain('每个单位');
-      // Another organisation (the city authority) still gets one: the server's four are taken.
-      await hold('reviewer');
-      const fifth = await get(url('format=csv', bigId), 'authority.user');
-      expect(fifth.status).toBe(503);
-      expect(fifth.headers['retry-after']).toMatch(/^\d+$/);
-      expect(problemOf(fifth)).toMatchObject({ code: 'too_many_exports', limit: 'server' });
-      expect(problemOf(fifth).message.zh).toContain('服务器');
       // A refused export holds nothing: one ended download lets the next one in.
       held.shift()?.req.destroy();
       for (let i = 0; ; i++) {
@@ -877,7 +885,23 @@ describe('large exports', () => {
       for (const h of held) h.req.destroy();
       await waitForIdleExports();
     }
-  }, 120_000);
+    // The server's cap, on the second server whose per-user and per-organisation caps are wider.
+    try {
+      for (const who of ['scjg.provider', 'scjg.provider', 'scjg.provider', 'scjg.approver']) {
+        const h = await open(url('format=csv', bigId), who, wideAt);
+        held.push(h);
+        expect(h.res.statusCode).toBe(200);
+      }
+      const fifth = await get(url('format=csv', bigId), 'scjg.approver', wideAt);
+      expect(fifth.status).toBe(503);
+      expect(fifth.headers['retry-after']).toMatch(/^\d+$/);
+      expect(problemOf(fifth)).toMatchObject({ code: 'too_many_exports', limit: 'server' });
+      expect(problemOf(fifth).message.zh).toContain('服务器');
+    } finally {
+      for (const h of held) h.req.destroy();
+      await waitForIdleExports(wideAt);
+    }
+  }, 180_000);
 
   it('ends a download whose client stops reading, and gives back its slot and connection', async () => {
     // A server of its own on the same database: one export per user, ended after 1 s without reading.
@@ -934,11 +958,11 @@ describe('large exports', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     }
-    await waitForIdleExports();
+    await waitForIdleExports(wideAt);
     const held = await holdFour();
     expect(held.map((h) => h.res.statusCode)).toEqual([200, 200, 200, 200]);
     for (const h of held) h.req.destroy();
-    await waitForIdleExports();
+    await waitForIdleExports(wideAt);
   }, 120_000);
 
   /**
