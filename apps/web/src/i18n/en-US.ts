@@ -926,6 +926,8 @@ export const enUS: Record<MessageKey, string> = {
   'provision.open': 'Manage data',
   'provision.back': 'Back to resource data',
   'provision.entry.description': 'Upload data files, read validation reports and manage data versions.',
+  'provision.entry.descriptionViewer': 'Data versions, validation reports and connectors.',
+  'provision.backToQuality': 'Back to data quality',
   'provision.entry.notPublished': 'This entry is not published yet; its data can be provided once it is.',
   'provision.upload.title': 'Upload a data file',
   'provision.upload.pick': 'Choose a file',

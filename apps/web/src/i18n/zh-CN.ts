@@ -882,6 +882,8 @@ export const zhCN = {
   'provision.open': '管理数据',
   'provision.back': '返回资源数据',
   'provision.entry.description': '上传数据文件，查看校验报告，管理数据版本。',
+  'provision.entry.descriptionViewer': '查看数据版本、校验报告和数据连接器。',
+  'provision.backToQuality': '返回数据质量',
   'provision.entry.notPublished': '该目录尚未发布，发布后才能提供数据。',
   'provision.upload.title': '上传数据文件',
   'provision.upload.pick': '选择文件',

@@ -9,7 +9,7 @@ import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { useAuth } from '../auth/auth-context';
 import { catalogApi } from '../catalog/catalog-api';
-import { canExportData, canProvide, canReadData } from './provision-access';
+import { canExportData, canProvide, canReadData, canSeeOwnData } from './provision-access';
 import { provisionApi, type DataVersion, type ErrorPolicy, type IngestOutcome } from './provision-api';
 import { ConnectorsCard } from './connectors-card';
 import { DataVersions } from './data-versions';
@@ -60,6 +60,8 @@ export function ProvisionEntry() {
   const provider = canProvide(account) && entry.data?.orgId === account?.org?.id;
   const exporter = canExportData(account, entry.data?.orgId);
   const reader = canReadData(account, entry.data?.orgId);
+  // Authorities' staff come from the quality watch; the department's own staff from its list.
+  const ownData = canSeeOwnData(account);
   const name = entry.data?.published?.metadata.name ?? entry.data?.working?.metadata.name ?? '';
   // File resources (电子文件, 图形图像, 流媒体) hold files, not a table.
   const holdsFiles = entryHoldsFiles(entry.data?.published?.metadata.format);
@@ -110,13 +112,19 @@ export function ProvisionEntry() {
   return (
     <PageContainer
       title={name || t('nav.provision.data')}
-      description={t('provision.entry.description')}
+      description={t(provider ? 'provision.entry.description' : 'provision.entry.descriptionViewer')}
       testId="provision-entry-page"
       titleTestId="provision-entry-name"
       extra={
-        <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate('/workspace/provision')}>
-          {t('provision.back')}
-        </Button>
+        ownData ? (
+          <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate('/workspace/provision')}>
+            {t('provision.back')}
+          </Button>
+        ) : (
+          <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate('/workspace/provision/quality')}>
+            {t('provision.backToQuality')}
+          </Button>
+        )
       }
     >
       {entry.error ? <LoadError error={entry.error} onRetry={entry.reload} /> : null}
