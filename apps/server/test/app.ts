@@ -31,7 +31,8 @@ export async function buildTestApp(
   database?: TestDatabase,
 ): Promise<TestApp> {
   const db = database ?? (await createTestDatabase());
-  const config = testConfig(overrides);
+  // On PostgreSQL the app knows its database's URL as a server started with DATABASE_URL would.
+  const config = testConfig({ ...(db.url !== undefined ? { databaseUrl: db.url } : {}), ...overrides });
   try {
     const { app } = await buildApp(config, { database: db.handle, logger: false });
     return {

@@ -252,6 +252,13 @@ export function parseTargetHost(input: string, field = 'host'): string {
   return value;
 }
 
+/** An IP address as canonical text (IPv6 forms of IPv4 as IPv4) and its ipaddr.js range; null when not an address. */
+export function canonicalAddress(text: string): { text: string; range: string } | null {
+  const value = canonicalHost(text);
+  const b = value.includes('/') ? null : parseBlock(value);
+  return b === null ? null : { text: b.ip.toString(), range: b.ip.range() };
+}
+
 /** A resolved or literal address as the check sees it (IPv6 forms of IPv4 as IPv4); null when unreadable. */
 function checkedAddress(a: ResolvedAddress): { block: Block; address: ResolvedAddress } | null {
   const b = parseBlock(a.address);

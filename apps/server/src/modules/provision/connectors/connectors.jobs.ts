@@ -3,7 +3,13 @@ import type { Config } from '../../../config/config.ts';
 import { defineJob, type JobDefinition, type JobQueue } from '../../../plugins/jobs.ts';
 import { SYSTEM_ACTOR } from '../../../shared/principal.ts';
 import { Nullable, StringEnum, Uuid } from '../../../shared/schemas.ts';
-import { dispatchDue, runConnector, runtimeOf, type ConnectorRuntime } from './connectors.service.ts';
+import {
+  dispatchDue,
+  runConnector,
+  runtimeOf,
+  type ConnectorLog,
+  type ConnectorRuntime,
+} from './connectors.service.ts';
 
 export const CONNECTOR_RUN_JOB = 'provision-connector-run';
 export const CONNECTOR_DISPATCH_JOB = 'provision-connector-dispatch';
@@ -28,24 +34,24 @@ export function connectorJobs(deps: {
   config: Config;
   runtime?: ConnectorRuntime;
 }): JobDefinition[] {
-  const runtime = () => deps.runtime ?? runtimeOf(deps.config);
+  const runtime = (log: ConnectorLog) => deps.runtime ?? runtimeOf(deps.config, log);
   const run = defineJob({
     name: CONNECTOR_RUN_JOB,
     payload: RunPayload,
     retryLimit: 0,
-    handler: ({ database }, p) =>
-      runConnector(database, runtime(), p.connectorId, p.trigger, SYSTEM_ACTOR, p.startedBy ?? null),
+    handler: ({ database, log }, p) =>
+      runConnector(database, runtime(log), p.connectorId, p.trigger, SYSTEM_ACTOR, p.startedBy ?? null),
   });
   const dispatch = defineJob({
     name: CONNECTOR_DISPATCH_JOB,
     payload: Type.Object({}, { additionalProperties: false }),
     cron: '* * * * *',
     retryLimit: 0,
-    handler: ({ database }) =>
+    handler: ({ database, log }) =>
       dispatchDue(database, async (connectorId, trigger) => {
         if (deps.queue.running)
           await deps.queue.send(CONNECTOR_RUN_JOB, { connectorId, trigger }, { singletonKey: connectorId });
-        else await runConnector(database, runtime(), connectorId, trigger);
+        else await runConnector(database, runtime(log), connectorId, trigger);
       }),
   });
   return [dispatch, run];

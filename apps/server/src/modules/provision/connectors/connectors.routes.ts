@@ -133,7 +133,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['data provision: connectors'];
   const handle = app.database;
   const db = app.db;
-  const runtime = () => connectors.runtimeOf(app.config);
+  const runtime = () => connectors.runtimeOf(app.config, app.log);
 
   app.get(
     '/provision/entries/:id/connectors',

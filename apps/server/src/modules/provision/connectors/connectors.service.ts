@@ -6,6 +6,7 @@
  * Secrets are sealed with SM4 and never answered; every address is checked against the platform
  * administrator's allow-list when the connector is saved and again at every run.
  */
+import { sql } from 'kysely';
 import type { Config } from '../../../config/config.ts';
 import type { DatabaseHandle } from '../../../db/database.ts';
 import type {
@@ -38,6 +39,7 @@ import {
   checkTarget,
   parseAllowHost,
   parseTargetHost,
+  systemLookup,
   type AllowEntry,
   type Lookup,
 } from './address-check.ts';
@@ -45,9 +47,11 @@ import { checkQuery, openMysql, openPostgres, type QueryRows } from './database-
 import {
   ConnectorBusy,
   ConnectorExists,
+  PlatformDatabaseRefused,
+  SourceError,
   allowEntryNotFound,
   connectorNotFound,
-  technicalDetail,
+  errorCodeOf,
 } from './errors.ts';
 import { fetchHttp, parseSourceUrl, portOf } from './http-source.ts';
 import {
@@ -57,24 +61,40 @@ import {
   nextScheduledRun,
   validateCron,
 } from './schedule.ts';
+import {
+  DATABASE_FINGERPRINT_SQL,
+  isPlatformDatabase,
+  platformDatabaseOf,
+  type PlatformDatabase,
+} from './platform-database.ts';
 import { installationBox, type SecretBox } from './secrets.ts';
 
 type Db = DatabaseHandle['db'];
+
+/** Where a failed run's raw error goes (the server log): never the run history or an answer. */
+export interface ConnectorLog {
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
 
 /** What runs need from the configuration. */
 export interface ConnectorRuntime {
   box: () => SecretBox;
   maxBytes: number;
   timeoutMs: number;
+  /** The platform's own database (DATABASE_URL), which no connector may read. */
+  platform: PlatformDatabase | null;
   /** Name resolution (the system's by default). */
   lookup?: Lookup;
+  log?: ConnectorLog;
 }
 
-export function runtimeOf(config: Config): ConnectorRuntime {
+export function runtimeOf(config: Config, log?: ConnectorLog): ConnectorRuntime {
   return {
     box: () => installationBox(config),
     maxBytes: config.uploadLimit,
     timeoutMs: config.connectorTimeoutSeconds * 1000,
+    platform: platformDatabaseOf(config.databaseUrl),
+    ...(log ? { log } : {}),
   };
 }
 
@@ -428,7 +448,17 @@ async function prepare(
   }
   if (input.kind === 'http' && settings.headerName !== null && secret === null)
     throw invalidField('secret', '填写了请求头名称时须填写其值', 'is required with a header name');
-  await checkTarget(await loadAllowList(db), host, port, runtime.lookup);
+  const target = await checkTarget(await loadAllowList(db), host, port, runtime.lookup);
+  if (
+    input.kind === 'postgres' &&
+    (await isPlatformDatabase(
+      runtime.platform,
+      target,
+      settings.database ?? '',
+      runtime.lookup ?? systemLookup,
+    ))
+  )
+    throw new PlatformDatabaseRefused(`${host}:${port}/${settings.database ?? ''}`);
   const cycle = await updateCycleOf(db, entry.id);
   const next = input.enabled
     ? nextScheduledRun({ id, schedule: input.schedule, cron }, cycle, new Date())
@@ -610,6 +640,10 @@ export async function listRuns(
   return rows.map(runView);
 }
 
+/**
+ * A failed run as stored and answered: our own code and messages, and as detail a driver's error
+ * code (never its message: it can carry the source's data) or the fields of our own validation.
+ */
 function errorOf(err: unknown): RunError {
   if (err instanceof AppError) {
     const fields =
@@ -619,9 +653,27 @@ function errorOf(err: unknown): RunError {
   }
   return {
     code: 'connector_failed',
-    message: { zh: '连接器运行出错', en: 'The connector run failed' },
-    detail: technicalDetail(err),
+    message: {
+      zh: '连接器运行出错（原因已记入平台日志，可请平台管理员查看）',
+      en: "The connector run failed (the cause is in the platform's log; ask the platform administrator)",
+    },
+    detail: errorCodeOf(err),
   };
+}
+
+/** The error to log for a failed run: the driver's or client's own (raw) error when there is one. */
+function rawOf(err: unknown): unknown {
+  if (err instanceof SourceError) return err.raw;
+  return err instanceof AppError ? undefined : err;
+}
+
+/** The platform database's fingerprint (see platform-database.ts); null on PGlite. */
+async function platformFingerprint(handle: DatabaseHandle): Promise<string | null> {
+  if (handle.backend !== 'postgres') return null;
+  const { rows } = await sql<{ fingerprint: string }>`${sql.raw(DATABASE_FINGERPRINT_SQL)}`.execute(
+    handle.db,
+  );
+  return rows[0]?.fingerprint ?? null;
 }
 
 async function readSource(
@@ -667,6 +719,8 @@ async function readSource(
     timeoutMs: runtime.timeoutMs,
     maxBytes: runtime.maxBytes,
     ...(runtime.lookup ? { lookup: runtime.lookup } : {}),
+    platform: runtime.platform,
+    platformFingerprint: row.kind === 'postgres' ? await platformFingerprint(handle) : null,
   };
   const source: QueryRows = row.kind === 'postgres' ? await openPostgres(options) : await openMysql(options);
   try {
@@ -745,6 +799,11 @@ export async function runConnector(
       }
     } catch (err) {
       error = errorOf(err);
+      const raw = rawOf(err);
+      runtime.log?.warn(
+        { connectorId, runId: run.id, code: error.code, ...(raw !== undefined ? { err: raw } : {}) },
+        'connector run failed',
+      );
     }
     const state: ConnectorRunState = error === null ? 'succeeded' : 'failed';
     const now = new Date();

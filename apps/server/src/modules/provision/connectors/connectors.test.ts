@@ -9,6 +9,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type Session, type TestApp } from '../../../../test/app.ts';
 import { item, metadata, publishEntry } from '../../../../test/catalog.ts';
+import { up as removeRawErrorDetails } from '../../../db/migrations/0013_connector_error_details.ts';
 import { CONNECTOR_DISPATCH_JOB, connectorFailures } from './index.ts';
 import { secretBox } from './secrets.ts';
 
@@ -513,7 +514,9 @@ describe('running a connector', () => {
     expect(first.state).toBe('failed');
     expect(first.error?.code).toBe('connector_http_status');
     expect(first.error?.message.zh).toContain('HTTP 500');
-    expect(first.error?.detail).toContain('database down 数据库不可用');
+    // The source's own error page is never read into the run history or an answer.
+    expect(first.error?.detail).toBe('HTTP 500');
+    expect(JSON.stringify(first)).not.toContain('database down');
     const due = async () => {
       await t.app.db
         .updateTable('connectors')
@@ -586,6 +589,45 @@ describe('running a connector', () => {
     expect(hits['/utf8.csv'] ?? 0).toBe(hitsBefore);
     const res = await as('scjg.provider').request('PUT', `${base()}/${connectorId}`, httpBody('/utf8.csv'));
     expect(res.statusCode).toBe(422);
+  });
+
+  it('no longer answers the raw error text that runs before issue 10 kept (migration 0013)', async () => {
+    const raw = {
+      code: 'connector_http_status',
+      message: {
+        zh: '数据源返回 HTTP 500，未取得数据',
+        en: 'The source answered HTTP 500; no data was read',
+      },
+      detail: 'HTTP 500 http://127.0.0.1/x: database down 数据库不可用',
+    };
+    const kept = { code: 'validation', message: raw.message, detail: 'mapping: no data item x' };
+    const runs = await t.app.db
+      .selectFrom('connector_runs')
+      .select('id')
+      .where('connector_id', '=', connectorId)
+      .orderBy('started_at')
+      .execute();
+    await t.app.db
+      .updateTable('connector_runs')
+      .set({ error: JSON.stringify(raw) })
+      .where('id', '=', runs[0]?.id ?? '')
+      .execute();
+    await t.app.db
+      .updateTable('connector_runs')
+      .set({ error: JSON.stringify(kept) })
+      .where('id', '=', runs[1]?.id ?? '')
+      .execute();
+    await t.app.db
+      .updateTable('connectors')
+      .set({ last_error: JSON.stringify(raw) })
+      .where('id', '=', connectorId)
+      .execute();
+    await removeRawErrorDetails(t.app.db);
+    const history = await as('scjg.provider').request('GET', `${base()}/${connectorId}/runs?limit=100`);
+    expect(history.body).not.toContain('database down');
+    expect(history.body).toContain('mapping: no data item x');
+    const stored = await t.app.db.selectFrom('connectors').select('last_error').execute();
+    expect(stored).toEqual([{ last_error: { ...raw, detail: null } }]);
   });
 
   it('is removed with its run history by the department', async () => {

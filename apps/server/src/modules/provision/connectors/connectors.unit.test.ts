@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../../../config/config.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { AddressNotAllowed, checkTarget, parseAllowHost, type AllowEntry } from './address-check.ts';
 import { checkQuery } from './database-source.ts';
+import { isPlatformDatabase, platformDatabaseOf } from './platform-database.ts';
 import { cycleCron, nextScheduledRun, validateCron } from './schedule.ts';
 import { SecretUnreadable, installationBox, secretBox } from './secrets.ts';
 
@@ -283,6 +284,53 @@ describe('IPv6 forms of IPv4 addresses and special addresses (issue 10, defect 3
     await refused(
       checkTarget(list('data.example.gov.cn'), 'data.example.gov.cn', 80, answer('::ffff:127.0.0.1')),
     );
+  });
+});
+
+describe('the platform database (DATABASE_URL)', () => {
+  it('reads the server, port and database as node-postgres does', () => {
+    expect(platformDatabaseOf(undefined)).toBeNull();
+    expect(platformDatabaseOf('postgres://u:p@DB.Example:6543/Huitong')).toEqual({
+      host: 'db.example',
+      port: 6543,
+      database: 'Huitong',
+    });
+    expect(platformDatabaseOf('postgres://huitong@[::1]')).toEqual({
+      host: '::1',
+      port: 5432,
+      database: 'huitong',
+    });
+    expect(platformDatabaseOf('postgresql:///huitong?host=/var/run/postgresql')).toEqual({
+      host: null,
+      port: 5432,
+      database: 'huitong',
+    });
+  });
+
+  it('matches resolved addresses, port and database (case-sensitive); this machine under any name', async () => {
+    const lookup = async (host: string) =>
+      host === 'db.internal'
+        ? [{ address: '10.1.2.3', family: 4 as const }]
+        : Promise.reject(new Error('nx'));
+    const remote = platformDatabaseOf('postgres://huitong@db.internal:5432/huitong');
+    const target = (address: string, port = 5432, host = address) => ({
+      host,
+      port,
+      addresses: [{ address, family: (address.includes(':') ? 6 : 4) as 4 | 6 }],
+    });
+    expect(await isPlatformDatabase(remote, target('10.1.2.3'), 'huitong', lookup)).toBe(true);
+    expect(await isPlatformDatabase(remote, target('10.1.2.3', 5432, 'db.internal'), 'huitong', lookup)).toBe(
+      true,
+    );
+    expect(await isPlatformDatabase(remote, target('10.1.2.3'), 'Huitong', lookup)).toBe(false);
+    expect(await isPlatformDatabase(remote, target('10.1.2.3', 5433), 'huitong', lookup)).toBe(false);
+    expect(await isPlatformDatabase(remote, target('10.1.2.4'), 'huitong', lookup)).toBe(false);
+    const local = platformDatabaseOf('postgres://huitong@localhost/huitong');
+    for (const address of ['127.0.0.1', '::1', '127.0.0.2'])
+      expect(await isPlatformDatabase(local, target(address), 'huitong', lookup), address).toBe(true);
+    const socket = platformDatabaseOf('postgresql:///huitong?host=/run/postgresql');
+    expect(await isPlatformDatabase(socket, target('127.0.0.1'), 'huitong', lookup)).toBe(true);
+    expect(await isPlatformDatabase(null, target('127.0.0.1'), 'huitong', lookup)).toBe(false);
   });
 });
 

@@ -4,12 +4,36 @@
  * resolved again), its rows read in batches as they are ingested (memory stays flat) with every
  * value as the text the server gives (dates as YYYY-MM-DD). The run stops when the source passes
  * the byte limit or the timeout.
+ *
+ * Before the query runs, the session is refused when it is the platform's own database (see
+ * platform-database.ts) or when its account holds too much — PostgreSQL: a superuser, a member of
+ * pg_read_all_data, pg_write_all_data, pg_read_server_files, pg_write_server_files,
+ * pg_execute_server_program or pg_read_all_stats, or able to read pg_authid or call pg_read_file;
+ * MySQL/MariaDB: SUPER or FILE, or able to read mysql.user (the password hashes). Failures are
+ * classified (errors.ts): the driver's message, which can carry data values, is never stored or
+ * answered, only logged.
  */
 import mysql from 'mysql2';
 import pg from 'pg';
 import { invalidField } from '../../../shared/errors.ts';
-import { checkTarget, systemLookup, type AllowEntry, type Lookup } from './address-check.ts';
-import { SourceError, sourceTimeout, sourceTooLarge } from './errors.ts';
+import {
+  checkTarget,
+  systemLookup,
+  type AllowEntry,
+  type CheckedTarget,
+  type Lookup,
+} from './address-check.ts';
+import {
+  PlatformDatabaseRefused,
+  SourceError,
+  databaseError,
+  errorCodeOf,
+  sourcePrivileged,
+  sourceTimeout,
+  sourceTooLarge,
+  type DatabaseErrorClass,
+} from './errors.ts';
+import { DATABASE_FINGERPRINT_SQL, isPlatformDatabase, type PlatformDatabase } from './platform-database.ts';
 
 export interface DatabaseSourceOptions {
   host: string;
@@ -22,6 +46,10 @@ export interface DatabaseSourceOptions {
   timeoutMs: number;
   maxBytes: number;
   lookup?: Lookup;
+  /** The platform's own database (from DATABASE_URL), refused as a source. */
+  platform?: PlatformDatabase | null;
+  /** The platform database's fingerprint (PostgreSQL only), refused as a source session. */
+  platformFingerprint?: string | null;
 }
 
 export interface QueryRows {
@@ -67,40 +95,81 @@ function text(v: unknown): string | null {
   return JSON.stringify(v) ?? null;
 }
 
-/** The source's address, once the allow-list admits its host and port. */
-async function addressOf(options: DatabaseSourceOptions): Promise<string> {
-  const target = await checkTarget(
-    options.allowList,
-    options.host,
-    options.port,
-    options.lookup ?? systemLookup,
-  );
-  return target.addresses[0]?.address ?? '';
+/** The source's checked address, once the allow-list admits its host and port. */
+function targetOf(options: DatabaseSourceOptions): Promise<CheckedTarget> {
+  return checkTarget(options.allowList, options.host, options.port, options.lookup ?? systemLookup);
 }
 
-/** A query that failed on the source (not by timeout): the database named, the driver's code and message kept. */
-function queryFailed(err: unknown, options: DatabaseSourceOptions): SourceError {
-  const e = err as { code?: string; message?: string };
-  return new SourceError(
-    'connector_query_failed',
-    `数据库 ${options.host}:${options.port}/${options.database} 的查询失败`,
-    `The query on the database ${options.host}:${options.port}/${options.database} failed`,
-    `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`,
-  );
+/** The source as the department configured it, for messages. */
+const label = (options: DatabaseSourceOptions) => `${options.host}:${options.port}/${options.database}`;
+
+const timeoutOf = (options: DatabaseSourceOptions, raw?: unknown) =>
+  sourceTimeout(Math.round(options.timeoutMs / 1000), raw);
+
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
+
+/** PostgreSQL's SQLSTATE (or the client's own error) as a class; null: the timeout. */
+function pgClass(code: string, message: string): DatabaseErrorClass | null {
+  // 57014: the server's statement_timeout; "Query read timeout": the client's own, a second later;
+  // "timeout expired": connecting took too long.
+  if (code === '57014' || code === 'ETIMEDOUT') return null;
+  if (code === '' && /query read timeout|timeout expired|connection timeout/i.test(message)) return null;
+  if (NETWORK.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '53300')
+    return 'unreachable';
+  if (code === '' && /connection terminated|not queryable|connection ended/i.test(message))
+    return 'unreachable';
+  if (code.startsWith('28') || code === '3D000') return 'authentication';
+  if (code === '42501') return 'permission';
+  if (code === '25006') return 'read_only';
+  if (code.startsWith('22') || code === '42804' || code === '42846') return 'type';
+  if (code.startsWith('42') || code === '0A000') return 'syntax';
+  return 'failed';
 }
 
 function pgError(err: unknown, options: DatabaseSourceOptions): Error {
   if (err instanceof SourceError) return err;
-  const e = err as { code?: string; message?: string };
-  // 57014: the server's statement_timeout; "Query read timeout": the client's own, a second later.
-  if (e.code === '57014' || /query read timeout/i.test(e.message ?? ''))
-    return sourceTimeout(Math.round(options.timeoutMs / 1000));
-  return queryFailed(err, options);
+  const e = (err ?? {}) as { code?: unknown; message?: unknown };
+  const kind = pgClass(
+    typeof e.code === 'string' ? e.code : '',
+    typeof e.message === 'string' ? e.message : '',
+  );
+  return kind === null ? timeoutOf(options, err) : databaseError(kind, label(options), errorCodeOf(err), err);
+}
+
+/** Roles whose members read what a connector must not: every table, server files, others' queries. */
+const PRIVILEGED_ROLES = [
+  'pg_read_all_data',
+  'pg_write_all_data',
+  'pg_read_server_files',
+  'pg_write_server_files',
+  'pg_execute_server_program',
+  'pg_read_all_stats',
+];
+
+/** Refuses the platform's own database and an account that holds too much, before the query runs. */
+async function guardPostgres(client: pg.Client, options: DatabaseSourceOptions) {
+  const { rows } = await client.query<{ fingerprint: string | null; privileged: string }>(
+    `select (${DATABASE_FINGERPRINT_SQL}) as fingerprint,
+       (current_setting('is_superuser') = 'on'
+        or exists (select 1 from pg_roles r where r.rolname = any($1::text[])
+                   and pg_has_role(current_user, r.oid, 'member'))
+        or has_table_privilege('pg_catalog.pg_authid', 'select')
+        or has_function_privilege('pg_catalog.pg_read_file(text)', 'execute'))::text as privileged`,
+    [PRIVILEGED_ROLES],
+  );
+  const row = rows[0];
+  if (options.platformFingerprint && row?.fingerprint === options.platformFingerprint)
+    throw new PlatformDatabaseRefused(label(options));
+  if (row?.privileged !== 'false') throw sourcePrivileged(label(options), options.user);
 }
 
 /** Opens a PostgreSQL source and reads its header (the first batch is fetched at once). */
 export async function openPostgres(options: DatabaseSourceOptions): Promise<QueryRows> {
-  const address = await addressOf(options);
+  const target = await targetOf(options);
+  const lookup = options.lookup ?? systemLookup;
+  if (await isPlatformDatabase(options.platform ?? null, target, options.database, lookup))
+    throw new PlatformDatabaseRefused(label(options));
+  const address = target.addresses[0]?.address ?? '';
   const budget = new Budget(options);
   const client = new pg.Client({
     host: address,
@@ -125,6 +194,7 @@ export async function openPostgres(options: DatabaseSourceOptions): Promise<Quer
     await client.connect();
     await client.query('begin transaction read only');
     await client.query(`set local statement_timeout = ${Math.max(1, Math.round(options.timeoutMs))}`);
+    await guardPostgres(client, options);
     await client.query({
       text: `declare huitong_source no scroll cursor for ${checkQuery(options.query)}`,
       queryMode: 'extended',
@@ -160,17 +230,60 @@ export async function openPostgres(options: DatabaseSourceOptions): Promise<Quer
   }
 }
 
+const MYSQL_CLASSES: [DatabaseErrorClass, readonly number[]][] = [
+  ['unreachable', [1040, 1053, 1077, 1152, 1158, 1159, 1160, 1161, 2002, 2003, 2006, 2013]],
+  ['authentication', [1044, 1045, 1049, 1129, 1130, 1131, 1251, 1698, 1820, 1862, 2059]],
+  [
+    'syntax',
+    [1052, 1054, 1060, 1064, 1066, 1109, 1146, 1149, 1235, 1241, 1242, 1248, 1305, 1582, 1583, 1584],
+  ],
+  ['permission', [1142, 1143, 1227, 1370]],
+  ['read_only', [1290, 1792, 1836]],
+  ['type', [1264, 1292, 1365, 1366, 1367, 1411, 1525, 1690, 3140, 3141, 3143, 3146]],
+];
+
 function mysqlError(err: unknown, options: DatabaseSourceOptions): Error {
   if (err instanceof SourceError) return err;
-  const e = err as { code?: string; errno?: number; message?: string };
-  if (e.code === 'PROTOCOL_SEQUENCE_TIMEOUT' || e.errno === 1969 || e.errno === 3024)
-    return sourceTimeout(Math.round(options.timeoutMs / 1000));
-  return queryFailed(err, options);
+  const e = (err ?? {}) as { code?: unknown; errno?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const errno = typeof e.errno === 'number' ? e.errno : 0;
+  if (code === 'PROTOCOL_SEQUENCE_TIMEOUT' || code === 'ETIMEDOUT' || errno === 1969 || errno === 3024)
+    return timeoutOf(options, err);
+  const kind: DatabaseErrorClass =
+    NETWORK.has(code) || code === 'PROTOCOL_CONNECTION_LOST'
+      ? 'unreachable'
+      : (MYSQL_CLASSES.find(([, errnos]) => errnos.includes(errno))?.[0] ?? 'failed');
+  return databaseError(kind, label(options), errorCodeOf(err), err);
+}
+
+/** "You may not read that table" (or it does not exist): the probe below is answered "no". */
+const DENIED = new Set([1044, 1142, 1143, 1146]);
+
+/** The session's account as `'user'@'host'`, the form of information_schema's grantee column. */
+const GRANTEE = `concat('''', left(current_user(), length(current_user()) - length(substring_index(current_user(), '@', -1)) - 1), '''@''', substring_index(current_user(), '@', -1), '''')`;
+
+/** Refuses an account that holds SUPER or FILE or may read the account table (its password hashes). */
+async function guardMysql(p: ReturnType<mysql.Connection['promise']>, options: DatabaseSourceOptions) {
+  const [rows] = await p.query(
+    `select privilege_type from information_schema.user_privileges
+     where privilege_type in ('SUPER', 'FILE') and grantee = ${GRANTEE}`,
+  );
+  let privileged = Array.isArray(rows) && rows.length > 0;
+  if (!privileged) {
+    try {
+      await p.query('select 1 from mysql.user limit 0');
+      privileged = true;
+    } catch (err) {
+      const errno = (err as { errno?: unknown }).errno;
+      if (typeof errno !== 'number' || !DENIED.has(errno)) throw err;
+    }
+  }
+  if (privileged) throw sourcePrivileged(label(options), options.user);
 }
 
 /** Opens a MySQL/MariaDB source and waits for its column list. */
 export async function openMysql(options: DatabaseSourceOptions): Promise<QueryRows> {
-  const address = await addressOf(options);
+  const address = (await targetOf(options)).addresses[0]?.address ?? '';
   const budget = new Budget(options);
   const conn = mysql.createConnection({
     host: address,
@@ -208,6 +321,7 @@ export async function openMysql(options: DatabaseSourceOptions): Promise<QueryRo
     await p.query(`set session max_statement_time = ${seconds}`).catch(() => undefined);
     await p.query(`set session max_execution_time = ${seconds * 1000}`).catch(() => undefined);
     await p.query('start transaction read only');
+    await guardMysql(p, options);
     const query = conn.query({
       sql: checkQuery(options.query),
       rowsAsArray: true,

@@ -3,6 +3,9 @@
  * connecting only to the address the allow-list check answered for the host name (the TLS server
  * name and the Host header stay the URL's own). Redirects are followed up to five times, each new
  * location checked against the allow-list again; the secret header is never sent to another origin.
+ * An error answer's body is never read: it is the source's own text (it may hold data, or an
+ * internal service's page), so a failure says only the status; client errors (which can name the
+ * address connected to) keep only their code, the rest goes to the server log.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,7 +24,7 @@ import {
   type Lookup,
   systemLookup,
 } from './address-check.ts';
-import { SourceError, sourceTimeout, sourceTooLarge } from './errors.ts';
+import { SourceError, errorCodeOf, sourceTimeout, sourceTooLarge } from './errors.ts';
 
 const MAX_REDIRECTS = 5;
 
@@ -105,16 +108,6 @@ function request(url: URL, target: CheckedTarget, headers: Record<string, string
   });
 }
 
-async function readText(body: http.IncomingMessage, max = 500): Promise<string> {
-  let text = '';
-  for await (const chunk of body) {
-    text += (chunk as Buffer).toString('utf8');
-    if (text.length >= max) break;
-  }
-  body.destroy();
-  return text.slice(0, max).replace(/\s+/g, ' ').trim();
-}
-
 /** Downloads the source into a temporary file; see the module comment. */
 export async function fetchHttp(options: HttpFetchOptions): Promise<Downloaded> {
   const controller = new AbortController();
@@ -138,12 +131,13 @@ export async function fetchHttp(options: HttpFetchOptions): Promise<Downloaded> 
       try {
         answer = await request(url, target, headers, controller.signal);
       } catch (err) {
-        if (controller.signal.aborted) throw sourceTimeout(seconds);
+        if (controller.signal.aborted) throw sourceTimeout(seconds, err);
         throw new SourceError(
           'connector_http_unreachable',
           `无法连接数据源 ${url.host}`,
           `Cannot connect to the source ${url.host}`,
-          (err as Error).message,
+          errorCodeOf(err),
+          err,
         );
       }
       if (answer.status >= 300 && answer.status < 400 && answer.headers.location) {
@@ -158,12 +152,12 @@ export async function fetchHttp(options: HttpFetchOptions): Promise<Downloaded> 
         continue;
       }
       if (answer.status < 200 || answer.status >= 300) {
-        const text = await readText(answer.body).catch(() => '');
+        answer.body.destroy();
         throw new SourceError(
           'connector_http_status',
           `数据源返回 HTTP ${answer.status}，未取得数据`,
           `The source answered HTTP ${answer.status}; no data was read`,
-          `HTTP ${answer.status} ${url.toString()}${text ? `: ${text}` : ''}`,
+          `HTTP ${answer.status}`,
         );
       }
       const declared = Number(answer.headers['content-length'] ?? NaN);
@@ -186,13 +180,14 @@ export async function fetchHttp(options: HttpFetchOptions): Promise<Downloaded> 
           fs.createWriteStream(file),
         );
       } catch (err) {
-        if (controller.signal.aborted) throw sourceTimeout(seconds);
+        if (controller.signal.aborted) throw sourceTimeout(seconds, err);
         if (err instanceof SourceError) throw err;
         throw new SourceError(
           'connector_http_interrupted',
           '读取数据源时连接中断',
           'The connection broke while reading the source',
-          (err as Error).message,
+          errorCodeOf(err),
+          err,
         );
       }
       const last = url.pathname.split('/').filter(Boolean).pop();
