@@ -4,6 +4,7 @@ import type { Database } from '../src/db/database.types.ts';
 import type { DataItem } from '../src/modules/catalog/index.ts';
 import type { Session } from './app.ts';
 import { item, metadata, publishEntry } from './catalog.ts';
+import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../src/shared/identifiers.ts';
 
 /** A city, one department and one catalog entry of it, straight in the database (no demo). */
 export async function seedEntry(db: Kysely<Database>): Promise<string> {
@@ -92,4 +93,10 @@ export function uploadAs(
     },
     payload: body,
   });
+}
+
+/** A valid 统一社会信用代码: registration type (`91` an enterprise), division code and an organisation code's first 8 characters. */
+export function creditCode(division: string, organisation8: string, type = '91'): string {
+  const first17 = `${type}${division}${organisation8}${organisationCodeCheckCharacter(organisation8) ?? ''}`;
+  return `${first17}${creditCodeCheckCharacter(first17) ?? ''}`;
 }

@@ -7,12 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type Session, type TestApp } from '../../../test/app.ts';
+import { creditCode } from '../../../test/provision.ts';
 import { item, metadata, publishEntry } from '../../../test/catalog.ts';
-import {
-  creditCodeCheckCharacter,
-  idNumberCheckCharacter,
-  organisationCodeCheckCharacter,
-} from '../../shared/identifiers.ts';
+import { idNumberCheckCharacter } from '../../shared/identifiers.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -26,10 +23,6 @@ function as(username: string): Session {
   return session;
 }
 
-function creditCode(division: string, organisation8: string): string {
-  const first17 = `91${division}${organisation8}${organisationCodeCheckCharacter(organisation8) ?? ''}`;
-  return `${first17}${creditCodeCheckCharacter(first17) ?? ''}`;
-}
 function idNumber(first17: string): string {
   return `${first17}${idNumberCheckCharacter(first17) ?? ''}`;
 }

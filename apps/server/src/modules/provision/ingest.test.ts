@@ -4,9 +4,8 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/database.ts';
-import { dataItem, seedEntry } from '../../../test/provision.ts';
+import { creditCode, dataItem, seedEntry } from '../../../test/provision.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
-import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../../shared/identifiers.ts';
 import { countRows, currentVersion, readRows, tableExists, DuplicateVersionKey } from './data-store.ts';
 import { ingestFile, ingestRows, type IngestTarget } from './ingest.ts';
 
@@ -18,14 +17,10 @@ const ITEMS = [
 ];
 
 /** A well-formed 统一社会信用代码: type, division, GB 11714 organisation code, check character. */
-function code(type: string, division: string, organisation8: string): string {
-  const first17 = `${type}${division}${organisation8}${organisationCodeCheckCharacter(organisation8) ?? ''}`;
-  return `${first17}${creditCodeCheckCharacter(first17) ?? ''}`;
-}
 const GOOD = [
-  code('91', '210100', 'MA0P4AXX'),
-  code('91', '210102', 'MA0Q9B2K'),
-  code('92', '210103', '12345678'),
+  creditCode('210100', 'MA0P4AXX', '91'),
+  creditCode('210102', 'MA0Q9B2K', '91'),
+  creditCode('210103', '12345678', '92'),
 ];
 
 let dir: string;

@@ -1,8 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type Session, type TestApp } from '../../../test/app.ts';
-import { publishAnnualReports, uploadAs } from '../../../test/provision.ts';
-import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../../shared/identifiers.ts';
+import { creditCode, publishAnnualReports, uploadAs } from '../../../test/provision.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -14,12 +13,8 @@ function as(username: string): Session {
   return session;
 }
 
-function code(division: string, organisation8: string): string {
-  const first17 = `91${division}${organisation8}${organisationCodeCheckCharacter(organisation8) ?? ''}`;
-  return `${first17}${creditCodeCheckCharacter(first17) ?? ''}`;
-}
-const C1 = code('210100', 'MA0P4AXX');
-const C2 = code('210102', 'MA0Q9B2K');
+const C1 = creditCode('210100', 'MA0P4AXX');
+const C2 = creditCode('210102', 'MA0Q9B2K');
 
 interface Outcome {
   versionId: string;

@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, orgIdByName, signIn, type Session, type TestApp } from '../../../test/app.ts';
+import { creditCode as validCreditCode } from '../../../test/provision.ts';
 import { item, metadata, publishEntry } from '../../../test/catalog.ts';
-import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../../shared/identifiers.ts';
 import type { DataItem } from '../catalog/index.ts';
 import { cleanUpInterrupted, countRows, tableExists } from './data-store.ts';
 import { expirePushSessions, PUSH_IDLE_HOURS } from './push-sessions.ts';
@@ -16,12 +16,8 @@ let t: TestApp;
 const s: Record<string, Session> = {};
 const tokens: Record<string, string> = {};
 
-function code(division: string, organisation8: string): string {
-  const first17 = `91${division}${organisation8}${organisationCodeCheckCharacter(organisation8) ?? ''}`;
-  return `${first17}${creditCodeCheckCharacter(first17) ?? ''}`;
-}
 /** A valid 统一社会信用代码 for each n. */
-const creditCode = (n: number) => code('210100', `MA${String(n).padStart(6, '0')}`);
+const creditCode = (n: number) => validCreditCode('210100', `MA${String(n).padStart(6, '0')}`);
 /** The same with a wrong check character. */
 const badCode = (n: number) => {
   const good = creditCode(n);
