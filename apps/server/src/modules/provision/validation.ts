@@ -38,6 +38,7 @@
  *   sensitivity 3 and 4 (REFERENCE.md's masking styles), so a report can be shown and stored.
  */
 import type { Geometry, Position } from './formats/index.ts';
+import { holdsText, isFormulaLike } from './formula-like.ts';
 import type { DataItem, DataType } from '../catalog/index.ts';
 import { maskValue } from '../security/index.ts';
 import { MASKED_FROM_SENSITIVITY } from '../../shared/policy.ts';
@@ -910,6 +911,37 @@ export interface FieldSummary {
   validShare: number | null;
 }
 
+/**
+ * Something the providing department should know that is not an error: the rows are accepted.
+ * `formula_like`: values of a text item beginning with = + - @ (a spreadsheet would run them as
+ * formulas; the CSV for spreadsheets exports them with a `'` before them).
+ */
+export interface ValidationNotice {
+  code: 'formula_like';
+  field: string;
+  column: string;
+  /** How many values of the field. */
+  count: number;
+  /** The first one: its row and value (cut and masked as a problem's value is). */
+  firstRow: number;
+  firstValue: string;
+  message: LocalisedText;
+}
+
+/** The notice of `count` formula-like values of a field, the first in `firstRow`. */
+export function formulaNotice(
+  n: Pick<ValidationNotice, 'field' | 'column' | 'count' | 'firstRow' | 'firstValue'>,
+): ValidationNotice {
+  return {
+    code: 'formula_like',
+    ...n,
+    message: {
+      zh: `“${n.column}”有 ${n.count} 个值以 =、+、-、@ 开头（首个在第 ${n.firstRow} 行：${n.firstValue}），电子表格打开时可能当作公式执行；导出供电子表格使用的 CSV 时会在其前加单引号 '。请核实这些值`,
+      en: `${n.count} values of ${n.column} (${n.field}) begin with =, +, - or @ (the first in row ${n.firstRow}: ${n.firstValue}); a spreadsheet may run them as formulas, so the CSV for spreadsheets puts a ' before them. Please check these values`,
+    },
+  };
+}
+
 export interface ValidationSummary {
   totalRows: number;
   validRows: number;
@@ -922,22 +954,30 @@ export interface ValidationSummary {
   fields: FieldSummary[];
   /** The first problems found, in row order (at most `maxProblems`). */
   problems: ValidationProblem[];
+  /** Notices, one per field at most, in item order (absent in reports stored before there were any). */
+  notices?: ValidationNotice[];
 }
 
 export interface ValidationReportOptions {
   /** How many problems to list (default 1,000); all are counted. */
   maxProblems?: number;
+  /** Mask values of sensitivity 3–4 in notices (default true), as the validator does in problems. */
+  maskSensitive?: boolean;
 }
 
 /** Adds up the results of the rows of one data version. */
 export class ValidationReport {
   private readonly maxProblems: number;
+  private readonly mask: boolean;
   private readonly listed: ValidationProblem[] = [];
   private readonly filledCounts: number[];
   private readonly validCounts: number[];
   private readonly problemCounts: number[];
   private readonly byRule: Partial<Record<ValidationRule, number>> = {};
   private readonly fieldIndex: Map<string, number>;
+  /** Items whose values are text (only those can be formula-like), by index. */
+  private readonly textItems: number[];
+  private readonly formulaLike = new Map<number, { count: number; firstRow: number; firstValue: string }>();
   private rows = 0;
   private valid = 0;
   private problemCount = 0;
@@ -947,10 +987,12 @@ export class ValidationReport {
     options: ValidationReportOptions = {},
   ) {
     this.maxProblems = options.maxProblems ?? 1000;
+    this.mask = options.maskSensitive ?? true;
     this.filledCounts = items.map(() => 0);
     this.validCounts = items.map(() => 0);
     this.problemCounts = items.map(() => 0);
     this.fieldIndex = new Map(items.map((item, i) => [item.name, i]));
+    this.textItems = items.flatMap((item, i) => (holdsText(item.dataType) ? [i] : []));
   }
 
   add(result: RowResult): void {
@@ -973,6 +1015,20 @@ export class ValidationReport {
       if (result.filled[i] !== true) continue;
       this.filledCounts[i] = (this.filledCounts[i] ?? 0) + 1;
       if (!failed.has(i)) this.validCounts[i] = (this.validCounts[i] ?? 0) + 1;
+    }
+    // Values as they are stored (checked, trimmed): those a spreadsheet would run as formulas.
+    for (const i of this.textItems) {
+      const item = this.items[i] as DataItem;
+      const value = result.values[item.name];
+      if (typeof value !== 'string' || !isFormulaLike(value)) continue;
+      const seen = this.formulaLike.get(i);
+      if (seen) seen.count++;
+      else
+        this.formulaLike.set(i, {
+          count: 1,
+          firstRow: result.row,
+          firstValue: reportedValue(item, value, this.mask),
+        });
     }
   }
 
@@ -1012,6 +1068,10 @@ export class ValidationReport {
         };
       }),
       problems: [...this.listed],
+      notices: this.items.flatMap((item, i) => {
+        const f = this.formulaLike.get(i);
+        return f ? [formulaNotice({ field: item.name, column: item.label, ...f })] : [];
+      }),
     };
   }
 

@@ -5,18 +5,28 @@ import { buildUrl, encodeSegment } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 
 /** The formats the export offers (the server streams them: GET …/export). */
-export type ExportChoice = 'csv-utf8' | 'csv-gbk' | 'xlsx' | 'json' | 'geojson';
+export type ExportChoice = 'csv-utf8' | 'csv-gbk' | 'csv-machine' | 'xlsx' | 'json' | 'geojson';
+
+const CSV_CHOICES: Partial<Record<ExportChoice, { encoding: string; variant: 'spreadsheet' | 'machine' }>> = {
+  // For people: opened in a spreadsheet, so text that would run as a formula gets a ' before it.
+  'csv-utf8': { encoding: 'utf-8', variant: 'spreadsheet' },
+  'csv-gbk': { encoding: 'gbk', variant: 'spreadsheet' },
+  // For programs: the data as stored.
+  'csv-machine': { encoding: 'utf-8', variant: 'machine' },
+};
 
 /** The URL that downloads a version in a format (same origin: the session cookie goes with it). */
 export function exportUrl(entryId: string, versionNo: number, choice: ExportChoice): string {
-  const [format, encoding] =
-    choice === 'csv-utf8' ? ['csv', 'utf-8'] : choice === 'csv-gbk' ? ['csv', 'gbk'] : [choice, undefined];
+  const csv = CSV_CHOICES[choice];
+  const format = csv ? 'csv' : choice;
   return buildUrl(`/api/provision/entries/${encodeSegment(entryId)}/export`, {
     format,
-    encoding,
+    encoding: csv?.encoding,
+    variant: csv?.variant,
     version: versionNo,
-    // People open CSV and Excel files: the Chinese labels head the columns (JSON keeps the names).
-    header: format === 'csv' || format === 'xlsx' ? 'label' : undefined,
+    // People open spreadsheet CSV and Excel files: the Chinese labels head the columns (JSON and
+    // the CSV for programs keep the names).
+    header: csv?.variant === 'spreadsheet' || format === 'xlsx' ? 'label' : undefined,
   });
 }
 
@@ -41,12 +51,16 @@ type Props = {
   geometry: boolean;
 };
 
-/** 下载: a ready version as CSV (UTF-8 or GBK), XLSX, JSON and, with a geometry, GeoJSON. */
+/**
+ * 下载: a ready version as CSV for spreadsheets (UTF-8 or GBK), CSV for programs, XLSX, JSON and, with
+ * a geometry, GeoJSON.
+ */
 export function DownloadMenu({ entryId, versionNo, geometry }: Props) {
   const { t } = useI18n();
   const choices: ExportChoice[] = [
     'csv-utf8',
     'csv-gbk',
+    'csv-machine',
     'xlsx',
     'json',
     ...(geometry ? (['geojson'] as const) : []),

@@ -48,6 +48,17 @@ export type FieldQuality = {
   validShare: number | null;
 };
 
+/** Not an error: something the providing department should check (formula_like: values a spreadsheet may run). */
+export type ValidationNotice = {
+  code: 'formula_like';
+  field: string;
+  column: string;
+  count: number;
+  firstRow: number;
+  firstValue: string;
+  message: LocalizedText;
+};
+
 export type ValidationReport = {
   totalRows: number;
   validRows: number;
@@ -57,6 +68,8 @@ export type ValidationReport = {
   problemsByRule: Record<string, number>;
   fields: FieldQuality[];
   problems: ValidationProblem[];
+  /** Absent in reports made before there were notices. */
+  notices?: ValidationNotice[];
 };
 
 export type IngestOutcome = {

@@ -97,6 +97,21 @@ export function ValidationReport({ report }: { report: Report }) {
           ))}
         </div>
       ) : null}
+      {report.notices && report.notices.length > 0 ? (
+        <div style={{ marginTop: 12 }}>
+          <Typography.Text type="secondary">{t('provision.report.notices')}</Typography.Text>
+          {report.notices.map((n) => (
+            <Alert
+              key={`${n.code}:${n.field}`}
+              type="warning"
+              showIcon
+              style={{ marginTop: 8 }}
+              title={pick(n.message)}
+              data-testid="provision-notice"
+            />
+          ))}
+        </div>
+      ) : null}
       <Typography.Title level={5} style={{ marginTop: 16 }}>
         {t('provision.report.problems')}
       </Typography.Title>
