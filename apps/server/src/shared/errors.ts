@@ -64,3 +64,19 @@ export class ConflictError extends AppError {
     super(code, 409, messages, fields);
   }
 }
+
+/**
+ * 403 for a field naming an organisation outside the caller's jurisdiction: a scope parameter
+ * (`?orgId=`) or a parent organisation.
+ */
+export function outsideJurisdictionField(field: string): AppError {
+  return new AppError(
+    'forbidden',
+    403,
+    {
+      zh: `${field} 所指的机构不在您的管辖范围内`,
+      en: `${field}: the organisation is outside your jurisdiction`,
+    },
+    [{ field, message: { zh: '不在您的管辖范围内', en: 'is outside your jurisdiction' } }],
+  );
+}

@@ -201,3 +201,24 @@ export function canViewProvision(p: Principal | null, holder: HolderRef): boolea
   if (p.org.id === holder.id) return departmentRole(p, PROVISION_VIEWERS);
   return authorityRole(p, ['admin', 'reviewer']) && supervises(p, holder);
 }
+
+/**
+ * May `parent` be the parent organisation of `child`? Parents stay within a level and a division:
+ * a city-level organisation's parent is city-level; a district-level organisation's parent is an
+ * organisation of the same division, except that a district authority's parent may be a city-level
+ * authority (the city's, which supervises it).
+ */
+export function mayBeParentOf(parent: OrgRef, child: OrgRef): boolean {
+  if (child.level === 'city') return parent.level === 'city';
+  if (parent.level === 'district') return parent.divisionCode === child.divisionCode;
+  return child.kind === 'authority' && parent.kind === 'authority';
+}
+
+/**
+ * May the caller narrow a list to this organisation (a scope parameter such as `?orgId=`)? Only to
+ * one inside the scope the list is read in; any other value is refused, never replaced by the
+ * caller's own scope.
+ */
+export function scopeAdmits(scope: Jurisdiction, org: OrgRef): boolean {
+  return withinJurisdiction(scope, org);
+}

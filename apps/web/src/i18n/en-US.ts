@@ -284,7 +284,8 @@ export const enUS: Record<MessageKey, string> = {
   'org.creditCode.invalid': 'Not a valid unified social credit code (length, characters or check character)',
   'org.division': 'Division',
   'org.parent': 'Parent organisation',
-  'org.parent.hint': 'E.g. the supervising department of a district department; optional',
+  'org.parent.hint':
+    "Of the organisation's level and division, e.g. a district department's district data authority (a district authority's is the city's); optional",
   'org.delegated': 'Public institution or organisation with administrative powers delegated by law',
   'org.delegated.short': 'Delegated',
   'org.delegated.hint': 'Treated as a government department (Art. 3)',

@@ -269,7 +269,8 @@ export const zhCN = {
   'org.creditCode.invalid': '统一社会信用代码不正确（长度、字符或校验位有误）',
   'org.division': '行政区划',
   'org.parent': '上级机构',
-  'org.parent.hint': '例如区县政务部门的上级主管部门；可不填',
+  'org.parent.hint':
+    '须与本机构同一层级、同一区划，例如区县部门所属的区县大数据主管部门（区县主管部门的上级为市大数据主管部门）；可不填',
   'org.delegated': '法律、法规授权具有行政职能的事业单位和社会组织',
   'org.delegated.short': '授权组织',
   'org.delegated.hint': '依《条例》第三条，此类单位视同政务部门',

@@ -31,6 +31,7 @@ interface Overview {
   schedule: { intervalDays: number; noticeDays: number; source: string; editable: boolean };
   summary: Record<string, number>;
   organisations: {
+    orgId: string;
     orgName: string;
     published: number;
     due: number;
@@ -216,6 +217,25 @@ describe('upkeep status', () => {
     expect((await as('scjg.user').request('GET', '/api/catalog/upkeep')).statusCode).toBe(403);
     expect((await as('citizen').request('GET', '/api/catalog/upkeep')).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/catalog/upkeep' })).statusCode).toBe(401);
+  });
+
+  it("refuses an organisation filter outside the jurisdiction instead of answering for one's own", async () => {
+    const all = await overview('reviewer', '?status=all');
+    const orgOf = (name: string) => all.organisations.find((o) => o.orgName === name)?.orgId ?? '';
+    const scjg = orgOf('沈阳市市场监督管理局');
+    const heping = orgOf('沈阳市和平区市场监督管理局');
+    for (const [who, orgId] of [
+      ['scjg.cataloguer', heping],
+      ['heping.scjg.cataloguer', scjg],
+      ['heping.reviewer', scjg],
+    ] as const) {
+      const res = await as(who).request('GET', `/api/catalog/upkeep?orgId=${orgId}`);
+      expect(res.statusCode, who).toBe(403);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect((res.json() as { fields: { field: string }[] }).fields[0]?.field).toBe('orgId');
+    }
+    const inside = await overview('heping.reviewer', `?status=all&orgId=${heping}`);
+    expect(inside.entries.map((e) => e.entryId)).toEqual([ids.d]);
   });
 });
 

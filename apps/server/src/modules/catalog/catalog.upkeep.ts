@@ -7,11 +7,11 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { ConflictError, ForbiddenError, ValidationError } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, type Actor, type StaffPrincipal as Staff, staffOf } from '../../shared/principal.ts';
-import { jurisdiction, type Jurisdiction } from '../../shared/policy.ts';
+import { jurisdiction, scopeAdmits, type Jurisdiction } from '../../shared/policy.ts';
 import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
-import { providingOrgsIn, supervisorOf } from '../org/index.ts';
+import { assertScopeOrg, providingOrgsIn, supervisorOf } from '../org/index.ts';
 import type { Db } from './catalog.repository.ts';
 
 export const DEFAULT_UPKEEP = { intervalDays: 180, noticeDays: 30 } as const;
@@ -278,6 +278,7 @@ export async function overview(
 ) {
   const p = staffOf(actor);
   const scope = upkeepScope(p);
+  await assertScopeOrg(db, filter.orgId, (org) => scopeAdmits(scope, org));
   const { orgs, list } = await statusOf(db, scope, now);
   const drafts = await draftCounts(
     db,

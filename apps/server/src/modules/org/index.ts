@@ -4,5 +4,5 @@ export { resolveCredential, resolveSession } from './auth.service.ts';
 export { hashPassword } from './password.ts';
 export { orgJobs } from './org.jobs.ts';
 export { countOrgs } from './org.repository.ts';
-export { providingOrgsIn, supervisorOf } from './org.jurisdiction.ts';
+export { assertScopeOrg, findOrgRef, providingOrgsIn, supervisorOf } from './org.jurisdiction.ts';
 export type { ProvidingOrg } from './org.jurisdiction.ts';

@@ -4,7 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.types.ts';
-import type { Jurisdiction } from '../../shared/policy.ts';
+import { invalidField, outsideJurisdictionField } from '../../shared/errors.ts';
+import type { Jurisdiction, OrgRef } from '../../shared/policy.ts';
 
 export interface ProvidingOrg {
   id: string;
@@ -37,4 +38,31 @@ export function supervisorOf<A extends { level: string; division_code: string }>
   const city = authorities.find((a) => a.level === 'city');
   if (org.level !== 'district') return city;
   return authorities.find((a) => a.level === 'district' && a.division_code === org.division_code) ?? city;
+}
+
+/** An organisation as the policy module sees it, or undefined when there is none with this id. */
+export async function findOrgRef(db: Kysely<Database>, id: string): Promise<OrgRef | undefined> {
+  const row = await db
+    .selectFrom('organisations')
+    .select(['id', 'kind', 'level', 'division_code'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { id: row.id, kind: row.kind, level: row.level, divisionCode: row.division_code };
+}
+
+/**
+ * Checks a list's organisation scope parameter (`?orgId=`): an unknown organisation is a 400, one
+ * that `admits` (a rule of the policy module) refuses a 403, both naming the field — never answered
+ * as an empty list or for the caller's own scope instead.
+ */
+export async function assertScopeOrg(
+  db: Kysely<Database>,
+  orgId: string | undefined,
+  admits: (org: OrgRef) => boolean,
+  field = 'orgId',
+): Promise<void> {
+  if (orgId === undefined) return;
+  const org = await findOrgRef(db, orgId);
+  if (!org) throw invalidField(field, '机构不存在', 'is not a known organisation');
+  if (!admits(org)) throw outsideJurisdictionField(field);
 }

@@ -143,6 +143,35 @@ export async function updateOrg(db: Db, id: string, patch: OrganisationUpdate) {
     .execute();
 }
 
+/** Serialises changes of parent organisations, so that two concurrent changes cannot close a cycle. */
+export async function lockOrgTree(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${ORG_TREE_LOCK})`.execute(trx);
+}
+const ORG_TREE_LOCK = 0x4854545245; // "HTTRE"
+
+/** The ids of an organisation and its ancestors, nearest first (at most 100 levels: old data may loop). */
+export async function lineage(db: Db, id: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    with recursive up (id, parent_id, depth) as (
+      select id, parent_id, 0 from organisations where id = ${id}
+      union all
+      select o.id, o.parent_id, up.depth + 1 from organisations o join up on o.id = up.parent_id
+      where up.depth < 100
+    )
+    select id from up order by depth`.execute(db);
+  return r.rows.map((row) => row.id);
+}
+
+/** The organisations whose parent is this one. */
+export async function childrenOf(db: Db, id: string) {
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'name', 'kind', 'level', 'division_code'])
+    .where('parent_id', '=', id)
+    .orderBy('name')
+    .execute();
+}
+
 export async function countOrgs(db: Db) {
   const r = await db
     .selectFrom('organisations')

@@ -1,8 +1,15 @@
-import { invalidField, ForbiddenError } from '../../shared/errors.ts';
+import { invalidField, ForbiddenError, outsideJurisdictionField } from '../../shared/errors.ts';
 import { randomBytes } from 'node:crypto';
 import type { DivisionKind, OrgKind, OrgLevel } from '../../db/database.types.ts';
 import { randomToken, sm3Hex } from '../../shared/crypto.ts';
-import { canManageCredentials, canManageOrg, jurisdiction, type Jurisdiction } from '../../shared/policy.ts';
+import {
+  canManageCredentials,
+  canManageOrg,
+  jurisdiction,
+  mayBeParentOf,
+  type Jurisdiction,
+  type OrgRef,
+} from '../../shared/policy.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
 import { ROLE_INFO, roleInfo, type Role } from '../../shared/roles.ts';
 import { appendAudit } from '../security/index.ts';
@@ -18,6 +25,7 @@ import {
 } from './org.errors.ts';
 import { ConflictError } from '../../shared/errors.ts';
 import { normaliseUsername } from './auth.service.ts';
+import { assertScopeOrg } from './org.jurisdiction.ts';
 import * as repo from './org.repository.ts';
 import type { Db } from './org.repository.ts';
 import { hashPassword } from './password.ts';
@@ -134,18 +142,86 @@ async function checkOrgFields(trx: Db, input: Partial<OrgInput>, selfId?: string
   if (input.divisionCode !== undefined && !(await repo.findDivision(trx, input.divisionCode))) {
     throw invalidField('divisionCode', '行政区划不存在', 'is not a known division');
   }
-  if (input.parentId) {
-    if (input.parentId === selfId)
-      throw invalidField('parentId', '不能是机构自身', 'cannot be the organisation itself');
-    if (!(await repo.findOrg(trx, input.parentId)))
-      throw invalidField('parentId', '上级机构不存在', 'is not a known organisation');
-  }
   if (input.kind === 'evaluator' && input.level === 'district') {
     throw invalidField(
       'level',
       '第三方评估机构由市人民政府委托，层级应为市级',
       'must be city for an evaluator',
     );
+  }
+}
+
+const parentCycle = () =>
+  new ConflictError(
+    'org_parent_cycle',
+    {
+      zh: '上级机构不能是本机构自身或其下级机构（会形成循环）',
+      en: 'The parent cannot be the organisation itself or one of its descendants (that would make a cycle)',
+    },
+    [{ field: 'parentId', message: { zh: '会形成循环', en: 'would make a cycle' } }],
+  );
+
+const parentMisplaced = () =>
+  invalidField(
+    'parentId',
+    '须与本机构同一层级、同一区划（区县主管部门的上级可为市级主管部门）',
+    "must be of the organisation's level and division (a district authority's may be the city's authority)",
+  );
+
+/**
+ * Checks a new parent organisation: it exists, the caller manages it, it sits at the child's level
+ * and division (policy `mayBeParentOf`), and it is neither the organisation nor one of its
+ * descendants. Call after `lockOrgTree`.
+ */
+async function checkParent(trx: Db, p: Principal, parentId: string, child: OrgRef) {
+  if (parentId === child.id) throw parentCycle();
+  const parent = await repo.findOrg(trx, parentId);
+  if (!parent) throw invalidField('parentId', '上级机构不存在', 'is not a known organisation');
+  if (!canManageOrg(p, orgRef(parent))) throw outsideJurisdictionField('parentId');
+  if (!mayBeParentOf(orgRef(parent), child)) throw parentMisplaced();
+  if (child.id && (await repo.lineage(trx, parentId)).includes(child.id)) throw parentCycle();
+}
+
+/**
+ * An edit keeps the tree sound: a changed parent passes `checkParent`; a kept parent must still fit
+ * an organisation that changes level, division or kind, and so must its children.
+ */
+async function checkTree(
+  trx: Db,
+  p: Principal,
+  before: repo.OrgRow,
+  after: OrgRef,
+  parentId: string | null | undefined,
+) {
+  const moved =
+    after.level !== before.level || after.divisionCode !== before.division_code || after.kind !== before.kind;
+  if (parentId === undefined || parentId === before.parent_id) {
+    if (!moved) return;
+    await repo.lockOrgTree(trx);
+    const parent = before.parent_id ? await repo.findOrg(trx, before.parent_id) : undefined;
+    if (parent && !mayBeParentOf(orgRef(parent), after)) throw parentMisplaced();
+  } else {
+    await repo.lockOrgTree(trx);
+    if (parentId !== null) await checkParent(trx, p, parentId, after);
+  }
+  if (!moved) return;
+  for (const child of await repo.childrenOf(trx, after.id)) {
+    if (!mayBeParentOf(after, orgRef(child))) {
+      const field =
+        after.level !== before.level
+          ? 'level'
+          : after.divisionCode !== before.division_code
+            ? 'divisionCode'
+            : 'kind';
+      throw new ConflictError(
+        'org_children_misplaced',
+        {
+          zh: `下级机构“${child.name}”将与本机构层级或区划不符，请先调整其上级机构`,
+          en: `The child organisation ${child.name} would no longer fit under this one; change its parent first`,
+        },
+        [{ field, message: { zh: '与下级机构不符', en: 'does not fit its child organisations' } }],
+      );
+    }
   }
 }
 
@@ -166,6 +242,7 @@ export async function createOrg(db: Db, actor: Actor, input: OrgInput) {
     await checkOrgFields(trx, input);
     const ref = { id: '', kind: input.kind, level: input.level, divisionCode: input.divisionCode };
     if (!canManageOrg(p, ref)) throw outsideJurisdiction();
+    if (input.parentId) await checkParent(trx, p, input.parentId, ref);
     const name = input.name.trim();
     await checkNameFree(trx, input.divisionCode, name);
     const row = await repo.insertOrg(trx, {
@@ -212,6 +289,7 @@ export async function updateOrg(
     await checkOrgFields(trx, { ...input, kind: after.kind, level: after.level }, id);
     // Moving an organisation must keep it inside the administrator's jurisdiction.
     if (!canManageOrg(p, { id, ...after })) throw outsideJurisdiction();
+    await checkTree(trx, p, before, { id, ...after }, input.parentId);
     if (input.name !== undefined || input.divisionCode !== undefined) {
       await checkNameFree(trx, after.divisionCode, (input.name ?? before.name).trim(), id);
     }
@@ -270,6 +348,7 @@ export async function listAccounts(
   pageSize: number,
 ) {
   const p = principalOf(actor);
+  await assertScopeOrg(db, filter.orgId, (org) => canManageOrg(p, org));
   return repo.listAccounts(db, { ...filter, scope: scopeOf(p) }, (page - 1) * pageSize, pageSize);
 }
 
@@ -414,6 +493,7 @@ export async function listCredentials(db: Db, actor: Actor, orgId?: string) {
   // A security officer sees only the credentials of their own organisation.
   const scope: Jurisdiction =
     p.kind === 'staff' && !p.roles.includes('admin') ? { scope: 'org', orgId: p.org.id } : scopeOf(p);
+  await assertScopeOrg(db, orgId, (org) => canManageCredentials(p, org));
   return repo.listCredentials(db, { orgId, scope });
 }
 

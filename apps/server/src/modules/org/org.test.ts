@@ -175,6 +175,172 @@ describe('organisations', () => {
   });
 });
 
+describe('organisation parents', () => {
+  const dept = (name: string, first17: string, extra: Record<string, unknown>) => ({
+    name,
+    kind: 'department',
+    level: 'district',
+    divisionCode: '210102',
+    creditCode: code(first17),
+    ...extra,
+  });
+  const parentOf = async (id: string) =>
+    (
+      await t.app.db
+        .selectFrom('organisations')
+        .select('parent_id')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).parent_id;
+
+  it("refuses a parent outside the administrator's jurisdiction, naming the field", async () => {
+    const before = await orgCount();
+    const hunnanDept = await orgIdByName(t.app, '沈阳市浑南区教育局');
+    const cityDept = await orgIdByName(t.app, '沈阳市市场监督管理局');
+    for (const parentId of [hunnanDept, cityDept]) {
+      const res = await heping.request(
+        'POST',
+        '/api/organisations',
+        dept('沈阳市和平区测试局甲', '11210102MB0001001', { parentId }),
+      );
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().fields[0].field).toBe('parentId');
+      expect(res.json().message.zh).toMatch(/[\u4e00-\u9fa5]/);
+    }
+    // Nor by editing an organisation of one's own district.
+    const own = await orgIdByName(t.app, '沈阳市和平区卫生健康局');
+    const edit = await heping.request('PATCH', `/api/organisations/${own}`, { parentId: hunnanDept });
+    expect(edit.statusCode).toBe(403);
+    expect(edit.json().fields[0].field).toBe('parentId');
+    expect(await parentOf(own)).toBe(await orgIdByName(t.app, '沈阳市和平区大数据管理局'));
+    expect(await orgCount()).toBe(before);
+  });
+
+  it('keeps parents within a level and a division, even for the city administrator', async () => {
+    const before = await orgCount();
+    const hunnanAuthority = await orgIdByName(t.app, '沈阳市浑南区大数据管理局');
+    const cityDept = await orgIdByName(t.app, '沈阳市市场监督管理局');
+    const hepingDept = await orgIdByName(t.app, '沈阳市和平区市场监督管理局');
+    const cases: [string, Record<string, unknown>][] = [
+      // A district department under another district's authority, or under a city department.
+      ['沈阳市和平区测试局乙', { parentId: hunnanAuthority }],
+      ['沈阳市和平区测试局丙', { parentId: cityDept }],
+      // A city department under a district one.
+      ['沈阳市测试局丁', { level: 'city', divisionCode: '210100', parentId: hepingDept }],
+    ];
+    let n = 2;
+    for (const [name, extra] of cases) {
+      const res = await admin.request(
+        'POST',
+        '/api/organisations',
+        dept(name, `11210102MB000100${n++}`, extra),
+      );
+      expect(res.statusCode, name).toBe(400);
+      expect(res.json().fields[0].field).toBe('parentId');
+    }
+    expect(await orgCount()).toBe(before);
+    // Its own district's authority or another organisation of the district is fine.
+    const ok = await heping.request(
+      'POST',
+      '/api/organisations',
+      dept('沈阳市和平区测试局戊', '11210102MB0001009', { parentId: hepingDept }),
+    );
+    expect(ok.statusCode).toBe(201);
+    // A district authority's parent is the city's authority (as in the demo city).
+    const hepingAuthority = await orgIdByName(t.app, '沈阳市和平区大数据管理局');
+    expect(await parentOf(hepingAuthority)).toBe(await orgIdByName(t.app, '沈阳市大数据管理局'));
+    // Moving an organisation to another district needs a parent there.
+    const moved = await admin.request('PATCH', `/api/organisations/${ok.json().id}`, {
+      divisionCode: '210112',
+    });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.json().fields[0].field).toBe('parentId');
+    const withParent = await admin.request('PATCH', `/api/organisations/${ok.json().id}`, {
+      divisionCode: '210112',
+      parentId: hunnanAuthority,
+    });
+    expect(withParent.statusCode).toBe(200);
+    expect(withParent.json()).toMatchObject({ divisionCode: '210112', parentId: hunnanAuthority });
+  });
+
+  it('refuses cycles: an organisation as its own parent or under one of its descendants', async () => {
+    const hepingAuthority = await orgIdByName(t.app, '沈阳市和平区大数据管理局');
+    const create = async (name: string, first17: string, parentId: string) => {
+      const res = await admin.request('POST', '/api/organisations', dept(name, first17, { parentId }));
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const a = await create('沈阳市和平区循环甲', '11210102MB0001011', hepingAuthority);
+    const b = await create('沈阳市和平区循环乙', '11210102MB0001012', a);
+    const c = await create('沈阳市和平区循环丙', '11210102MB0001013', b);
+    for (const [id, parentId] of [
+      [a, a],
+      [a, b],
+      [a, c],
+      [b, c],
+    ] as const) {
+      const res = await admin.request('PATCH', `/api/organisations/${id}`, { parentId });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('org_parent_cycle');
+      expect(res.json().fields[0].field).toBe('parentId');
+    }
+    expect([await parentOf(a), await parentOf(b), await parentOf(c)]).toEqual([hepingAuthority, a, b]);
+    // Moving a parent away from its children is refused too.
+    const move = await admin.request('PATCH', `/api/organisations/${b}`, {
+      divisionCode: '210112',
+      parentId: await orgIdByName(t.app, '沈阳市浑南区大数据管理局'),
+    });
+    expect(move.statusCode).toBe(409);
+    expect(move.json()).toMatchObject({ code: 'org_children_misplaced' });
+    expect(move.json().fields[0].field).toBe('divisionCode');
+    // Re-parenting within the district, without a cycle, works.
+    expect((await admin.request('PATCH', `/api/organisations/${c}`, { parentId: a })).statusCode).toBe(200);
+  });
+});
+
+describe('scope parameters outside the jurisdiction are refused', () => {
+  it('accounts: ?orgId of another district or a city-level body is a 403 naming orgId', async () => {
+    const cityDept = await orgIdByName(t.app, '沈阳市公安局');
+    const hunnanDept = await orgIdByName(t.app, '沈阳市浑南区教育局');
+    for (const orgId of [cityDept, hunnanDept]) {
+      const res = await heping.request('GET', `/api/accounts?orgId=${orgId}`);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().fields[0].field).toBe('orgId');
+    }
+    const own = await heping.request(
+      'GET',
+      `/api/accounts?orgId=${await orgIdByName(t.app, '沈阳市和平区卫生健康局')}`,
+    );
+    expect(own.statusCode).toBe(200);
+    expect(own.json().total).toBeGreaterThan(0);
+    const unknown = await heping.request('GET', '/api/accounts?orgId=00000000-0000-4000-8000-000000000000');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().fields[0].field).toBe('orgId');
+  });
+
+  it("credentials: a security officer may not list another organisation, a district administrator the city's", async () => {
+    const security = await signIn(t.app, 'scjg.security');
+    const other = await security.request(
+      'GET',
+      `/api/credentials?orgId=${await orgIdByName(t.app, '沈阳市公安局')}`,
+    );
+    expect(other.statusCode).toBe(403);
+    expect(other.json().fields[0].field).toBe('orgId');
+    const own = await security.request(
+      'GET',
+      `/api/credentials?orgId=${await orgIdByName(t.app, '沈阳市市场监督管理局')}`,
+    );
+    expect(own.statusCode).toBe(200);
+    const city = await heping.request(
+      'GET',
+      `/api/credentials?orgId=${await orgIdByName(t.app, '沈阳市市场监督管理局')}`,
+    );
+    expect(city.statusCode).toBe(403);
+  });
+});
+
 describe('accounts', () => {
   it('creates a staff account with roles fitting the organisation; the person must change the password', async () => {
     const orgId = await orgIdByName(t.app, '沈阳市民政局');

@@ -219,11 +219,28 @@ describe('who sees what', () => {
     expect(
       (await as('scjg.provider').request('GET', `/api/provision/quality/entries/${ids.heping}`)).statusCode,
     ).toBe(404);
-    // An organisation filter outside one's jurisdiction yields nothing.
     const own = await overview('scjg.provider');
-    const hepingOrg = (await overview('heping.admin')).items[0]?.orgId ?? '';
-    expect((await overview('scjg.provider', `?orgId=${hepingOrg}`)).items).toEqual([]);
     expect(own.total).toBe(3);
+  });
+
+  it("refuses an organisation filter outside the jurisdiction instead of answering for one's own", async () => {
+    const hepingOrg = (await overview('heping.admin')).items[0]?.orgId ?? '';
+    const scjgOrg = (await overview('scjg.provider')).items[0]?.orgId ?? '';
+    for (const [who, orgId] of [
+      ['scjg.provider', hepingOrg],
+      ['heping.admin', scjgOrg],
+      ['heping.scjg.cataloguer', scjgOrg],
+    ] as const) {
+      const res = await as(who).request('GET', `/api/provision/quality?orgId=${orgId}`);
+      expect(res.statusCode, who).toBe(403);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect((res.json() as { fields: { field: string }[] }).fields[0]?.field).toBe('orgId');
+    }
+    // Inside it, the filter applies.
+    expect((await overview('reviewer', `?orgId=${hepingOrg}`)).items.map((p) => p.entryName)).toEqual([
+      '质量丁信息',
+    ]);
+    expect((await overview('heping.admin', `?orgId=${hepingOrg}`)).total).toBe(1);
   });
 
   it('answers a bad filter with a specific 400', async () => {

@@ -10,10 +10,16 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { ForbiddenError, type Message } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, staffOf, type Actor } from '../../shared/principal.ts';
-import { ROUTE_POLICIES, jurisdiction, withinJurisdiction, type Jurisdiction } from '../../shared/policy.ts';
+import {
+  ROUTE_POLICIES,
+  jurisdiction,
+  scopeAdmits,
+  withinJurisdiction,
+  type Jurisdiction,
+} from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
-import { providingOrgsIn, supervisorOf, type ProvidingOrg } from '../org/index.ts';
+import { assertScopeOrg, providingOrgsIn, supervisorOf, type ProvidingOrg } from '../org/index.ts';
 import type { UpdateCycle } from '../catalog/index.ts';
 import { assertProvider, entryNotFound, loadEntry } from './provision.service.ts';
 import { connectorFailures } from './connectors/index.ts';
@@ -645,6 +651,7 @@ export async function overview(
   sources: readonly ProblemSource[] = problemSources,
 ) {
   const scope = qualityScope(actor);
+  await assertScopeOrg(db, filter.orgId, (org) => scopeAdmits(scope, org));
   const orgs = await providingOrgsIn(db, scope);
   const entries = await watchedEntries(
     db,

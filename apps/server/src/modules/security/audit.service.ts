@@ -1,7 +1,8 @@
 import type { AuditResult, AuditRow } from '../../db/database.types.ts';
 import { canonicalJson, sm3Hex } from '../../shared/crypto.ts';
 import type { Actor } from '../../shared/principal.ts';
-import type { Jurisdiction } from '../../shared/policy.ts';
+import { scopeAdmits, type Jurisdiction } from '../../shared/policy.ts';
+import { assertScopeOrg } from '../org/index.ts';
 import * as repo from './audit.repository.ts';
 import type { Db } from './audit.repository.ts';
 
@@ -136,7 +137,9 @@ export async function verifyChain(db: Db): Promise<ChainReport> {
   return { ok: true, checked, firstBrokenSeq: null, reason: null };
 }
 
+/** The audit trail within the auditor's scope; an `orgId` outside it is refused (403), not emptied. */
 export async function listAudit(db: Db, filter: repo.AuditFilter, page: number, pageSize: number) {
+  await assertScopeOrg(db, filter.orgId, (org) => scopeAdmits(filter.scope, org));
   return repo.listEntries(db, filter, (page - 1) * pageSize, pageSize);
 }
 

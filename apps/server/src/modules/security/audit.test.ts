@@ -56,6 +56,35 @@ describe('audit trail', () => {
     );
   });
 
+  it("refuses an organisation filter outside the auditor's scope instead of answering for their own", async () => {
+    const orgId = async (name: string) =>
+      (
+        await t.app.db
+          .selectFrom('organisations')
+          .select('id')
+          .where('name', '=', name)
+          .executeTakeFirstOrThrow()
+      ).id;
+    const cityDept = await orgId('沈阳市公安局');
+    const hepingDept = await orgId('沈阳市和平区市场监督管理局');
+    const refused: [string, string][] = [
+      ['heping.auditor', cityDept],
+      ['scjg.auditor', cityDept],
+      ['scjg.auditor', hepingDept],
+    ];
+    for (const [who, id] of refused) {
+      const res = await (await signIn(t.app, who)).request('GET', `/api/audit?orgId=${id}`);
+      expect(res.statusCode, who).toBe(403);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect((res.json() as { fields: { field: string }[] }).fields[0]?.field).toBe('orgId');
+    }
+    expect(
+      (await (await signIn(t.app, 'heping.auditor')).request('GET', `/api/audit?orgId=${hepingDept}`))
+        .statusCode,
+    ).toBe(200);
+    expect((await auditor.request('GET', `/api/audit?orgId=${hepingDept}`)).statusCode).toBe(200);
+  });
+
   it('chains every entry to the previous one with SM3', async () => {
     const rows = await t.app.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
     expect(rows.length).toBeGreaterThan(3);
