@@ -294,7 +294,8 @@ describe('route-by-role authorization', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+    // Every route × 14 callers: over a thousand requests, longer than one test's default minute on a busy machine.
+  }, 300_000);
 
   it('refuses a route registered without a policy at start-up (deny by default)', async () => {
     const app = Fastify();
