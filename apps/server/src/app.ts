@@ -42,7 +42,7 @@ import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { policyPlugin } from './plugins/policy.ts';
 import { JobQueue } from './plugins/jobs.ts';
-import { installValidators } from './plugins/validation.ts';
+import { installJsonParser, installValidators } from './plugins/validation.ts';
 import { webPlugin } from './plugins/web.ts';
 import { RateLimitedError } from './modules/org/org.errors.ts';
 import { Problem } from './shared/schemas.ts';
@@ -118,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     app.addSchema(Problem);
     installValidators(app, [Problem]);
+    installJsonParser(app);
     await app.register(errorHandlerPlugin);
     await app.register(helmet, {
       contentSecurityPolicy: {

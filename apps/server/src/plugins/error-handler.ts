@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type FieldProblem, type Message } from '../shared/errors.ts';
+import { TEXT_KEYWORD } from '../shared/text-input.ts';
+import { FINITE_KEYWORD } from './validation.ts';
 
 interface ProblemBody {
   type: string;
@@ -39,66 +41,111 @@ interface AjvError {
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+  schemaPath?: string;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/gu;
+
+/** A field path as it is echoed: unprintable characters of hostile keys escaped, at most 200 characters. */
+function printableField(field: string): string {
+  const shown = field.replace(
+    UNPRINTABLE,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 
 /** Names the field of each schema violation, in Chinese and English. */
 function fieldProblems(errors: AjvError[], context: string): FieldProblem[] {
-  return errors.map((e) => {
-    const base = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    const join = (name: unknown) => (base ? `${base}.${String(name)}` : String(name));
-    switch (e.keyword) {
-      case 'additionalProperties':
-        return {
-          field: join(e.params.additionalProperty),
-          message: { zh: '是未知字段', en: 'is not an allowed field' },
-        };
-      case 'required':
-        return { field: join(e.params.missingProperty), message: { zh: '为必填项', en: 'is required' } };
-      case 'type':
-        return {
-          field: base || context,
-          message: {
-            zh: `类型应为 ${String(e.params.type)}`,
-            en: `must be of type ${String(e.params.type)}`,
-          },
-        };
-      case 'enum':
-        return {
-          field: base || context,
-          message: {
-            zh: `取值应为：${(e.params.allowedValues as unknown[]).join('、')}`,
-            en: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`,
-          },
-        };
-      case 'format':
-        return {
-          field: base || context,
-          message: {
-            zh: `格式应为 ${String(e.params.format)}`,
-            en: `must be a valid ${String(e.params.format)}`,
-          },
-        };
-      case 'minLength':
-      case 'maxLength':
-      case 'minimum':
-      case 'maximum':
-      case 'minItems':
-      case 'maxItems':
-      case 'pattern':
-        return {
-          field: base || context,
-          message: {
-            zh: `不符合要求（${e.keyword} ${JSON.stringify(e.params)}）`,
-            en: e.message ?? e.keyword,
-          },
-        };
-      default:
-        return {
-          field: base || context,
-          message: { zh: e.message ?? '不合法', en: e.message ?? 'is invalid' },
-        };
+  // A key refused by `propertyNames` comes as the key's own errors and then one for the object: one
+  // problem is reported, naming the key, with the reason of its first error.
+  const ofKey = (e: AjvError) => e.schemaPath?.includes('/propertyNames/') === true;
+  return errors
+    .filter((e) => !ofKey(e))
+    .map((e) => {
+      const reason =
+        e.keyword === 'propertyNames'
+          ? errors.find((k) => ofKey(k) && k.instancePath === e.instancePath)
+          : undefined;
+      const p = fieldProblem(e, context, reason);
+      return { ...p, field: printableField(p.field) };
+    });
+}
+
+function fieldProblem(e: AjvError, context: string, keyReason?: AjvError): FieldProblem {
+  const path = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const join = (name: unknown) => (path ? `${path}.${String(name)}` : String(name));
+  const base = path;
+  switch (e.keyword) {
+    case 'propertyNames': {
+      const why = keyReason?.keyword === TEXT_KEYWORD ? keyReason.params : undefined;
+      return {
+        field: join(e.params.propertyName),
+        message: {
+          zh: `字段名不合法${why ? `：${String(why.zh)}` : ''}`,
+          en: `is not an allowed field name${why ? `: ${String(why.en)}` : ''}`,
+        },
+      };
     }
-  });
+    case TEXT_KEYWORD:
+      return {
+        field: base || context,
+        message: { zh: String(e.params.zh), en: String(e.params.en) },
+      };
+    case 'additionalProperties':
+      return {
+        field: join(e.params.additionalProperty),
+        message: { zh: '是未知字段', en: 'is not an allowed field' },
+      };
+    case 'required':
+      return { field: join(e.params.missingProperty), message: { zh: '为必填项', en: 'is required' } };
+    case 'type':
+      return {
+        field: base || context,
+        message: {
+          zh: `类型应为 ${String(e.params.type)}`,
+          en: `must be of type ${String(e.params.type)}`,
+        },
+      };
+    case 'enum':
+      return {
+        field: base || context,
+        message: {
+          zh: `取值应为：${(e.params.allowedValues as unknown[]).join('、')}`,
+          en: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`,
+        },
+      };
+    case 'format':
+      return {
+        field: base || context,
+        message: {
+          zh: `格式应为 ${String(e.params.format)}`,
+          en: `must be a valid ${String(e.params.format)}`,
+        },
+      };
+    case FINITE_KEYWORD:
+      return { field: base || context, message: { zh: '须为有限的数值', en: 'must be a finite number' } };
+    case 'minLength':
+    case 'maxLength':
+    case 'minimum':
+    case 'maximum':
+    case 'minItems':
+    case 'maxItems':
+    case 'pattern':
+      return {
+        field: base || context,
+        message: {
+          zh: `不符合要求（${e.keyword} ${JSON.stringify(e.params)}）`,
+          en: e.message ?? e.keyword,
+        },
+      };
+    default:
+      return {
+        field: base || context,
+        message: { zh: e.message ?? '不合法', en: e.message ?? 'is invalid' },
+      };
+  }
 }
 
 const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: Message }> = {

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { VERSION } from '../shared/version.ts';
+import { routeSchemaWithInputRules } from './validation.ts';
 
 /** The OpenAPI 3 document, generated from the route schemas, at /api/openapi.json and /api/docs. */
 export const openapiPlugin = fp(async (app: FastifyInstance) => {
@@ -23,6 +24,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
       },
       security: [{ session: [] }, { credential: [] }],
     },
+    // The document shows the input rules every request schema is validated with (plugins/validation.ts).
+    transform: ({ schema, url }) => ({ schema: schema && routeSchemaWithInputRules(schema), url }),
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });

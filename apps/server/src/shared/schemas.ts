@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { FILE_NAME_MAX_LENGTH } from './file-name.ts';
+import { TEXT_KEYWORD } from './text-input.ts';
 
 /** A string restricted to the given values (a plain JSON-schema `enum`, typed as their union). */
 export function StringEnum<const T extends readonly string[]>(
@@ -22,7 +24,31 @@ export const DateString = Type.String({
   pattern: '^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$',
   description: 'YYYY-MM-DD',
 });
-export const DateTime = Type.String({ format: 'date-time' });
+/** A date and time with its offset, years 1900–2199 (PostgreSQL refuses year 0; see DateString). */
+export const DateTime = Type.String({ format: 'date-time', pattern: '^(19|20|21)[0-9]{2}-' });
+
+/**
+ * Text a person may write over several lines (abstracts, conditions, comments, notes, queries): tab
+ * and line breaks are allowed. Every other request string is a single line (shared/text-input.ts).
+ */
+export function Prose(options: { minLength?: number; maxLength: number; description?: string }) {
+  return Type.String({ ...options, [TEXT_KEYWORD]: 'multiline' });
+}
+
+/** A file name as a client gives it: the file-name rule of shared/file-name.ts. */
+export const FileName = Type.String({
+  maxLength: FILE_NAME_MAX_LENGTH,
+  [TEXT_KEYWORD]: 'fileName',
+  description: 'File name without path, shown and offered as the download name',
+});
+
+/** A CSV delimiter: one character, tab included (a line break or a quote cannot be one). */
+export const Delimiter = Type.String({
+  minLength: 1,
+  maxLength: 1,
+  pattern: '^[^\\r\\n"]$',
+  [TEXT_KEYWORD]: 'multiline',
+});
 
 export const PageQuery = {
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),

@@ -980,6 +980,7 @@ export const enUS: Record<MessageKey, string> = {
   'provision.report.validShare': 'Valid share',
   'provision.report.close': 'Close',
   'provision.report.none': 'This version has no validation report',
+  'provision.rule.text': 'Text characters',
   'provision.rule.required': 'Required',
   'provision.rule.length': 'Length',
   'provision.rule.integer': 'Integer',

@@ -935,6 +935,7 @@ export const zhCN = {
   'provision.report.validShare': '有效率',
   'provision.report.close': '关闭',
   'provision.report.none': '该版本没有校验报告',
+  'provision.rule.text': '文本字符',
   'provision.rule.required': '必填',
   'provision.rule.length': '长度',
   'provision.rule.integer': '整数',

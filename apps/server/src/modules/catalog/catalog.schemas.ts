@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Nullable, PageQuery, StringEnum, Uuid } from '../../shared/schemas.ts';
+import { DateTime, Nullable, PageQuery, Prose, StringEnum, Uuid } from '../../shared/schemas.ts';
 import {
   BASE_KINDS,
   CLASSIFICATIONS,
@@ -31,7 +31,7 @@ export const DataItemSchema = Type.Object(
       enum: [1, 2, 3, 4],
       description: '1 public … 4 most sensitive',
     }),
-    description: OptText(500),
+    description: Nullable(Prose({ maxLength: 500 })),
   },
   { additionalProperties: false },
 );
@@ -39,7 +39,7 @@ export const DataItemSchema = Type.Object(
 export const MetadataSchema = Type.Object(
   {
     name: Text(200),
-    abstract: Text(4000),
+    abstract: Prose({ minLength: 1, maxLength: 4000 }),
     classification: StringEnum(CLASSIFICATIONS, { description: 'base 基础 · topic 主题 · department 部门' }),
     baseKind: Nullable(StringEnum(BASE_KINDS)),
     category: Type.Object(
@@ -49,10 +49,10 @@ export const MetadataSchema = Type.Object(
     format: StringEnum(FORMATS),
     dataItems: Type.Array(DataItemSchema, { maxItems: 500 }),
     shareType: StringEnum(SHARE_TYPES),
-    shareCondition: OptText(1000),
+    shareCondition: Nullable(Prose({ maxLength: 1000 })),
     shareMethod: StringEnum(SHARE_METHODS),
     openType: StringEnum(OPEN_TYPES),
-    openCondition: OptText(1000),
+    openCondition: Nullable(Prose({ maxLength: 1000 })),
     updateCycle: StringEnum(UPDATE_CYCLES),
     relatedCodes: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 50 }),
     domains: Type.Array(Text(30), { maxItems: 20 }),
@@ -89,7 +89,7 @@ export const CreateLegalBasisBody = Type.Object(
     title: Text(200),
     kind: LegalBasisKindSchema,
     article: Text(100),
-    quote: Text(4000),
+    quote: Prose({ minLength: 1, maxLength: 4000 }),
     quoteIsSummary: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -99,7 +99,7 @@ export const UpdateLegalBasisBody = Type.Object(
     title: Type.Optional(Text(200)),
     kind: Type.Optional(LegalBasisKindSchema),
     article: Type.Optional(Text(100)),
-    quote: Type.Optional(Text(4000)),
+    quote: Type.Optional(Prose({ minLength: 1, maxLength: 4000 })),
     quoteIsSummary: Type.Optional(Type.Boolean()),
     active: Type.Optional(Type.Boolean()),
   },
@@ -158,16 +158,14 @@ export const DuplicateCheckBody = Type.Object(
 );
 
 export const SubmitBody = Type.Object(
-  { duplicateJustification: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) },
+  { duplicateJustification: Type.Optional(Nullable(Prose({ maxLength: 2000 }))) },
   { additionalProperties: false },
 );
 export const ReviewBody = Type.Object(
   {
     decision: StringEnum(['approve', 'return'] as const),
-    comment: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-    fieldComments: Type.Optional(
-      Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1000 })),
-    ),
+    comment: Type.Optional(Nullable(Prose({ maxLength: 2000 }))),
+    fieldComments: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Prose({ maxLength: 1000 }))),
   },
   { additionalProperties: false },
 );

@@ -13,12 +13,13 @@
  * cell values reach exceljs, without the constructs that exceljs expands cell by cell (merged
  * ranges, data-validation ranges, defined names), which a tiny file could otherwise make huge.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type ExcelJS from 'exceljs';
 import type { Borders, CellValue, DataValidation, Row, Worksheet } from 'exceljs';
 import { sql } from 'kysely';
+import { inputValidator } from '../../plugins/validation.ts';
 import { AppError, ForbiddenError, type Message } from '../../shared/errors.ts';
+import { TEXT_KEYWORD } from '../../shared/text-input.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
 import {
   bufferSource,
@@ -1165,11 +1166,10 @@ export interface ParseResult {
   warnings: XlsxIssue[];
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 let metadataValidator: ValidateFunction | undefined;
-/** The schema check of POST /catalog/entries, as a last guard after the cell-by-cell checks. */
+/** The schema check of POST /catalog/entries (its input rules too), as a last guard after the cell-by-cell checks. */
 function validateMetadata(m: EntryMetadata) {
-  metadataValidator ??= addFormats(new Ajv({ allErrors: true, strict: false })).compile(MetadataSchema);
+  metadataValidator ??= inputValidator(MetadataSchema);
   return metadataValidator(m) ? [] : (metadataValidator.errors ?? []);
 }
 
@@ -1485,7 +1485,9 @@ export function parseWorkbook(wb: ExcelJS.Workbook, library: BasisRef[]): ParseR
       const zh =
         err.keyword === 'format' && err.params.format === 'email'
           ? '不是有效的电子邮箱地址'
-          : `不符合要求（${err.keyword}）`;
+          : err.keyword === TEXT_KEYWORD
+            ? String(err.params.zh)
+            : `不符合要求（${err.keyword}）`;
       errors.push({ ...place, message: { zh, en: err.message ?? 'is invalid' } });
     }
     // Rules are only meaningful on rows that could be read.

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateString, DateTime, Nullable, StringEnum } from '../../shared/schemas.ts';
+import { DateString, DateTime, Nullable, Prose, StringEnum } from '../../shared/schemas.ts';
 
 export const Health = Type.Object({
   status: StringEnum(['ok'] as const),
@@ -54,7 +54,7 @@ export const OverrideBody = Type.Object(
   {
     isWorkday: Type.Boolean(),
     name: Type.String({ minLength: 1, maxLength: 50 }),
-    note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    note: Type.Optional(Nullable(Prose({ maxLength: 500 }))),
   },
   { additionalProperties: false },
 );
@@ -63,7 +63,7 @@ export const YearParams = Type.Object(
   { additionalProperties: false },
 );
 export const YearBody = Type.Object(
-  { note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))) },
+  { note: Type.Optional(Nullable(Prose({ maxLength: 500 }))) },
   { additionalProperties: false },
 );
 export const YearSchema = Type.Object({

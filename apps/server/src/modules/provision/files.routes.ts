@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
-import { Uuid, responses } from '../../shared/schemas.ts';
+import { Prose, Uuid, responses } from '../../shared/schemas.ts';
 import { MAX_FILES_PER_VERSION, createFilesVersion, listFiles, storedFile } from './files.ts';
 import { loadEntry } from './provision.service.ts';
 import { ownedSession } from './uploads/upload-sessions.ts';
@@ -40,7 +40,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             uploads: Type.Array(Uuid, { minItems: 1, maxItems: MAX_FILES_PER_VERSION, uniqueItems: true }),
-            note: Type.Optional(Type.String({ maxLength: 500 })),
+            note: Type.Optional(Prose({ maxLength: 500 })),
           },
           { additionalProperties: false },
         ),

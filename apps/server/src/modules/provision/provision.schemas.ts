@@ -4,8 +4,9 @@
  * of a file upload.
  */
 import { Type, type Static } from 'typebox';
-import { AppError } from '../../shared/errors.ts';
-import { Nullable, StringEnum, Uuid } from '../../shared/schemas.ts';
+import { AppError, invalidField } from '../../shared/errors.ts';
+import { textProblem } from '../../shared/text-input.ts';
+import { Delimiter, FileName, Nullable, StringEnum, Uuid } from '../../shared/schemas.ts';
 import { SOURCE_FORMATS } from './formats/index.ts';
 
 export const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
@@ -94,9 +95,9 @@ export const FileUploadQuery = Type.Object(
   {
     format: StringEnum(SOURCE_FORMATS),
     encoding: Type.Optional(StringEnum(['auto', 'utf8', 'gbk', 'gb18030'] as const)),
-    delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
+    delimiter: Type.Optional(Delimiter),
     sheet: Type.Optional(Type.String({ maxLength: 100 })),
-    fileName: Type.Optional(Type.String({ maxLength: 255 })),
+    fileName: Type.Optional(FileName),
     mapping: Type.Optional(
       Type.String({ maxLength: 10_000, description: 'JSON object: file column → data item name' }),
     ),
@@ -111,17 +112,18 @@ export const FileUploadQuery = Type.Object(
 export function fileOptionsOf(q: Static<typeof FileUploadQuery>) {
   let mapping: Record<string, string> | undefined;
   if (q.mapping) {
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(q.mapping) as unknown;
-      if (
-        !parsed ||
-        typeof parsed !== 'object' ||
-        Array.isArray(parsed) ||
-        Object.values(parsed).some((v) => typeof v !== 'string')
-      )
-        throw new Error('not an object of strings');
-      mapping = parsed as Record<string, string>;
+      parsed = JSON.parse(q.mapping);
     } catch {
+      parsed = undefined;
+    }
+    if (
+      !parsed ||
+      typeof parsed !== 'object' ||
+      Array.isArray(parsed) ||
+      Object.values(parsed).some((v) => typeof v !== 'string')
+    )
       throw new AppError(
         'validation',
         400,
@@ -131,6 +133,11 @@ export function fileOptionsOf(q: Static<typeof FileUploadQuery>) {
         },
         [{ field: 'mapping', message: { zh: '不是 JSON 对象', en: 'is not a JSON object' } }],
       );
+    mapping = parsed as Record<string, string>;
+    // Its names follow the text rule of every request string (shared/text-input.ts).
+    for (const name of Object.entries(mapping).flat()) {
+      const problem = textProblem(name, 'line');
+      if (problem) throw invalidField('mapping', problem.zh, problem.en);
     }
   }
   return {
@@ -138,7 +145,7 @@ export function fileOptionsOf(q: Static<typeof FileUploadQuery>) {
     ...(q.encoding ? { encoding: q.encoding } : {}),
     ...(q.delimiter ? { delimiter: q.delimiter } : {}),
     ...(q.sheet ? { sheet: /^\d+$/.test(q.sheet) ? Number(q.sheet) : q.sheet } : {}),
-    ...(q.fileName ? { fileName: q.fileName } : {}),
+    ...(q.fileName ? { fileName: q.fileName.normalize('NFC') } : {}),
     ...(mapping ? { mapping } : {}),
   };
 }

@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { AppError } from '../../shared/errors.ts';
-import { Nullable, Problem, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
+import { Nullable, Problem, Prose, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
 import type { IngestResult } from './ingest.ts';
 import {
   EntryParams,
@@ -190,7 +190,7 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 description: 'Field of the pushed rows (or file column) → data item name',
               }),
             ),
-            note: Type.Optional(Type.String({ maxLength: 500 })),
+            note: Type.Optional(Prose({ maxLength: 500 })),
           },
           { additionalProperties: false },
         ),

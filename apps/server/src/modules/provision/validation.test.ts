@@ -578,6 +578,28 @@ describe('enumeration', () => {
   });
 });
 
+describe('text PostgreSQL cannot store', () => {
+  const name = item('name', '企业名称', 'string', 100, true);
+  const founded = item('founded', '成立日期', 'date');
+
+  it('reports NUL and lone surrogates in any value under rule text, shown as ␀ and �, before other rules', () => {
+    const result = createValidator([name, founded]).validate(['沈阳\u0000商贸', '2020-01-0\ud800'], {
+      row: 7,
+    });
+    expect(result.valid).toBe(false);
+    expect(result.problems.map((p) => [p.row, p.field, p.rule, p.value])).toEqual([
+      [7, 'name', 'text', '沈阳␀商贸'],
+      [7, 'founded', 'text', '2020-01-0�'],
+    ]);
+    expect(result.problems[0]?.message.zh).toBe('“企业名称”含有空字符（U+0000）');
+    expect(result.values).toEqual({ name: null, founded: null });
+  });
+
+  it('keeps other control characters of a value (a cell may hold a tab or a line break)', () => {
+    expect(one(name, '第一行\n第二行\t制表').value).toBe('第一行\n第二行\t制表');
+  });
+});
+
 describe('problem values', () => {
   it('masks values of sensitive items in the style of REFERENCE.md', () => {
     const items = [

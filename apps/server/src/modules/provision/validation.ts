@@ -34,11 +34,14 @@
  *   and latitude −90…90 (rule `coordinates`); lines of two positions or more, closed rings of four.
  *   Decimal items named longitude/latitude (or labelled 经度/纬度) get the same range check.
  * - Binary items are references to files checked elsewhere: only `required` applies.
+ * - Before anything else, a value must be text PostgreSQL can store (rule `text`, shared/text-input.ts
+ *   `value`): no NUL character (U+0000), no lone surrogate. Its reported value shows them as ␀ / �.
  * - A problem's value is the text as given, cut to 200 characters, and masked for items of
  *   sensitivity 3 and 4 (REFERENCE.md's masking styles), so a report can be shown and stored.
  */
 import type { Geometry, Position } from './formats/index.ts';
 import { holdsText, isFormulaLike } from './formula-like.ts';
+import { storableText, textProblem } from '../../shared/text-input.ts';
 import type { DataItem, DataType } from '../catalog/index.ts';
 import { maskValue } from '../security/index.ts';
 import { MASKED_FROM_SENSITIVITY } from '../../shared/policy.ts';
@@ -54,6 +57,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 
 export const VALIDATION_RULES = [
+  'text',
   'required',
   'length',
   'integer',
@@ -709,8 +713,9 @@ function reportedValue(item: DataItem, raw: string, mask: boolean): string {
   let text = raw;
   if (mask && item.sensitivity >= MASKED_FROM_SENSITIVITY && raw.trim() !== '')
     text = maskValue(item.dataType, item.name, raw.trim());
-  const chars = [...text];
-  return chars.length > MAX_VALUE_CHARACTERS ? `${chars.slice(0, MAX_VALUE_CHARACTERS).join('')}…` : text;
+  const shown = storableText(text);
+  const chars = [...shown];
+  return chars.length > MAX_VALUE_CHARACTERS ? `${chars.slice(0, MAX_VALUE_CHARACTERS).join('')}…` : shown;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -843,6 +848,13 @@ export function createValidator(items: readonly DataItem[], options: ValidatorOp
         item = p.item;
         const { names } = p;
         const raw = values[i] ?? null;
+        const unstorable = raw === null ? null : textProblem(raw, 'value');
+        if (unstorable !== null) {
+          filled.push(true);
+          typed[item.name] = null;
+          problem('text', { zh: `${names.zh}${unstorable.zh}`, en: `${names.en} ${unstorable.en}` }, raw);
+          continue;
+        }
         let text = raw === null ? '' : raw.trim();
         // The row's geometry object stands in for an empty geometry value.
         const geometryObject =

@@ -28,7 +28,7 @@ const AuditQuery = Type.Object(
     action: Type.Optional(
       Type.String({ maxLength: 100, description: 'Prefix, e.g. `auth.` or `org.create`' }),
     ),
-    actorId: Type.Optional(Type.String({ maxLength: 100 })),
+    actorId: Type.Optional(Uuid),
     orgId: Type.Optional(Uuid),
     result: Type.Optional(StringEnum(['success', 'failure', 'denied'] as const)),
     from: Type.Optional(DateTime),

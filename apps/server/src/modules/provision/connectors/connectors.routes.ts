@@ -1,7 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../../plugins/auth.ts';
-import { NoContent, Nullable, StringEnum, Uuid, problemRef, responses } from '../../../shared/schemas.ts';
+import {
+  Delimiter,
+  NoContent,
+  Nullable,
+  Prose,
+  StringEnum,
+  Uuid,
+  problemRef,
+  responses,
+} from '../../../shared/schemas.ts';
 import { loadEntry } from '../provision.service.ts';
 import { CONNECTOR_RUN_JOB } from './connectors.jobs.ts';
 import * as connectors from './connectors.service.ts';
@@ -60,13 +69,13 @@ const ConnectorBody = Type.Object(
     url: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
     format: Type.Optional(Nullable(StringEnum(connectors.HTTP_FORMATS))),
     encoding: Type.Optional(Nullable(StringEnum(connectors.HTTP_ENCODINGS))),
-    delimiter: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 1 }))),
+    delimiter: Type.Optional(Nullable(Delimiter)),
     headerName: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
     host: Type.Optional(Nullable(Type.String({ maxLength: 253 }))),
     port: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 65535 }))),
     database: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     user: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    query: Type.Optional(Nullable(Type.String({ maxLength: 20_000 }))),
+    query: Type.Optional(Nullable(Prose({ maxLength: 20_000 }))),
     mapping: Type.Optional(
       Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 64 }), {
         description: 'Source column → data item name',
@@ -122,7 +131,7 @@ const AllowBody = Type.Object(
     host: Type.String({ minLength: 1, maxLength: 253 }),
     portFrom: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 65535 }))),
     portTo: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 65535 }))),
-    note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    note: Type.Optional(Nullable(Prose({ maxLength: 500 }))),
   },
   { additionalProperties: false },
 );

@@ -16,7 +16,8 @@ import { Type } from 'typebox';
 import { actorOf } from '../../../plugins/auth.ts';
 import { problem } from '../../../plugins/error-handler.ts';
 import { AppError, invalidField } from '../../../shared/errors.ts';
-import { Nullable, StringEnum, Uuid, responses } from '../../../shared/schemas.ts';
+import { fileNameProblem } from '../../../shared/file-name.ts';
+import { Delimiter, Nullable, StringEnum, Uuid, responses } from '../../../shared/schemas.ts';
 import { SOURCE_FORMATS } from '../formats/index.ts';
 import type { IngestResult } from '../ingest.ts';
 import { IngestOutcome } from '../provision.schemas.ts';
@@ -70,12 +71,22 @@ function parseMetadata(header: string | undefined) {
       '上传须在 Upload-Metadata 中给出目录条目 entryId',
       'Upload-Metadata must name the catalog entry (entryId)',
     );
-  const fileName = path.basename((meta.filename ?? meta.name ?? '').replaceAll('\\', '/')).normalize('NFC');
-  if (fileName === '' || fileName.length > 255 || [...fileName].some((c) => c.charCodeAt(0) < 0x20))
+  const givenName = meta.filename ?? meta.name ?? '';
+  if (givenName === '')
     throw badUpload(
       '上传须在 Upload-Metadata 中给出文件名 filename（不超过 255 个字符）',
       'Upload-Metadata must give the file name (filename, at most 255 characters)',
     );
+  // The one file-name rule (shared/file-name.ts): checked, not repaired — no path is stripped.
+  const nameProblem = fileNameProblem(givenName);
+  if (nameProblem)
+    throw new AppError(
+      'upload_invalid',
+      400,
+      { zh: `文件名 filename ${nameProblem.zh}`, en: `The file name (filename) ${nameProblem.en}` },
+      [{ field: 'fileName', message: nameProblem }],
+    );
+  const fileName = givenName.normalize('NFC');
   const format = meta.format ?? null;
   if (format !== null && !(SOURCE_FORMATS as readonly string[]).includes(format))
     throw badUpload(
@@ -115,7 +126,7 @@ const EntryUploadParams = Type.Object({ id: Uuid, uploadId: Uuid }, { additional
 const ReadQuery = {
   format: Type.Optional(StringEnum(SOURCE_FORMATS)),
   encoding: Type.Optional(StringEnum(ENCODINGS)),
-  delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
+  delimiter: Type.Optional(Delimiter),
   sheet: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
 };
 

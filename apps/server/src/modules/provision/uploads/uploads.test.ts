@@ -248,6 +248,46 @@ describe('resumable (tus) upload of a data file', () => {
     expect(rows).toEqual([]);
   });
 
+  it('refuses file names with path parts, controls, quotes or a right-to-left override, by every way in, storing nothing', async () => {
+    const provider = as('scjg.provider');
+    const count = async (table: 'upload_sessions' | 'data_versions') =>
+      Number(
+        (await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(t.app.db)).rows[0]
+          ?.n,
+      );
+    const before = [await count('upload_sessions'), await count('data_versions')];
+    const hostile = [
+      '../../etc/passwd',
+      'C:\\fakepath\\年报.csv',
+      'a\r\nSet-Cookie: x=1.csv',
+      'say "hi".csv',
+      'del\u007f.csv',
+      'report\u202efdp.exe',
+      '\u2066isolate.csv',
+      'x'.repeat(252) + '.csv',
+      '..',
+    ];
+    for (const name of hostile) {
+      const oneShot = await t.app.inject({
+        method: 'POST',
+        url: `${entryUrl()}/upload?format=csv&fileName=${encodeURIComponent(name)}`,
+        headers: { ...authHeaders(provider), 'content-type': 'text/csv' },
+        payload: companies(2),
+      });
+      expect(oneShot.statusCode, `${JSON.stringify(name)}: ${oneShot.body}`).toBe(400);
+      const fields = (oneShot.json() as { fields: { field: string }[] }).fields.map((f) => f.field);
+      expect(new Set(fields), oneShot.body).toEqual(new Set(['fileName']));
+      const resumable = await tusCreate(t.app, provider, meta(name), 100);
+      expect(resumable.statusCode, `${JSON.stringify(name)}: ${resumable.body}`).toBe(400);
+      expect(resumable.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(resumable.json().fields).toEqual([expect.objectContaining({ field: 'fileName' })]);
+    }
+    expect([await count('upload_sessions'), await count('data_versions')]).toEqual(before);
+    // A Chinese name with spaces and brackets is a name like any other.
+    const fine = await tusCreate(t.app, provider, meta('2025 年报（第一批）.csv'), 100);
+    expect(fine.statusCode, fine.body).toBe(201);
+  });
+
   it('refuses bad creations with a specific problem', async () => {
     const provider = as('scjg.provider');
     const noEntry = await tusCreate(t.app, provider, { filename: 'a.csv' }, 10);
