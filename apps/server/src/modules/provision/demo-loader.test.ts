@@ -134,7 +134,21 @@ describe('demo datasets in the demo city', () => {
         `/api/provision/entries/${id}/versions/${version?.id}/files`,
       );
       expect(list.statusCode, list.body).toBe(200);
-      const res = await reviewer.request(
+      // The reviewer lists the files; only the department's providers and approvers download them.
+      expect(
+        (await reviewer.request('GET', `/api/provision/entries/${id}/versions/${version?.id}/files/1`))
+          .statusCode,
+      ).toBe(403);
+      const owner = await t.app.db
+        .selectFrom('catalog_entries as e')
+        .innerJoin('accounts as a', 'a.org_id', 'e.org_id')
+        .innerJoin('account_roles as r', 'r.account_id', 'a.id')
+        .select('a.username')
+        .where('e.id', '=', id)
+        .where('r.role', '=', 'provider')
+        .executeTakeFirstOrThrow();
+      const provider = await signIn(t.app, owner.username);
+      const res = await provider.request(
         'GET',
         `/api/provision/entries/${id}/versions/${version?.id}/files/1`,
       );
