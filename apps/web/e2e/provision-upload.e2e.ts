@@ -176,14 +176,22 @@ describe('resource data: upload, validation report, versions', () => {
     });
   });
 
-  it('a cataloguer has no 资源数据 and is not allowed in', async () => {
+  it('a data user has no 资源数据 and is not allowed in; a cataloguer sees it without uploading', async () => {
     const page = await browser.open();
-    await step(page, 'cataloguer', async () => {
-      await signInThroughUi(page, 'scjg.cataloguer');
-      await page.getByTestId('nav-catalog-mine').waitFor();
+    await step(page, 'data user', async () => {
+      await signInThroughUi(page, 'scjg.user');
+      await page.getByTestId('nav-catalog-entries').waitFor();
       expect(await page.getByTestId('nav-provision').count()).toBe(0);
       await page.goto('/workspace/provision');
       await page.getByTestId('forbidden').waitFor();
+    });
+    const cataloguer = await browser.open();
+    await step(cataloguer, 'cataloguer', async () => {
+      await signInThroughUi(cataloguer, 'scjg.cataloguer');
+      await cataloguer.getByTestId('nav-provision').click();
+      await cataloguer.getByTestId('provision-entry-link').first().click();
+      await cataloguer.getByTestId('data-versions').waitFor();
+      expect(await cataloguer.getByTestId('provision-upload-card').count()).toBe(0);
     });
   });
 });
