@@ -250,6 +250,12 @@ describe('errors', () => {
     expectProblem(await cataloguer.request('PUT', '/api/calendar/years/2027', {}), 403, 'forbidden');
   });
 
+  it('answers a badly encoded path and an overlong path parameter with problem+json (the router)', async () => {
+    for (const url of ['/api/organisations/%FF', '/api/organisations/%C0%AE', '/api/accounts/%'])
+      expectProblem(await admin.request('GET', url), 400, 'bad_url');
+    expectProblem(await admin.request('GET', `/api/organisations/${'x'.repeat(101)}`), 414, 'path_too_long');
+  });
+
   it('answers an unsupported content type with 415', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -38,7 +38,7 @@ import {
   loadDemoCatalog,
 } from './modules/catalog/index.ts';
 import { authPlugin } from './plugins/auth.ts';
-import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { errorHandlerPlugin, frameworkError } from './plugins/error-handler.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { policyPlugin } from './plugins/policy.ts';
 import { JobQueue } from './plugins/jobs.ts';
@@ -86,6 +86,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors: frameworkError,
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

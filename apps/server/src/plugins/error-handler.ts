@@ -174,6 +174,26 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: 
   },
 };
 
+/**
+ * Errors of Fastify's router, before any route or hook runs (Fastify's `frameworkErrors`): a path
+ * with an invalid percent-encoding, or a path parameter over 100 characters. As problem+json too.
+ */
+export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const err =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new AppError('path_too_long', 414, {
+          zh: '请求地址中的参数过长',
+          en: 'A parameter of the request path is too long',
+        })
+      : new AppError('bad_url', 400, {
+          zh: '请求地址的编码不正确',
+          en: 'The request path is not validly encoded',
+        });
+  request.log.info({ err: error }, 'bad request path');
+  // The app's hooks do not run for the router's errors: the request id is set here.
+  void sendProblem(reply.header('x-request-id', request.id), err);
+}
+
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[] }, request: FastifyRequest, reply) => {
     if (error instanceof AppError) return sendProblem(reply, error);

@@ -11,7 +11,8 @@ describe('text rules', () => {
   it('refuses control characters in a single line, but takes tab and line breaks in prose', () => {
     for (const c of ['\t', '\n', '\r', '\u0007', '\u001b', '\u007f', '\u0085', '\u2028'])
       expect(textProblem(`a${c}b`, 'line')?.en, JSON.stringify(c)).toMatch(/control/);
-    for (const c of ['\t', '\n', '\r']) expect(textProblem(`a${c}b`, 'multiline')).toBeNull();
+    for (const c of ['\t', '\n', '\r', '\u2028', '\u2029'])
+      expect(textProblem(`a${c}b`, 'multiline')).toBeNull();
     for (const c of ['\u0007', '\u000b', '\u007f', '\u009b'])
       expect(textProblem(`a${c}b`, 'multiline')?.en).toMatch(/control/);
   });

@@ -157,7 +157,8 @@ function batchFormat(contentType: string | undefined): {
 
 /** A POST without a body (no options) is the same as `{}`. */
 async function noBodyIsEmpty(request: FastifyRequest): Promise<void> {
-  request.body ??= {};
+  // Only a missing body: a JSON `null` is not an object and is refused by the schema.
+  if (request.body === undefined) request.body = {};
 }
 
 export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -839,6 +839,13 @@ describe('push sessions: who may push, and bad input', () => {
       'push_count_mismatch',
     );
     expect(p.message.zh).toContain('1 行');
+    // A JSON null is not "no body": it is refused, and the session is not committed.
+    const nullBody = await call('scjg-system', 'POST', `${pushes(entryId)}/${session.versionId}/commit`, {
+      headers: { 'content-type': 'application/json' },
+      payload: 'null',
+    });
+    await expectProblem(nullBody, 400, 'validation');
+    expect((await versionRow(session.versionId)).state).toBe('open');
     // Creating without a key, or with a mapping to an unknown item.
     const noKey = await call('scjg-system', 'POST', pushes(otherEntry), { payload: {} });
     expect(noKey.statusCode).toBe(400);
