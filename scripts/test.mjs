@@ -3,6 +3,7 @@
 // PostgreSQL is a failure; on a developer machine it skips that suite with a warning.
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
+import { ensureDatabase } from './ensure-database.mjs';
 
 const pgUrl = process.env.HUITONG_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -18,7 +19,14 @@ function run(title, command, args, env = {}) {
   console.log(`✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
+/** Whether the PostgreSQL suite can run: the server answers (its `test` database is created when missing). */
 async function postgresReachable() {
+  try {
+    if (await ensureDatabase(pgUrl, { connectionTimeoutMillis: 3000 }))
+      console.log(`Created the database ${new URL(pgUrl).pathname.slice(1)} for the PostgreSQL suite.`);
+  } catch {
+    return false;
+  }
   const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { ensureDatabase } from '../../../scripts/ensure-database.mjs';
 import { createDatabase, type Backend, type DatabaseHandle } from '../src/db/database.ts';
 
 /** The backend the integration suite runs on: `HUITONG_TEST_BACKEND=pglite|postgres` (default pglite). */
@@ -20,6 +21,13 @@ function adminClient() {
   return new pg.Client({ connectionString: TEST_PG_URL });
 }
 
+let serverDatabase: Promise<boolean> | undefined;
+/** The suite's own database on the server (`test`), created on a fresh server; once per process. */
+export function ensureServerDatabase(): Promise<boolean> {
+  serverDatabase ??= ensureDatabase(TEST_PG_URL);
+  return serverDatabase;
+}
+
 /** A fresh, empty database on the suite's backend. */
 export async function createTestDatabase(opts: { dataDir?: string } = {}): Promise<TestDatabase> {
   if (TEST_BACKEND === 'pglite') {
@@ -27,6 +35,7 @@ export async function createTestDatabase(opts: { dataDir?: string } = {}): Promi
     return { handle, url: undefined, drop: () => handle.close() };
   }
   const name = `huitong_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await ensureServerDatabase();
   const admin = adminClient();
   await admin.connect();
   await admin.query(`create database ${name}`);

@@ -12,7 +12,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type Session, type TestApp } from '../../../../test/app.ts';
 import { item, metadata, publishEntry } from '../../../../test/catalog.ts';
-import { TEST_BACKEND, TEST_PG_URL, createTestDatabase } from '../../../../test/database.ts';
+import {
+  TEST_BACKEND,
+  TEST_PG_URL,
+  createTestDatabase,
+  ensureServerDatabase,
+} from '../../../../test/database.ts';
 import { createDatabase } from '../../../db/database.ts';
 import { runConnector, runtimeOf, type ConnectorLog } from './connectors.service.ts';
 import { openPostgres } from './database-source.ts';
@@ -56,6 +61,7 @@ async function entry(name: string, cycle = 'daily') {
 }
 
 async function adminPg(database = new URL(TEST_PG_URL).pathname.slice(1)) {
+  await ensureServerDatabase();
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${database}`;
   const c = new pg.Client({ connectionString: url.toString() });
