@@ -1,7 +1,8 @@
 /**
  * The authorization policy: every rule of who may do what lives here. Routes name a route-level
  * rule (`config.policy`), enforced for every request by plugins/policy.ts, deny by default; services
- * call the resource-level rules below before they touch a record.
+ * ask `can(principal, action, resource)` before they touch a record, and `/api/auth/me` tells the
+ * web the caller's capabilities (`capabilitiesOf`) so that the web never copies a rule.
  */
 import type { OrgKind, OrgLevel } from '../db/database.types.ts';
 import type { Principal } from './principal.ts';
@@ -221,4 +222,150 @@ export function mayBeParentOf(parent: OrgRef, child: OrgRef): boolean {
  */
 export function scopeAdmits(scope: Jurisdiction, org: OrgRef): boolean {
   return withinJurisdiction(scope, org);
+}
+
+// ---------- the supervising authority ----------
+
+/** An authority as `supervisorOf` needs it (active authorities only). */
+export interface AuthorityRef {
+  id: string;
+  level: string;
+  division_code: string;
+}
+
+/**
+ * The one authority responsible for an organisation — it reviews the organisation's catalog, sets
+ * its upkeep schedule, is brought the quality problems left too long and is told of attacks on its
+ * accounts: a district-level organisation's own district authority, a city-level organisation's city
+ * authority. The one fallback: when a district has no active authority, the city authority is
+ * responsible (so nothing waits on an authority that does not exist). Undefined only when there is
+ * no active authority at all.
+ */
+export function supervisorOf<A extends AuthorityRef>(
+  org: { level: string; division_code: string },
+  authorities: readonly A[],
+): A | undefined {
+  const city = authorities.find((a) => a.level === 'city');
+  if (org.level !== 'district') return city;
+  return authorities.find((a) => a.level === 'district' && a.division_code === org.division_code) ?? city;
+}
+
+// ---------- record rules: can(principal, action, resource) ----------
+
+/** A catalog entry as the policy sees it. */
+export interface EntryRef {
+  /** The organisation that holds the entry. */
+  holder: OrgRef;
+  /** The authority responsible for the holder (`supervisorOf`), if any. */
+  supervisorId: string | undefined;
+  /** Has a version of it been published? */
+  published: boolean;
+}
+
+/**
+ * The kinds of record the policy answers for, what it needs to know of each, and the actions on it.
+ * Sharing, opening and applications add their kinds here.
+ */
+export interface PolicyResources {
+  /** An organisation: `manage` = change it, its accounts, its children. */
+  organisation: { ref: OrgRef; action: 'manage' | 'deactivate' };
+  /** An organisation's API credentials: `manage` = list, issue, revoke. */
+  credential: { ref: OrgRef; action: 'manage' };
+  /**
+   * A catalog entry: `view` (its published metadata and history: every staff member once it is
+   * published), `create` (a new entry for the holder), `edit` (drafts, submit, withdraw,
+   * confirm, delete a draft), `viewDrafts` (never-published entries, working versions and their
+   * history), `review` (approve or return a submitted version).
+   */
+  catalogEntry: { ref: EntryRef; action: 'view' | 'create' | 'edit' | 'viewDrafts' | 'review' };
+  /**
+   * A department's provided data (data versions, files, push sessions, settings): `provide`
+   * (upload, push, connectors' changes, settings), `viewState` (versions, reports, connectors
+   * without rows), `read` (rows; masked for the supervising reviewers, see `dataAccess`), `export`.
+   */
+  entryData: { ref: HolderRef; action: 'provide' | 'viewState' | 'read' | 'export' };
+  /** A department's quality view and catalog upkeep: `view` the problems and the upkeep state. */
+  oversight: { ref: OrgRef; action: 'view' };
+}
+
+export type ResourceKind = keyof PolicyResources;
+export type ActionOn<K extends ResourceKind> = PolicyResources[K]['action'];
+
+function ownDepartment(p: Principal, org: Pick<OrgRef, 'id'>, roles: readonly Role[]): boolean {
+  return p.kind !== 'public' && p.org.id === org.id && departmentRole(p, roles);
+}
+
+/** The entry's own organisation and the authority responsible for it see its drafts and history. */
+function insiderOf(p: Principal, e: EntryRef): boolean {
+  if (p.kind === 'public') return false;
+  return p.org.id === e.holder.id || (p.org.kind === 'authority' && p.org.id === e.supervisorId);
+}
+
+const RULES: {
+  [K in ResourceKind]: (p: Principal, action: ActionOn<K>, ref: PolicyResources[K]['ref']) => boolean;
+} = {
+  organisation: (p, action, org) =>
+    canManageOrg(p, org) && (action !== 'deactivate' || p.kind === 'public' || p.org.id !== org.id),
+  credential: (p, _action, org) => canManageCredentials(p, org),
+  catalogEntry: (p, action, e): boolean => {
+    switch (action) {
+      case 'view':
+        return e.published || insiderOf(p, e);
+      case 'create':
+      case 'edit':
+        return ownDepartment(p, e.holder, ['cataloguer']);
+      case 'viewDrafts':
+        return insiderOf(p, e);
+      case 'review':
+        // Never for one's own organisation, even when it is an authority.
+        return (
+          authorityRole(p, ['reviewer']) && insiderOf(p, e) && p.kind !== 'public' && p.org.id !== e.holder.id
+        );
+    }
+  },
+  entryData: (p, action, holder): boolean => {
+    switch (action) {
+      case 'provide':
+        return ownDepartment(p, holder, ['provider']);
+      case 'viewState':
+        return canViewProvision(p, holder);
+      case 'read':
+        return dataAccess(p, holder) !== null;
+      case 'export':
+        return canExportData(p, holder);
+    }
+  },
+  oversight: (p, _action, org) => {
+    if (ROUTE_POLICIES.keeper(p)) return withinJurisdiction(jurisdiction(p), org);
+    return ownDepartment(p, org, ['provider', 'cataloguer']);
+  },
+};
+
+/**
+ * May this caller do this to this record? Deny by default: anonymous callers and public accounts
+ * may do nothing here (the open portal's rules are the opening module's route policies).
+ */
+export function can<K extends ResourceKind>(
+  p: Principal | null,
+  action: ActionOn<K>,
+  resource: { kind: K; ref: PolicyResources[K]['ref'] },
+): boolean {
+  if (p === null || p.kind === 'public') return false;
+  return RULES[resource.kind](p, action, resource.ref);
+}
+
+/**
+ * The caller's capabilities for the web: the route-level rules it passes (the web shows a menu item
+ * or a button by them), and `ownData` (a department's providers, approvers and cataloguers: the list
+ * of its own resource data). The web never copies a rule; record-level answers come with the records
+ * (an entry's or a data page's `actions`).
+ */
+export type Capability = RoutePolicy | 'ownData';
+
+export function capabilitiesOf(p: Principal | null): Capability[] {
+  const out: Capability[] = (Object.keys(ROUTE_POLICIES) as RoutePolicy[]).filter((k) =>
+    ROUTE_POLICIES[k](p),
+  );
+  if (departmentRole(p, PROVISION_VIEWERS)) out.push('ownData');
+  return out;
 }

@@ -324,10 +324,12 @@ export async function submittedVersions(db: Db, scope: Jurisdiction) {
       'v.duplicate_justification',
       'o.id as org_id',
       'o.name as org_name',
+      'o.kind as org_kind',
+      'o.level as org_level',
+      'o.division_code',
       'sa.username as submitted_by_name',
     ])
     .where('v.state', '=', 'submitted');
-  if (scope.scope === 'all') q = q.where('o.level', '=', 'city');
   if (scope.scope === 'division')
     q = q.where('o.level', '=', 'district').where('o.division_code', '=', scope.divisionCode);
   if (scope.scope === 'org') q = q.where('o.id', '=', '00000000-0000-0000-0000-000000000000');

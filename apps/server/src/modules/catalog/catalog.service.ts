@@ -1,8 +1,9 @@
 import { ForbiddenError, invalidField } from '../../shared/errors.ts';
 import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
-import { jurisdiction } from '../../shared/policy.ts';
+import { can, jurisdiction, supervisorOf, type EntryRef } from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
+import { activeAuthorities } from '../org/index.ts';
 import type { EntryMetadata } from './catalog.model.ts';
 import {
   DuplicateJustificationRequired,
@@ -22,20 +23,27 @@ function accountIdOf(p: Staff): string | null {
   return p.kind === 'staff' ? p.accountId : null;
 }
 
-const cataloguerOf = (p: Staff, entry: Pick<EntryRow, 'org_id'>) =>
-  p.roles.includes('cataloguer') && p.org.id === entry.org_id;
-
-/** The authority that reviews an organisation's catalog: the city authority, or its district's. */
-function responsibleFor(p: Staff, entry: Pick<EntryRow, 'org_level' | 'division_code' | 'org_id'>): boolean {
-  if (p.org.kind !== 'authority' || p.org.id === entry.org_id) return false;
-  if (entry.org_level === 'city') return p.org.level === 'city';
-  return p.org.level === 'district' && p.org.divisionCode === entry.division_code;
+/** An entry as the policy sees it: its holder and the authority responsible for the holder. */
+export async function entryRef(
+  db: Db,
+  entry: Pick<EntryRow, 'org_id' | 'org_kind' | 'org_level' | 'division_code' | 'published_version_id'>,
+): Promise<EntryRef> {
+  const holder = { level: entry.org_level, division_code: entry.division_code };
+  return {
+    holder: {
+      id: entry.org_id,
+      kind: entry.org_kind,
+      level: entry.org_level,
+      divisionCode: entry.division_code,
+    },
+    supervisorId: supervisorOf(holder, await activeAuthorities(db))?.id,
+    published: entry.published_version_id !== null,
+  };
 }
 
-const reviewerOf = (p: Staff, entry: EntryRow) => p.roles.includes('reviewer') && responsibleFor(p, entry);
-
-/** Who may see drafts and history: the department itself and its reviewing authority. */
-const insiderOf = (p: Staff, entry: EntryRow) => p.org.id === entry.org_id || responsibleFor(p, entry);
+async function allowed(db: Db, p: Staff, action: 'view' | 'edit' | 'viewDrafts' | 'review', entry: EntryRow) {
+  return can(p, action, { kind: 'catalogEntry', ref: await entryRef(db, entry) });
+}
 
 async function loadEntry(db: Db, id: string): Promise<EntryRow> {
   const entry = await repo.findEntry(db, id);
@@ -184,15 +192,21 @@ async function detail(db: Db, entry: EntryRow, withWorking: boolean): Promise<En
 export async function getEntry(db: Db, actor: Actor, id: string): Promise<EntryDetail> {
   const p = staffOf(actor);
   const entry = await loadEntry(db, id);
-  const insider = insiderOf(p, entry);
   // Drafts that were never published are visible only to insiders.
-  if (!entry.published_version_id && !insider) throw entryNotFound();
+  if (!(await allowed(db, p, 'view', entry))) throw entryNotFound();
+  const insider = await allowed(db, p, 'viewDrafts', entry);
   return detail(db, entry, insider);
 }
 
 export async function createEntry(db: Db, actor: Actor, input: EntryMetadata): Promise<EntryDetail> {
   const p = staffOf(actor);
-  if (!p.roles.includes('cataloguer') || (p.org.kind !== 'department' && p.org.kind !== 'enterprise'))
+  const own = { id: p.org.id, kind: p.org.kind, level: p.org.level, divisionCode: p.org.divisionCode };
+  if (
+    !can(p, 'create', {
+      kind: 'catalogEntry',
+      ref: { holder: own, supervisorId: undefined, published: false },
+    })
+  )
     throw new ForbiddenError();
   const m = normalise(input);
   return db.transaction().execute(async (trx) => {
@@ -236,7 +250,7 @@ export async function updateDraft(
   return db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
-    if (!cataloguerOf(p, entry)) throw entryNotFound();
+    if (!(await allowed(trx, p, 'edit', entry))) throw entryNotFound();
     const v = await workingVersion(trx, entry, ['draft', 'returned']);
     if (entry.published_version_id) {
       const published = await repo.findVersion(trx, entry.published_version_id);
@@ -279,7 +293,7 @@ export async function submit(
   return db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
-    if (!cataloguerOf(p, entry)) throw entryNotFound();
+    if (!(await allowed(trx, p, 'edit', entry))) throw entryNotFound();
     const v = await workingVersion(trx, entry, ['draft', 'returned']);
     const m = v.metadata as EntryMetadata;
     const problems = submissionProblems(m);
@@ -335,8 +349,8 @@ export async function review(
   const result = await db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
-    if (!insiderOf(p, entry)) throw entryNotFound();
-    if (!reviewerOf(p, entry)) {
+    if (!(await allowed(trx, p, 'viewDrafts', entry))) throw entryNotFound();
+    if (!(await allowed(trx, p, 'review', entry))) {
       throw new ForbiddenError({
         zh: '只有负责该部门的大数据主管部门审核员才能审核，且不得审核本机构的目录',
         en: "Only a reviewer of the department's responsible authority may review, never for their own organisation",
@@ -420,7 +434,7 @@ export async function revise(db: Db, actor: Actor, id: string): Promise<EntryDet
   return db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
-    if (!cataloguerOf(p, entry)) throw entryNotFound();
+    if (!(await allowed(trx, p, 'edit', entry))) throw entryNotFound();
     if (!entry.published_version_id || entry.working_version_id) {
       throw wrongState(
         '只有已发布且没有在编版本的目录可以发起变更',
@@ -453,8 +467,8 @@ export async function revise(db: Db, actor: Actor, id: string): Promise<EntryDet
 export async function versions(db: Db, actor: Actor, id: string) {
   const p = staffOf(actor);
   const entry = await loadEntry(db, id);
-  if (!insiderOf(p, entry)) {
-    if (!entry.published_version_id) throw entryNotFound();
+  if (!(await allowed(db, p, 'viewDrafts', entry))) {
+    if (!(await allowed(db, p, 'view', entry))) throw entryNotFound();
     // Outsiders see the published history only.
     return (await repo.listVersions(db, id)).filter(
       (v) => v.state === 'published' || v.state === 'superseded',
@@ -477,10 +491,20 @@ export async function diff(db: Db, actor: Actor, id: string, from: number, to: n
 
 export async function reviewQueue(db: Db, actor: Actor) {
   const p = staffOf(actor);
-  if (!p.roles.includes('reviewer') || p.org.kind !== 'authority') return [];
   const j = jurisdiction(p);
-  if (!j) return [];
-  return repo.submittedVersions(db, j);
+  if (!j || j.scope === 'org') return [];
+  const auths = await activeAuthorities(db);
+  // The jurisdiction's submitted versions that this reviewer's authority is responsible for.
+  return (await repo.submittedVersions(db, j)).filter((v) =>
+    can(p, 'review', {
+      kind: 'catalogEntry',
+      ref: {
+        holder: { id: v.org_id, kind: v.org_kind, level: v.org_level, divisionCode: v.division_code },
+        supervisorId: supervisorOf({ level: v.org_level, division_code: v.division_code }, auths)?.id,
+        published: false,
+      },
+    }),
+  );
 }
 
 export async function ownEntries(db: Db, actor: Actor) {

@@ -7,11 +7,17 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { ConflictError, ForbiddenError, ValidationError } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, type Actor, type StaffPrincipal as Staff, staffOf } from '../../shared/principal.ts';
-import { jurisdiction, scopeAdmits, type Jurisdiction } from '../../shared/policy.ts';
+import {
+  ROUTE_POLICIES,
+  jurisdiction,
+  scopeAdmits,
+  supervisorOf,
+  type Jurisdiction,
+} from '../../shared/policy.ts';
 import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
-import { assertScopeOrg, providingOrgsIn, supervisorOf } from '../org/index.ts';
+import { assertScopeOrg, providingOrgsIn } from '../org/index.ts';
 import type { Db } from './catalog.repository.ts';
 
 export const DEFAULT_UPKEEP = { intervalDays: 180, noticeDays: 30 } as const;
@@ -63,10 +69,8 @@ export interface UpkeepOrganisation {
   noCatalog: boolean;
 }
 
-const isKeeper = (p: Staff) =>
-  p.org.kind === 'authority' && (p.roles.includes('reviewer') || p.roles.includes('admin'));
-const isCataloguer = (p: Staff) =>
-  p.roles.includes('cataloguer') && (p.org.kind === 'department' || p.org.kind === 'enterprise');
+const isKeeper = (p: Staff) => ROUTE_POLICIES.keeper(p);
+const isCataloguer = (p: Staff) => ROUTE_POLICIES.cataloguer(p);
 
 /** The organisations whose upkeep this person follows: an authority's jurisdiction, or one's own. */
 function upkeepScope(p: Staff): Jurisdiction {
@@ -96,13 +100,10 @@ async function authorities(db: Db) {
 
 type AuthorityRow = Awaited<ReturnType<typeof authorities>>[number];
 
-/** The schedule of an organisation: its supervising (district) authority's, else the city's, else the default. */
+/** The schedule of an organisation: its supervising authority's (`supervisorOf`), else the city's, else the default. */
 function scheduleOf(org: Pick<OrgRow, 'level' | 'division_code'>, auths: AuthorityRow[]): UpkeepSchedule {
   const city = auths.find((a) => a.level === 'city');
-  const own =
-    org.level === 'city'
-      ? city
-      : auths.find((a) => a.level === 'district' && a.division_code === org.division_code);
+  const own = supervisorOf(org, auths);
   if (own && own.interval_days !== null && own.notice_days !== null)
     return {
       intervalDays: own.interval_days,

@@ -20,6 +20,7 @@ import { sql } from 'kysely';
 import { inputValidator } from '../../plugins/validation.ts';
 import { AppError, ForbiddenError, type Message } from '../../shared/errors.ts';
 import { TEXT_KEYWORD } from '../../shared/text-input.ts';
+import { ROUTE_POLICIES } from '../../shared/policy.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
 import {
   bufferSource,
@@ -1519,8 +1520,7 @@ type Cataloguer = Extract<Principal, { kind: 'staff' | 'credential' }>;
 function cataloguerOf(actor: Actor): Cataloguer {
   const p = actor.principal;
   if (!p || p.kind === 'public') throw new ForbiddenError();
-  if (!p.roles.includes('cataloguer') || (p.org.kind !== 'department' && p.org.kind !== 'enterprise'))
-    throw new ForbiddenError();
+  if (!ROUTE_POLICIES.cataloguer(p)) throw new ForbiddenError();
   return p;
 }
 

@@ -3,6 +3,7 @@ import { invalidField } from '../../shared/errors.ts';
 import { randomToken, safeEqual, sm3Hex } from '../../shared/crypto.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
 import { isRole } from '../../shared/roles.ts';
+import { supervisorOf } from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { BEIJING_TIME_ZONE } from '../../shared/beijing-time.ts';
 import { notify } from '../platform/index.ts';
@@ -14,7 +15,6 @@ import {
   assertStrongPassword,
   usernameTaken,
 } from './org.errors.ts';
-import { supervisorOf } from './org.jurisdiction.ts';
 import * as repo from './org.repository.ts';
 import type { Db } from './org.repository.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';

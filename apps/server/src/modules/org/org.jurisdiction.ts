@@ -1,6 +1,7 @@
 /**
  * Organisations by jurisdiction, for the overviews that authorities follow (catalog upkeep, data
- * quality): which providing organisations a scope covers, and which authority supervises one.
+ * quality): which providing organisations a scope covers. Which authority supervises one is the
+ * policy's `supervisorOf`.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.types.ts';
@@ -25,19 +26,6 @@ export async function providingOrgsIn(db: Kysely<Database>, scope: Jurisdiction)
   if (scope.scope === 'division') q = q.where('division_code', '=', scope.divisionCode);
   if (scope.scope === 'org') q = q.where('id', '=', scope.orgId);
   return q.orderBy('level').orderBy('name').execute();
-}
-
-/**
- * The authority that supervises an organisation: a district organisation's district authority
- * (else the city's), a city organisation's city authority.
- */
-export function supervisorOf<A extends { level: string; division_code: string }>(
-  org: { level: string; division_code: string },
-  authorities: readonly A[],
-): A | undefined {
-  const city = authorities.find((a) => a.level === 'city');
-  if (org.level !== 'district') return city;
-  return authorities.find((a) => a.level === 'district' && a.division_code === org.division_code) ?? city;
 }
 
 /** An organisation as the policy module sees it, or undefined when there is none with this id. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { DivisionKind, OrgKind, OrgLevel } from '../../db/database.types.ts';
 import { randomToken, sm3Hex } from '../../shared/crypto.ts';
 import {
+  can,
   canManageCredentials,
   canManageOrg,
   jurisdiction,
@@ -293,7 +294,7 @@ export async function updateOrg(
     if (input.name !== undefined || input.divisionCode !== undefined) {
       await checkNameFree(trx, after.divisionCode, (input.name ?? before.name).trim(), id);
     }
-    if (input.active === false && p.kind !== 'public' && p.org.id === id) {
+    if (input.active === false && !can(p, 'deactivate', { kind: 'organisation', ref: { id, ...after } })) {
       throw invalidField('active', '不能停用自己所在的机构', 'cannot deactivate your own organisation');
     }
     await repo.updateOrg(trx, id, {

@@ -8,8 +8,7 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
 import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
 import {
-  canExportData,
-  canViewProvision,
+  can,
   dataAccess,
   MASKED_FROM_SENSITIVITY,
   type DataAccess,
@@ -75,10 +74,16 @@ export async function loadEntry(db: Db, id: string): Promise<ProvisionEntry> {
   };
 }
 
+const holderOf = (entry: ProvisionEntry) => ({
+  id: entry.orgId,
+  level: entry.orgLevel as HolderRef['level'],
+  divisionCode: entry.divisionCode,
+});
+
 /** The department's providers (people or systems) provide its data. */
 export function assertProvider(actor: Actor, entry: ProvisionEntry): Staff {
   const p = staffOf(actor);
-  if (p.org.id !== entry.orgId || !p.roles.includes('provider')) {
+  if (!can(p, 'provide', { kind: 'entryData', ref: holderOf(entry) })) {
     throw new ForbiddenError({
       zh: '只有本部门的数据员（或其系统）可以提供该目录的数据',
       en: "Only the department's data providers (people or systems) may provide this entry's data",
@@ -87,12 +92,6 @@ export function assertProvider(actor: Actor, entry: ProvisionEntry): Staff {
   return p;
 }
 
-const holderOf = (entry: ProvisionEntry) => ({
-  id: entry.orgId,
-  level: entry.orgLevel as HolderRef['level'],
-  divisionCode: entry.divisionCode,
-});
-
 /**
  * Versions, reports, settings, connectors: the department's providers, approvers and cataloguers
  * and its supervising authority's keepers (shared/policy.ts canViewProvision). Others are told the
@@ -100,7 +99,7 @@ const holderOf = (entry: ProvisionEntry) => ({
  */
 export function assertViewer(actor: Actor, entry: ProvisionEntry): Staff {
   const p = staffOf(actor);
-  if (!canViewProvision(p, holderOf(entry))) throw entryNotFound();
+  if (!can(p, 'viewState', { kind: 'entryData', ref: holderOf(entry) })) throw entryNotFound();
   return p;
 }
 
@@ -114,8 +113,8 @@ export function assertDataReader(actor: Actor, entry: ProvisionEntry): DataAcces
 /** Exports and file downloads: the department's own providers and approvers only. */
 export function assertExporter(actor: Actor, entry: ProvisionEntry): Staff {
   const p = staffOf(actor);
-  if (canExportData(p, holderOf(entry))) return p;
-  if (canViewProvision(p, holderOf(entry))) throw exportRefused();
+  if (can(p, 'export', { kind: 'entryData', ref: holderOf(entry) })) return p;
+  if (can(p, 'viewState', { kind: 'entryData', ref: holderOf(entry) })) throw exportRefused();
   throw entryNotFound();
 }
 

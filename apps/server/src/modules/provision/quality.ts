@@ -12,14 +12,15 @@ import { ForbiddenError, type Message } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, staffOf, type Actor } from '../../shared/principal.ts';
 import {
   ROUTE_POLICIES,
+  can,
   jurisdiction,
   scopeAdmits,
-  withinJurisdiction,
+  supervisorOf,
   type Jurisdiction,
 } from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
-import { assertScopeOrg, providingOrgsIn, supervisorOf, type ProvidingOrg } from '../org/index.ts';
+import { assertScopeOrg, providingOrgsIn, type ProvidingOrg } from '../org/index.ts';
 import type { UpdateCycle } from '../catalog/index.ts';
 import { assertProvider, entryNotFound, loadEntry } from './provision.service.ts';
 import { connectorFailures } from './connectors/index.ts';
@@ -738,22 +739,15 @@ export async function entryQuality(
   now = new Date(),
   sources: readonly ProblemSource[] = problemSources,
 ) {
-  const scope = qualityScope(actor);
+  qualityScope(actor);
   const entry = await loadEntry(db, entryId);
   const org = await db
     .selectFrom('organisations')
     .select(['id', 'name', 'kind', 'level', 'division_code'])
     .where('id', '=', entry.orgId)
     .executeTakeFirstOrThrow();
-  if (
-    !withinJurisdiction(scope, {
-      id: org.id,
-      kind: org.kind,
-      level: org.level,
-      divisionCode: org.division_code,
-    })
-  )
-    throw entryNotFound();
+  const orgRef = { id: org.id, kind: org.kind, level: org.level, divisionCode: org.division_code };
+  if (!can(staffOf(actor), 'view', { kind: 'oversight', ref: orgRef })) throw entryNotFound();
   const [watched] = await watchedEntries(db, [org.id], entryId);
   if (!watched) throw entryNotFound();
   const problems = await problemsOf(db, [org], [watched], now, sources);
