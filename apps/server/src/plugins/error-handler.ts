@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AppError, type FieldProblem, type Message } from '../shared/errors.ts';
 import { TEXT_KEYWORD } from '../shared/text-input.ts';
-import { FINITE_KEYWORD } from './validation.ts';
+import { reportedErrors, schemaErrorMessage, type SchemaError } from './validation-messages.ts';
 
 interface ProblemBody {
   type: string;
@@ -36,13 +36,7 @@ function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
   return reply.code(err.status).type('application/problem+json').send(problem(err, reply.request.id));
 }
 
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-  schemaPath?: string;
-}
+type AjvError = SchemaError;
 
 // eslint-disable-next-line no-control-regex
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/gu;
@@ -61,7 +55,7 @@ function fieldProblems(errors: AjvError[], context: string): FieldProblem[] {
   // A key refused by `propertyNames` comes as the key's own errors and then one for the object: one
   // problem is reported, naming the key, with the reason of its first error.
   const ofKey = (e: AjvError) => e.schemaPath?.includes('/propertyNames/') === true;
-  return errors
+  return reportedErrors(errors)
     .filter((e) => !ofKey(e))
     .map((e) => {
       const reason =
@@ -76,7 +70,7 @@ function fieldProblems(errors: AjvError[], context: string): FieldProblem[] {
 function fieldProblem(e: AjvError, context: string, keyReason?: AjvError): FieldProblem {
   const path = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
   const join = (name: unknown) => (path ? `${path}.${String(name)}` : String(name));
-  const base = path;
+  const message = schemaErrorMessage(e);
   switch (e.keyword) {
     case 'propertyNames': {
       const why = keyReason?.keyword === TEXT_KEYWORD ? keyReason.params : undefined;
@@ -88,63 +82,13 @@ function fieldProblem(e: AjvError, context: string, keyReason?: AjvError): Field
         },
       };
     }
-    case TEXT_KEYWORD:
-      return {
-        field: base || context,
-        message: { zh: String(e.params.zh), en: String(e.params.en) },
-      };
     case 'additionalProperties':
-      return {
-        field: join(e.params.additionalProperty),
-        message: { zh: '是未知字段', en: 'is not an allowed field' },
-      };
+      return { field: join(e.params.additionalProperty), message };
     case 'required':
-      return { field: join(e.params.missingProperty), message: { zh: '为必填项', en: 'is required' } };
-    case 'type':
-      return {
-        field: base || context,
-        message: {
-          zh: `类型应为 ${String(e.params.type)}`,
-          en: `must be of type ${String(e.params.type)}`,
-        },
-      };
-    case 'enum':
-      return {
-        field: base || context,
-        message: {
-          zh: `取值应为：${(e.params.allowedValues as unknown[]).join('、')}`,
-          en: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`,
-        },
-      };
-    case 'format':
-      return {
-        field: base || context,
-        message: {
-          zh: `格式应为 ${String(e.params.format)}`,
-          en: `must be a valid ${String(e.params.format)}`,
-        },
-      };
-    case FINITE_KEYWORD:
-      return { field: base || context, message: { zh: '须为有限的数值', en: 'must be a finite number' } };
-    case 'minLength':
-    case 'maxLength':
-    case 'minimum':
-    case 'maximum':
-    case 'minItems':
-    case 'maxItems':
-    case 'pattern':
-      return {
-        field: base || context,
-        message: {
-          zh: `不符合要求（${e.keyword} ${JSON.stringify(e.params)}）`,
-          en: e.message ?? e.keyword,
-        },
-      };
+    case 'dependencies':
+      return { field: join(e.params.missingProperty), message };
     default:
-      return {
-        field: base || context,
-        message: { zh: e.message ?? '不合法', en: e.message ?? 'is invalid' },
-      };
+      return { field: path || context, message };
   }
 }
 

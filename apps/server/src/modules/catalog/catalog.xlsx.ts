@@ -18,8 +18,8 @@ import type ExcelJS from 'exceljs';
 import type { Borders, CellValue, DataValidation, Row, Worksheet } from 'exceljs';
 import { sql } from 'kysely';
 import { inputValidator } from '../../plugins/validation.ts';
+import { reportedErrors, schemaErrorMessage } from '../../plugins/validation-messages.ts';
 import { AppError, ForbiddenError, type Message } from '../../shared/errors.ts';
-import { TEXT_KEYWORD } from '../../shared/text-input.ts';
 import { ROUTE_POLICIES } from '../../shared/policy.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
 import {
@@ -1171,7 +1171,7 @@ let metadataValidator: ValidateFunction | undefined;
 /** The schema check of POST /catalog/entries (its input rules too), as a last guard after the cell-by-cell checks. */
 function validateMetadata(m: EntryMetadata) {
   metadataValidator ??= inputValidator(MetadataSchema);
-  return metadataValidator(m) ? [] : (metadataValidator.errors ?? []);
+  return metadataValidator(m) ? [] : reportedErrors(metadataValidator.errors ?? []);
 }
 
 /** Which column of 「目录」 holds a metadata field (as named by the schema and the submission rules). */
@@ -1483,13 +1483,7 @@ export function parseWorkbook(wb: ExcelJS.Workbook, library: BasisRef[]): ParseR
       const key = `${place.sheet}|${place.row}|${place.column}`;
       if (flagged.has(key)) continue;
       flagged.add(key);
-      const zh =
-        err.keyword === 'format' && err.params.format === 'email'
-          ? '不是有效的电子邮箱地址'
-          : err.keyword === TEXT_KEYWORD
-            ? String(err.params.zh)
-            : `不符合要求（${err.keyword}）`;
-      errors.push({ ...place, message: { zh, en: err.message ?? 'is invalid' } });
+      errors.push({ ...place, message: schemaErrorMessage(err) });
     }
     // Rules are only meaningful on rows that could be read.
     if (badRows.has(e.row)) continue;
