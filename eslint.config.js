@@ -31,40 +31,7 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  {
-    // Modules meet only at their index.ts.
-    files: ['apps/server/src/**/*.ts'],
-    ignores: ['apps/server/src/modules/*/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^\\.\\./modules/[^/]+/(?!index\\.ts$)',
-              message: 'Import a module through its index.ts',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['apps/server/src/modules/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^\\.\\./[^/.]+/(?!index\\.ts$)',
-              message: 'Import another module through its index.ts',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // Modules meet only at their index.ts, and no import cycle: scripts/check-architecture.mjs (npm run lint).
   {
     // Tests read JSON responses as `res.json() as Shape`.
     files: ['**/*.test.ts', 'apps/server/test/**/*.ts', 'apps/web/e2e/**/*.ts'],

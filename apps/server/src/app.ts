@@ -7,36 +7,21 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config/config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { authRoutes, orgJobs, orgRoutes } from './modules/org/index.ts';
+import { catalogModule, loadDemoCatalog } from './modules/catalog/index.ts';
+import { openingModule } from './modules/opening/index.ts';
 import {
-  CalendarService,
+  RateLimitedError,
+  assertScopeOrg,
   bootstrap,
-  platformRoutes,
   type BootstrapResult,
-} from './modules/platform/index.ts';
-import {
-  cleanUpInterrupted,
-  connectorJobs,
-  connectorRoutes,
-  exportRoutes,
-  filesRoutes,
-  provisionJobs,
-  provisionRoutes,
-  pushSessionJobs,
-  pushSessionRoutes,
-  uploadJobs,
-  uploadsRoutes,
-  qualityJobs,
-  qualityRoutes,
-} from './modules/provision/index.ts';
-import { auditRoutes } from './modules/security/index.ts';
-import {
-  catalogJobs,
-  catalogRoutes,
-  catalogUpkeepRoutes,
-  catalogXlsxRoutes,
-  loadDemoCatalog,
-} from './modules/catalog/index.ts';
+  orgModule,
+  resolveCredential,
+  resolveSession,
+} from './modules/org/index.ts';
+import { CalendarService, platformModule } from './modules/platform/index.ts';
+import { cleanUpInterrupted, provisionModule } from './modules/provision/index.ts';
+import { securityModule } from './modules/security/index.ts';
+import { supervisionModule } from './modules/supervision/index.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin, frameworkError } from './plugins/error-handler.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
@@ -44,8 +29,19 @@ import { policyPlugin } from './plugins/policy.ts';
 import { JobQueue } from './plugins/jobs.ts';
 import { installJsonParser, installValidators } from './plugins/validation.ts';
 import { webPlugin } from './plugins/web.ts';
-import { RateLimitedError } from './modules/org/org.errors.ts';
+import type { AppModule } from './shared/app-module.ts';
 import { Problem } from './shared/schemas.ts';
+
+/** Every module, once: its routes are registered under /api in this order, and its jobs defined. */
+const MODULES: readonly AppModule[] = [
+  platformModule,
+  orgModule,
+  securityModule({ assertScopeOrg }),
+  catalogModule,
+  openingModule,
+  provisionModule,
+  supervisionModule,
+];
 
 export interface BuildOptions {
   /** An open database; when absent one is opened from the configuration and closed with the app. */
@@ -99,10 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config);
   app.decorate('calendar', new CalendarService(database.db));
   const jobs = new JobQueue({ db: database.db, database, log: app.log }, database.executeSql);
-  for (const job of [...catalogJobs, ...provisionJobs, ...qualityJobs, ...uploadJobs(config.dataDir)])
-    jobs.define(job);
-  for (const job of [...orgJobs, ...pushSessionJobs]) jobs.define(job);
-  for (const job of connectorJobs({ queue: jobs, config })) jobs.define(job);
+  for (const module of MODULES) for (const job of module.jobs({ config, queue: jobs })) jobs.define(job);
   app.decorate('jobs', jobs);
   app.addHook('onClose', async () => {
     await jobs.stop();
@@ -144,25 +137,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       errorResponseBuilder: () => new RateLimitedError(),
     });
     await app.register(cookie);
-    await app.register(authPlugin);
+    await app.register(authPlugin, {
+      resolveCredential: (token) => resolveCredential(database.db, token),
+      resolveSession: (token) => resolveSession(database.db, config, token),
+    });
     await app.register(policyPlugin);
     await app.register(openapiPlugin);
     await app.register(
       async (api) => {
-        await api.register(platformRoutes);
-        await api.register(authRoutes);
-        await api.register(orgRoutes);
-        await api.register(auditRoutes);
-        await api.register(catalogRoutes);
-        await api.register(catalogXlsxRoutes);
-        await api.register(catalogUpkeepRoutes);
-        await api.register(provisionRoutes);
-        await api.register(pushSessionRoutes);
-        await api.register(connectorRoutes);
-        await api.register(uploadsRoutes);
-        await api.register(filesRoutes);
-        await api.register(exportRoutes);
-        await api.register(qualityRoutes);
+        for (const module of MODULES) await api.register(module.plugin);
       },
       { prefix: '/api' },
     );

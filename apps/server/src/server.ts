@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { BootstrapError } from './modules/org/index.ts';
 import {
-  BootstrapError,
   DEMO_ORGS,
   DEMO_PASSWORD,
   DEMO_PUBLIC_ACCOUNTS,

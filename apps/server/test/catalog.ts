@@ -1,4 +1,4 @@
-import type { DataItem, EntryMetadata } from '../src/modules/catalog/catalog.model.ts';
+import type { DataItem, EntryMetadata } from '../src/modules/catalog/index.ts';
 import type { Session } from './app.ts';
 
 export const item = (name: string, label: string, extra: Partial<DataItem> = {}): DataItem => ({

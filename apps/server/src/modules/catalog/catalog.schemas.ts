@@ -324,18 +324,3 @@ export const OwnEntries = Type.Object({
     }),
   ),
 });
-
-export const Notification = Type.Object({
-  id: Uuid,
-  kind: Type.String(),
-  title: Type.Object({ zh: Type.String(), en: Type.String() }),
-  link: Nullable(Type.String()),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  createdAt: DateTime,
-  read: Type.Boolean(),
-});
-export const Inbox = Type.Object({ items: Type.Array(Notification), unread: Type.Integer() });
-export const InboxQuery = Type.Object(
-  { unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
-  { additionalProperties: false },
-);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateString, DateTime, Nullable, Prose, StringEnum } from '../../shared/schemas.ts';
+import { DateString, DateTime, Nullable, Prose, StringEnum, Uuid } from '../../shared/schemas.ts';
 
 export const Health = Type.Object({
   status: StringEnum(['ok'] as const),
@@ -88,3 +88,18 @@ export function overrideDto(o: {
     updatedAt: o.updated_at.toISOString(),
   };
 }
+
+export const Notification = Type.Object({
+  id: Uuid,
+  kind: Type.String(),
+  title: Type.Object({ zh: Type.String(), en: Type.String() }),
+  link: Nullable(Type.String()),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: DateTime,
+  read: Type.Boolean(),
+});
+export const Inbox = Type.Object({ items: Type.Array(Notification), unread: Type.Integer() });
+export const InboxQuery = Type.Object(
+  { unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  { additionalProperties: false },
+);

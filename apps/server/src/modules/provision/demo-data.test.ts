@@ -23,7 +23,7 @@ import {
   ValidationReport,
   type GeoJsonGeometry,
   type Position,
-} from './validation.ts';
+} from './versions/validation.ts';
 
 const SHENYANG_CODES = new Set(DEMO_DISTRICTS.map((d) => d.code));
 const DISTRICT_BY_NAME = new Map(DEMO_DISTRICTS.map((d) => [d.name, d]));

@@ -36,8 +36,8 @@ import {
 } from './demo-data/datasets.ts';
 import { STATISTICAL_BULLETIN, renderPdf, renderRadarPng } from './demo-data/files.ts';
 import { DEMO_DATA_DATE, DEMO_DISTRICTS, URBAN_DISTRICTS } from './demo-data/shenyang.ts';
-import { STRUCTURED_FORMATS } from './files.ts';
-import type { GeoJsonGeometry } from './validation.ts';
+import { STRUCTURED_FORMATS } from './files/files.ts';
+import type { GeoJsonGeometry } from './versions/validation.ts';
 
 export { DEMO_DATA_DATE };
 

@@ -15,8 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { DEMO_DATASETS, DEMO_FILES, type DemoDataset, type DemoFile } from './demo-data.ts';
-import { describeFile, recordFilesVersion } from './files.ts';
-import { ingestRows, type RowInput } from './ingest.ts';
+import { describeFile, recordFilesVersion } from './files/files.ts';
+import { ingestRows, type RowInput } from './versions/ingest.ts';
 
 type Db = DatabaseHandle['db'];
 const DAY_MS = 86_400_000;

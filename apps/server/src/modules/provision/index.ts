@@ -1,12 +1,35 @@
-export { cleanUpInterrupted } from './data-store.ts';
-export { provisionJobs } from './provision.jobs.ts';
-export { provisionRoutes } from './provision.routes.ts';
-export { filesRoutes } from './files.routes.ts';
-export { exportRoutes } from './export.routes.ts';
-export { uploadJobs } from './uploads/uploads.jobs.ts';
-export { uploadsRoutes } from './uploads/uploads.routes.ts';
-export { qualityJobs } from './quality.jobs.ts';
-export { qualityRoutes } from './quality.routes.ts';
-export { connectorFailures, connectorJobs, connectorRoutes } from './connectors/index.ts';
-export { pushSessionJobs } from './push-sessions.ts';
-export { pushSessionRoutes } from './push-sessions.routes.ts';
+import type { AppModule } from '../../shared/app-module.ts';
+import { connectorJobs, connectorRoutes } from './connectors/index.ts';
+import { exportRoutes } from './export/export.routes.ts';
+import { filesRoutes } from './files/files.routes.ts';
+import { provisionJobs } from './provision.jobs.ts';
+import { provisionRoutes } from './provision.routes.ts';
+import { pushSessionJobs } from './push/push-sessions.ts';
+import { pushSessionRoutes } from './push/push-sessions.routes.ts';
+import { uploadJobs } from './uploads/uploads.jobs.ts';
+import { uploadsRoutes } from './uploads/uploads.routes.ts';
+
+/** Resource data: versions, ingest and validation, uploads, push sessions, connectors, files, export. */
+export const provisionModule: AppModule = {
+  name: 'provision',
+  plugin: async (app) => {
+    await app.register(provisionRoutes);
+    await app.register(pushSessionRoutes);
+    await app.register(connectorRoutes);
+    await app.register(uploadsRoutes);
+    await app.register(filesRoutes);
+    await app.register(exportRoutes);
+  },
+  jobs: ({ config, queue }) => [
+    ...provisionJobs,
+    ...uploadJobs(config.dataDir),
+    ...pushSessionJobs,
+    ...connectorJobs({ queue, config }),
+  ],
+};
+
+export { cleanUpInterrupted } from './versions/data-store.ts';
+export { connectorFailures } from './connectors/index.ts';
+// Read by the supervision module's quality watch.
+export { assertProvider, entryNotFound, loadEntry } from './provision.service.ts';
+export type { FieldSummary } from './versions/validation.ts';

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { Nullable, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
-import type { IngestResult } from './ingest.ts';
+import type { IngestResult } from './versions/ingest.ts';
 import {
   EntryParams,
   FileUploadQuery,

@@ -7,7 +7,7 @@ import { Type, type Static } from 'typebox';
 import { AppError, invalidField } from '../../shared/errors.ts';
 import { textProblem } from '../../shared/text-input.ts';
 import { Delimiter, FileName, Nullable, StringEnum, Uuid } from '../../shared/schemas.ts';
-import { SOURCE_FORMATS } from './formats/index.ts';
+import { SOURCE_FORMATS } from '../../formats/index.ts';
 
 export const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 export const VersionParams = Type.Object({ id: Uuid, versionId: Uuid }, { additionalProperties: false });

@@ -26,7 +26,7 @@ import {
   makeCurrent,
   queryRows,
   type ColumnSpec,
-} from './data-store.ts';
+} from './versions/data-store.ts';
 import {
   ingestFile,
   ingestRows,
@@ -34,8 +34,8 @@ import {
   type IngestResult,
   type IngestTarget,
   type RowInput,
-} from './ingest.ts';
-import type { OpenOptions } from './formats/index.ts';
+} from './versions/ingest.ts';
+import type { OpenOptions } from '../../formats/index.ts';
 
 type Db = DatabaseHandle['db'];
 

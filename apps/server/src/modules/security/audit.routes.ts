@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { auditScope } from '../../shared/policy.ts';
 import { ForbiddenError } from '../../shared/errors.ts';
 import { DateTime, Nullable, PageQuery, Paged, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
-import { listAudit, verifyChain } from './audit.service.ts';
+import { listAudit, verifyChain, type AssertScopeOrg } from './audit.service.ts';
 
 const AuditEntry = Type.Object({
   seq: Type.Integer(),
@@ -45,7 +45,11 @@ const ChainReport = Type.Object({
   reason: Nullable(Type.String()),
 });
 
-export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface AuditRouteOptions {
+  assertScopeOrg: AssertScopeOrg;
+}
+
+export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (app, { assertScopeOrg }) => {
   app.get(
     '/audit',
     {
@@ -61,7 +65,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = request.principal ? auditScope(request.principal) : null;
       if (!scope) throw new ForbiddenError();
       const { page = 1, pageSize = 50, ...filter } = request.query;
-      const { rows, total } = await listAudit(app.db, { ...filter, scope }, page, pageSize);
+      const { rows, total } = await listAudit(app.db, assertScopeOrg, { ...filter, scope }, page, pageSize);
       return {
         items: rows.map((r) => ({
           seq: r.seq,

@@ -1,8 +1,7 @@
 import type { AuditResult, AuditRow } from '../../db/database.types.ts';
 import { canonicalJson, sm3Hex } from '../../shared/crypto.ts';
 import type { Actor } from '../../shared/principal.ts';
-import { scopeAdmits, type Jurisdiction } from '../../shared/policy.ts';
-import { assertScopeOrg } from '../org/index.ts';
+import { scopeAdmits, type Jurisdiction, type OrgRef } from '../../shared/policy.ts';
 import * as repo from './audit.repository.ts';
 import type { Db } from './audit.repository.ts';
 
@@ -137,8 +136,24 @@ export async function verifyChain(db: Db): Promise<ChainReport> {
   return { ok: true, checked, firstBrokenSeq: null, reason: null };
 }
 
+/**
+ * The org module's check of an `?orgId=` scope parameter (unknown: 400, outside: 403). Security sits
+ * below org (org writes audit entries), so app.ts hands this in instead of security importing org.
+ */
+export type AssertScopeOrg = (
+  db: Db,
+  orgId: string | undefined,
+  admits: (org: OrgRef) => boolean,
+) => Promise<void>;
+
 /** The audit trail within the auditor's scope; an `orgId` outside it is refused (403), not emptied. */
-export async function listAudit(db: Db, filter: repo.AuditFilter, page: number, pageSize: number) {
+export async function listAudit(
+  db: Db,
+  assertScopeOrg: AssertScopeOrg,
+  filter: repo.AuditFilter,
+  page: number,
+  pageSize: number,
+) {
   await assertScopeOrg(db, filter.orgId, (org) => scopeAdmits(filter.scope, org));
   return repo.listEntries(db, filter, (page - 1) * pageSize, pageSize);
 }

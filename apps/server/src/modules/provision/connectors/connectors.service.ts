@@ -19,7 +19,7 @@ import { AppError, ForbiddenError, invalidField, type Message } from '../../../s
 import { ROUTE_POLICIES } from '../../../shared/policy.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../../shared/principal.ts';
 import { appendAudit } from '../../security/index.ts';
-import { holdsFiles } from '../files.ts';
+import { holdsFiles } from '../files/files.ts';
 import {
   ingestFile,
   ingestRows,
@@ -27,7 +27,7 @@ import {
   type IngestResult,
   type IngestTarget,
   type RowInput,
-} from '../ingest.ts';
+} from '../versions/ingest.ts';
 import {
   assertViewer,
   assertProvider,

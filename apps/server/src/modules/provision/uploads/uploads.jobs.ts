@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Type } from 'typebox';
 import { defineJob, type JobDefinition } from '../../../plugins/jobs.ts';
-import { removeOrphanFiles } from '../files.ts';
+import { removeOrphanFiles } from '../files/files.ts';
 import { expireUploads } from './upload-sessions.ts';
 
 export const UPLOAD_EXPIRY_JOB = 'provision-upload-expiry';

@@ -18,8 +18,8 @@ import { problem } from '../../../plugins/error-handler.ts';
 import { AppError, invalidField } from '../../../shared/errors.ts';
 import { fileNameProblem } from '../../../shared/file-name.ts';
 import { Delimiter, Nullable, StringEnum, Uuid, responses } from '../../../shared/schemas.ts';
-import { SOURCE_FORMATS } from '../formats/index.ts';
-import type { IngestResult } from '../ingest.ts';
+import { SOURCE_FORMATS } from '../../../formats/index.ts';
+import type { IngestResult } from '../versions/ingest.ts';
 import { IngestOutcome } from '../provision.schemas.ts';
 import { assertProvider, loadEntry, type ProvisionEntry } from '../provision.service.ts';
 import {

@@ -9,10 +9,15 @@ import type { DatabaseHandle } from '../../../db/database.ts';
 import type { DataItem } from '../../catalog/index.ts';
 import { ConflictError, invalidField } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
-import { SOURCE_FORMATS, openRowSource, type OpenOptions, type SourceFormat } from '../formats/index.ts';
-import { normaliseHeader, type IngestProgress, type IngestResult } from '../ingest.ts';
+import {
+  SOURCE_FORMATS,
+  openRowSource,
+  type OpenOptions,
+  type SourceFormat,
+} from '../../../formats/index.ts';
+import { normaliseHeader, type IngestProgress, type IngestResult } from '../versions/ingest.ts';
 import { uploadFile, type ProvisionEntry } from '../provision.service.ts';
-import { holdsFiles } from '../files.ts';
+import { holdsFiles } from '../files/files.ts';
 import { claimSession, releaseSession, removeSession, type UploadSession } from './upload-sessions.ts';
 
 /** Rows shown in a preview. */

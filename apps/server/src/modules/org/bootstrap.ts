@@ -1,0 +1,155 @@
+import { sql, type Kysely } from 'kysely';
+import type { Config } from '../../config/config.ts';
+import type { Database } from '../../db/database.types.ts';
+import { SYSTEM_ACTOR } from '../../shared/principal.ts';
+import { appendAudit } from '../security/index.ts';
+import {
+  DEMO_DIVISIONS,
+  DEMO_ORGS,
+  DEMO_PASSWORD,
+  DEMO_PUBLIC_ACCOUNTS,
+  demoCreditCode,
+} from '../platform/index.ts';
+import { hashPassword } from './password.ts';
+
+export type BootstrapResult =
+  { kind: 'existing' } | { kind: 'demo' } | { kind: 'empty'; adminUsername: string };
+
+export class BootstrapError extends Error {}
+
+const BOOTSTRAP_LOCK = 0x48544253; // "HTBS"
+
+/**
+ * First start on an empty database: loads the demo city, or (HUITONG_DEMO=0) only the city, its
+ * authority and one administrator with the operator's password. Later starts change nothing.
+ */
+export async function bootstrap(db: Kysely<Database>, config: Config): Promise<BootstrapResult> {
+  if (!config.demo) {
+    const missing = (['adminPassword', 'cityCode', 'cityName'] as const).find((k) => config[k] === undefined);
+    const names = {
+      adminPassword: 'HUITONG_ADMIN_PASSWORD',
+      cityCode: 'HUITONG_CITY_CODE',
+      cityName: 'HUITONG_CITY_NAME',
+    };
+    if (missing && !(await hasOrganisations(db))) {
+      throw new BootstrapError(
+        `HUITONG_DEMO=0 on an empty database needs ${names[missing]} to create the administrator`,
+      );
+    }
+  }
+  const passwordHash = await hashPassword(config.demo ? DEMO_PASSWORD : (config.adminPassword ?? ''));
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
+    if (await hasOrganisations(trx)) return { kind: 'existing' };
+    if (config.demo) {
+      await loadDemo(trx, passwordHash);
+      await appendAudit(trx, SYSTEM_ACTOR, {
+        action: 'platform.demo_loaded',
+        detail: { organisations: DEMO_ORGS.length },
+      });
+      return { kind: 'demo' };
+    }
+    const cityCode = config.cityCode ?? '';
+    const cityName = config.cityName ?? '';
+    await trx
+      .insertInto('divisions')
+      .values({ code: cityCode, name: cityName, kind: 'city', parent_code: null })
+      .execute();
+    const org = await trx
+      .insertInto('organisations')
+      .values({
+        name: config.authorityName ?? `${cityName}大数据主管部门`,
+        kind: 'authority',
+        level: 'city',
+        credit_code: null,
+        division_code: cityCode,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const admin = await trx
+      .insertInto('accounts')
+      .values({
+        kind: 'staff',
+        username: 'admin',
+        display_name: '平台管理员',
+        org_id: org.id,
+        public_type: null,
+        password_hash: passwordHash,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('account_roles').values({ account_id: admin.id, role: 'admin' }).execute();
+    await appendAudit(trx, SYSTEM_ACTOR, {
+      action: 'platform.initialised',
+      detail: { cityCode, adminUsername: 'admin' },
+    });
+    return { kind: 'empty', adminUsername: 'admin' };
+  });
+}
+
+async function hasOrganisations(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+async function loadDemo(trx: Kysely<Database>, passwordHash: string): Promise<void> {
+  await trx
+    .insertInto('divisions')
+    .values(DEMO_DIVISIONS.map((d) => ({ ...d, parent_code: d.kind === 'city' ? null : '210100' })))
+    .execute();
+  const ids = new Map<string, string>();
+  let n = 0;
+  for (const o of DEMO_ORGS) {
+    n += 1;
+    const prefix = o.kind === 'enterprise' || o.kind === 'evaluator' ? '91' : o.delegated ? '12' : '11';
+    const row = await trx
+      .insertInto('organisations')
+      .values({
+        name: o.name,
+        short_name: o.shortName,
+        kind: o.kind,
+        level: o.level,
+        credit_code: demoCreditCode(prefix, o.divisionCode, n),
+        division_code: o.divisionCode,
+        parent_id: o.parentKey ? (ids.get(o.parentKey) ?? null) : null,
+        delegated: o.delegated ?? false,
+        contact_name: o.contactName,
+        contact_phone: o.contactPhone,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    ids.set(o.key, row.id);
+    for (const a of o.accounts) {
+      const account = await trx
+        .insertInto('accounts')
+        .values({
+          kind: 'staff',
+          username: a.username,
+          display_name: a.displayName,
+          org_id: row.id,
+          public_type: null,
+          password_hash: passwordHash,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('account_roles')
+        .values(a.roles.map((role) => ({ account_id: account.id, role })))
+        .execute();
+    }
+  }
+  for (const p of DEMO_PUBLIC_ACCOUNTS) {
+    await trx
+      .insertInto('accounts')
+      .values({
+        kind: 'public',
+        username: p.username,
+        display_name: p.displayName,
+        org_id: null,
+        public_type: p.publicType,
+        credit_code: p.creditCode,
+        password_hash: passwordHash,
+      })
+      .execute();
+  }
+}

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// scripts/check-architecture.mjs (run by `npm run lint`) on small made-up repositories: each rule
+// passes a tree that keeps it and fails, naming the file, on one that breaks it.
+const SCRIPT = path.resolve(import.meta.dirname, '../../../scripts/check-architecture.mjs');
+const made: string[] = [];
+
+function repo(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'huitong-arch-'));
+  made.push(root);
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(root, 'apps/server', name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+  return root;
+}
+
+function check(root: string) {
+  const r = spawnSync(process.execPath, [SCRIPT, root], { encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+afterEach(() => {
+  for (const root of made.splice(0)) fs.rmSync(root, { recursive: true, force: true });
+});
+
+// A tree that keeps every rule: two modules meeting at their index, a plugin, a library.
+const GOOD = {
+  'src/app.ts': "import { orgModule } from './modules/org/index.ts';\nexport const modules = [orgModule];\n",
+  'src/plugins/auth.ts':
+    "import type { Principal } from '../shared/principal.ts';\nexport type P = Principal;\n",
+  'src/shared/principal.ts': 'export type Principal = { id: string };\n',
+  'src/modules/org/index.ts':
+    "import { orgRoutes } from './org.routes.ts';\nexport const orgModule = { plugin: orgRoutes };\nexport { findOrg } from './org.service.ts';\n",
+  'src/modules/org/org.routes.ts': "import '../../plugins/auth.ts';\nexport const orgRoutes = 1;\n",
+  'src/modules/org/org.service.ts':
+    "import { audit } from '../security/index.ts';\nexport const findOrg = audit;\n",
+  'src/modules/security/index.ts': "export { audit } from './audit/audit.service.ts';\n",
+  'src/modules/security/audit/audit.service.ts':
+    "import type { Principal } from '../../../shared/principal.ts';\nimport { helper } from '../masking.ts';\nexport const audit = (p?: Principal) => helper(p);\n",
+  'src/modules/security/masking.ts': 'export const helper = (x: unknown) => x;\n',
+  'src/formats/csv.ts':
+    "import type { findOrg } from '../modules/org/index.ts';\nexport type F = typeof findOrg;\n",
+};
+
+describe('check-architecture', () => {
+  it('passes a tree that keeps the rules', () => {
+    const r = check(repo(GOOD));
+    expect(r.output).toContain('no import cycle');
+    expect(r.status).toBe(0);
+  });
+
+  it('fails on an import cycle, naming its files in order', () => {
+    // plugins/auth.ts → org/index.ts → org.routes.ts → plugins/auth.ts, the cycle issue 11 found.
+    const r = check(
+      repo({
+        ...GOOD,
+        'src/plugins/auth.ts':
+          "import { findOrg } from '../modules/org/index.ts';\nexport const p = findOrg;\n",
+      }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(
+      'import cycle: apps/server/src/modules/org/index.ts → apps/server/src/modules/org/org.routes.ts → apps/server/src/plugins/auth.ts → apps/server/src/modules/org/index.ts',
+    );
+  });
+
+  it('does not count type-only imports and lazy import() in cycles', () => {
+    const r = check(
+      repo({
+        ...GOOD,
+        'src/plugins/auth.ts':
+          "import type { findOrg } from '../modules/org/index.ts';\nexport const later = () => import('../modules/org/index.ts');\nexport type F = typeof findOrg;\n",
+      }),
+    );
+    expect(r.output).toContain('no import cycle');
+    expect(r.status).toBe(0);
+  });
+
+  it('fails when a module reaches past another module’s index.ts', () => {
+    const r = check(
+      repo({
+        ...GOOD,
+        'src/modules/org/org.service.ts':
+          "import { helper } from '../security/masking.ts';\nexport const findOrg = helper;\n",
+      }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(
+      'apps/server/src/modules/org/org.service.ts:1 imports ../security/masking.ts: another module is reached only through its index.ts',
+    );
+  });
+
+  it('fails when a file outside the modules, or a test helper, reaches inside one', () => {
+    const r = check(
+      repo({
+        ...GOOD,
+        'src/app.ts':
+          "import { orgRoutes } from './modules/org/org.routes.ts';\nexport const r = orgRoutes;\n",
+        'test/helpers.ts':
+          "import { helper } from '../src/modules/security/masking.ts';\nexport const h = helper;\n",
+      }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain('apps/server/src/app.ts:1 imports ./modules/org/org.routes.ts');
+    expect(r.output).toContain('apps/server/test/helpers.ts:1 imports ../src/modules/security/masking.ts');
+  });
+
+  it('fails when a library calls a module', () => {
+    const r = check(
+      repo({
+        ...GOOD,
+        'src/formats/csv.ts':
+          "import { findOrg } from '../modules/org/index.ts';\nexport const f = findOrg;\n",
+      }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(
+      'apps/server/src/formats/csv.ts:1 imports ../modules/org/index.ts: formats/ is a library and calls no module',
+    );
+  });
+
+  it('fails on an import of a file that does not exist', () => {
+    const r = check(
+      repo({ ...GOOD, 'src/app.ts': "import { x } from './nowhere.ts';\nexport const y = x;\n" }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain('apps/server/src/app.ts:1 imports ./nowhere.ts, which does not exist');
+  });
+
+  it('passes on this repository', () => {
+    const r = check(path.resolve(import.meta.dirname, '../../..'));
+    expect(r.output).toContain('no import cycle');
+    expect(r.status).toBe(0);
+  });
+});
