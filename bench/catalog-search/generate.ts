@@ -18,12 +18,8 @@ import {
   type UpdateCycle,
 } from '../../apps/server/src/modules/catalog/catalog.model.ts';
 import type { TOPICS } from '../../apps/server/src/modules/catalog/catalog.rules.ts';
-import {
-  DEMO_CATALOG,
-  DEMO_LEGAL_BASES,
-  DEMO_OPEN_LICENCE,
-} from '../../apps/server/src/modules/catalog/demo-catalog.ts';
-import { DEMO_ORGS } from '../../apps/server/src/modules/platform/index.ts';
+import { DEMO_CATALOG, DEMO_LEGAL_BASES, DEMO_OPEN_LICENCE } from '../../apps/server/src/demo/catalog.ts';
+import { DEMO_ORGS } from '../../apps/server/src/demo/city.ts';
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
 export function prng(seed: number): () => number {

@@ -17,8 +17,8 @@ import type { EntryMetadata } from '../../apps/server/src/modules/catalog/catalo
 import * as repo from '../../apps/server/src/modules/catalog/catalog.repository.ts';
 import { codePrefix, conceptOf, resourceCode } from '../../apps/server/src/modules/catalog/catalog.rules.ts';
 import { searchVector, writeVersionDetails } from '../../apps/server/src/modules/catalog/catalog.service.ts';
-import { DEMO_LEGAL_BASES } from '../../apps/server/src/modules/catalog/demo-catalog.ts';
-import { DEMO_ORGS } from '../../apps/server/src/modules/platform/index.ts';
+import { DEMO_LEGAL_BASES } from '../../apps/server/src/demo/catalog.ts';
+import { DEMO_ORGS } from '../../apps/server/src/demo/city.ts';
 import type { GeneratedEntry } from './generate.ts';
 
 export type Loader = 'bulk' | 'repository';

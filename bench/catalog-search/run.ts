@@ -35,7 +35,7 @@ import { buildApp } from '../../apps/server/src/app.ts';
 import { loadConfig, type Config } from '../../apps/server/src/config/config.ts';
 import * as catalog from '../../apps/server/src/modules/catalog/catalog.service.ts';
 import { toTsQuery } from '../../apps/server/src/modules/catalog/search-text.ts';
-import { DEMO_PASSWORD } from '../../apps/server/src/modules/platform/index.ts';
+import { DEMO_PASSWORD } from '../../apps/server/src/demo/city.ts';
 import { openDatabase, POOL_SIZE, type BackendName, type BenchDatabase } from './backend.ts';
 import { buildBaseline, classify, type SearchStatements } from './baseline.ts';
 import { runLoad, type LoadRequest, type LoadResult } from './client.ts';

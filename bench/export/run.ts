@@ -34,7 +34,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DEMO_PASSWORD } from '../../apps/server/src/modules/platform/index.ts';
+import { DEMO_PASSWORD } from '../../apps/server/src/demo/city.ts';
 import type { ColumnSpec } from '../../apps/server/src/modules/provision/versions/data-store.ts';
 import { valueSql } from '../../apps/server/src/modules/provision/export/export.ts';
 import { ENTRY_NAME, dataset, enterpriseRow, generateCsv } from '../ingest/generate.ts';

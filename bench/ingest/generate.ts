@@ -2,7 +2,7 @@
  * The enterprise register CSV of bench/ingest: N rows of the demo city's 市场主体登记注册信息 (the 12
  * data items of that demo catalog entry, Chinese labels as headers), written deterministically.
  *
- * Rows come from the demo data's own generator (`enterpriseAt`, demo-data/enterprises.ts), which has
+ * Rows come from the demo data's own generator (`enterpriseAt`, apps/server/demo/generate/enterprises.ts), which has
  * 100,800 distinct entities; row i is entity i mod 100,800. Beyond the first 100,800 rows the credit
  * code gets a new organisation code body (the same bijection of i the generator uses for codes issued
  * since 2015, so never one of the first rows' codes) with both check characters recomputed: every
@@ -10,13 +10,13 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
-import { demoDataset } from '../../apps/server/src/modules/provision/demo-data.ts';
+import { demoDataset } from '../../apps/server/src/demo/datasets.ts';
 import {
   NAME_SPACE,
   enterpriseAt,
   makeCreditCode,
   newOrganisationBody,
-} from '../../apps/server/src/modules/provision/demo-data/enterprises.ts';
+} from '../../apps/server/demo/generate/enterprises.ts';
 
 export const ENTRY_NAME = '市场主体登记注册信息';
 

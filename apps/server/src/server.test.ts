@@ -13,7 +13,16 @@ import { SERVER_SCRIPT, startServer } from '../test/server-process.ts';
 import { creditCodeCheckCharacter } from './shared/identifiers.ts';
 
 /** The server process, without the demo catalog: the lifecycle is under test here (its own tests load it). */
-const start = (env: Record<string, string>) => startServer({ HUITONG_DEMO_CATALOG: '0', ...env });
+const start = (env: Record<string, string>, options?: Parameters<typeof startServer>[1]) =>
+  startServer({ HUITONG_DEMO_CATALOG: '0', ...env }, options);
+
+/** The demo's modules (its data readers and loaders) among the modules a traced process loaded. */
+function demoModules(traceFile: string): string[] {
+  return fs
+    .readFileSync(traceFile, 'utf8')
+    .split('\n')
+    .filter((url) => /\/apps\/server\/src\/demo\/|demo-loader\.ts$/.test(url));
+}
 
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
 async function startFails(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -87,7 +96,11 @@ afterAll(async () => {
 // Each case starts real server processes: allow for a loaded machine.
 describe('server process', { timeout: 180_000 }, () => {
   it('starts with the demo city, keeps data across a restart, and finishes in-flight requests on SIGTERM', async () => {
-    const first = await start(dbEnv);
+    const trace = path.join(os.tmpdir(), `huitong-imports-${process.pid}-demo.log`);
+    const first = await start(dbEnv, { traceImports: trace });
+    // The demo city's data are read through the demo modules (the trace sees them).
+    expect(demoModules(trace).some((url) => url.endsWith('/src/demo/city.ts'))).toBe(true);
+    fs.rmSync(trace, { force: true });
     expect(first.output()).toContain('Demo accounts');
     expect(first.output()).toContain('scjg.cataloguer');
     const health = (await (await fetch(`${first.url}/api/health`)).json()) as { backend: string };
@@ -162,13 +175,17 @@ describe('server process', { timeout: 180_000 }, () => {
         const refused = await startFails({ HUITONG_DEMO: '0', HUITONG_DATA_DIR: emptyDir });
         expect(refused.code).toBe(2);
         expect(refused.output).toContain('HUITONG_ADMIN_PASSWORD');
-        const server = await start({
-          HUITONG_DEMO: '0',
-          HUITONG_DATA_DIR: emptyDir,
-          HUITONG_ADMIN_PASSWORD: 'Operator-Chosen-1',
-          HUITONG_CITY_CODE: '370200',
-          HUITONG_CITY_NAME: '青岛市',
-        });
+        const trace = path.join(emptyDir, 'imports.log');
+        const server = await start(
+          {
+            HUITONG_DEMO: '0',
+            HUITONG_DATA_DIR: emptyDir,
+            HUITONG_ADMIN_PASSWORD: 'Operator-Chosen-1',
+            HUITONG_CITY_CODE: '370200',
+            HUITONG_CITY_NAME: '青岛市',
+          },
+          { traceImports: trace },
+        );
         try {
           expect((await signIn(server.url, 'admin', 'Huitong@2026')).status).toBe(401);
           const admin = await signIn(server.url, 'admin', 'Operator-Chosen-1');
@@ -181,6 +198,9 @@ describe('server process', { timeout: 180_000 }, () => {
           expect(orgs.items).toEqual([
             expect.objectContaining({ name: '青岛市大数据主管部门', divisionName: '青岛市' }),
           ]);
+          // The demo is never imported: neither its data readers nor the loaders of catalog and data.
+          expect(fs.readFileSync(trace, 'utf8')).toContain('/src/server.ts');
+          expect(demoModules(trace)).toEqual([]);
         } finally {
           server.child.kill('SIGTERM');
           await server.exited;

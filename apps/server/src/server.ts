@@ -2,28 +2,7 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { BootstrapError } from './modules/org/index.ts';
-import {
-  DEMO_ORGS,
-  DEMO_PASSWORD,
-  DEMO_PUBLIC_ACCOUNTS,
-  HEADLINE_ACCOUNTS,
-} from './modules/platform/index.ts';
-
-function demoAccountTable(): string {
-  const staff = DEMO_ORGS.flatMap((o) => o.accounts.map((a) => ({ ...a, org: o.shortName })));
-  const lines = HEADLINE_ACCOUNTS.map((username) => {
-    const s = staff.find((a) => a.username === username);
-    if (s) return `  ${username.padEnd(18)} ${s.org} · ${s.displayName}`;
-    const p = DEMO_PUBLIC_ACCOUNTS.find((a) => a.username === username);
-    return `  ${username.padEnd(18)} ${p ? `公众 · ${p.displayName}` : ''}`;
-  });
-  return [
-    `Demo accounts (password for all: ${DEMO_PASSWORD}):`,
-    ...lines,
-    `  …and <dept>.cataloguer / .provider / .approver / .user / .security for every department`,
-    `  (${staff.length} staff accounts in all; see README.md)`,
-  ].join('\n');
-}
+import { loadDemoData } from './modules/provision/index.ts';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -83,25 +62,21 @@ async function main(): Promise<void> {
   if (bootstrap.kind === 'demo') lines.push('Loaded the demo city 沈阳市.');
   if (bootstrap.kind === 'empty')
     lines.push(`Created the administrator "${bootstrap.adminUsername}" with HUITONG_ADMIN_PASSWORD.`);
-  if (config.demo) lines.push(demoAccountTable());
+  // The demo city's data file is read only when the demo is on.
+  if (config.demo) lines.push((await import('./demo/city.ts')).demoAccountTable());
   if (config.demoData)
     lines.push('Loading the demo datasets in the background (HUITONG_DEMO_DATA=0 to skip).');
   console.log(lines.join('\n') + '\n');
   if (config.demoData) {
     // Entries already provided are skipped, so a restart only loads what is missing.
-    // Imported only when used: the generators and the demo files' PDF library take ~80 MB.
-    import('./modules/provision/demo-loader.ts')
-      .then(({ loadDemoData }) =>
-        loadDemoData(app.database, app.log, { filesDir: path.join(config.dataDir, 'files') }),
-      )
-      .then(
-        (loaded) => {
-          if (loaded > 0) app.log.info({ entries: loaded }, 'demo datasets loaded');
-        },
-        (err: unknown) => {
-          if (!closing) app.log.error({ err }, 'loading the demo datasets failed');
-        },
-      );
+    loadDemoData(app.database, app.log, { filesDir: path.join(config.dataDir, 'files') }).then(
+      (loaded) => {
+        if (loaded > 0) app.log.info({ entries: loaded }, 'demo datasets loaded');
+      },
+      (err: unknown) => {
+        if (!closing) app.log.error({ err }, 'loading the demo datasets failed');
+      },
+    );
   }
 }
 

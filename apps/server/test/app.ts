@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config/config.ts';
-import { DEMO_PASSWORD } from '../src/modules/platform/index.ts';
+import { DEMO_PASSWORD } from '../src/demo/city.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface TestApp {

@@ -20,11 +20,19 @@ export interface RunningServer {
 /**
  * Starts the server with `env` over the test defaults (port 0, 127.0.0.1, log level warn, cookies
  * without `Secure`). Rejects with the output if it exits first or does not start within 90 s.
+ * With `traceImports`, the URL of every module the process loads is appended to that file.
  */
-export function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
+export function startServer(
+  env: Record<string, string>,
+  options: { traceImports?: string } = {},
+): Promise<RunningServer> {
+  const trace = options.traceImports
+    ? ['--import', path.resolve(import.meta.dirname, 'trace-imports.mjs')]
+    : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...trace, SERVER_SCRIPT], {
     env: {
       ...process.env,
+      ...(options.traceImports ? { HUITONG_TEST_IMPORT_LOG: options.traceImports } : {}),
       PORT: '0',
       HOST: '127.0.0.1',
       HUITONG_LOG_LEVEL: 'warn',

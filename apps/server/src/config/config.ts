@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { REPO_ROOT } from '../shared/paths.ts';
 
 /** Runtime configuration. `loadConfig()` is the only reader of `process.env` in the server. */
 export interface Config {
@@ -146,7 +147,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       `must be at least HUITONG_LOCKOUT_THRESHOLD (${lockoutThreshold}), got ${lockoutAccountThreshold}`,
     );
   }
-  const repoRoot = path.resolve(import.meta.dirname, '../../../..');
   return {
     port: intVar(env, 'PORT', 8080, 0, 65535),
     host,
@@ -167,7 +167,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     lockoutMinutes: intVar(env, 'HUITONG_LOCKOUT_MINUTES', 15, 1, 24 * 60),
     lockoutAccountThreshold,
     signInRatePerMinute: intVar(env, 'HUITONG_SIGNIN_RATE', 20, 1, 10000),
-    webDistDir: path.resolve(repoRoot, env.HUITONG_WEB_DIST || 'apps/web/dist'),
+    webDistDir: path.resolve(REPO_ROOT, env.HUITONG_WEB_DIST || 'apps/web/dist'),
     jobs: boolVar(env, 'HUITONG_JOBS', true),
     uploadLimit: intVar(env, 'HUITONG_UPLOAD_LIMIT', 2 * 1024 ** 3, 1024, 1024 ** 4),
     secretKey,

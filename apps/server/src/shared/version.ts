@@ -1,4 +1,7 @@
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SERVER_ROOT } from './paths.ts';
 
-const require = createRequire(import.meta.url);
-export const VERSION = (require('../../package.json') as { version: string }).version;
+export const VERSION = (
+  JSON.parse(fs.readFileSync(path.join(SERVER_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

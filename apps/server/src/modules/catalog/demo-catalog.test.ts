@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { DEMO_ORGS } from '../platform/index.ts';
+import { DEMO_ORGS } from '../../demo/city.ts';
 import {
   BASE_KINDS,
   CLASSIFICATIONS,
@@ -10,14 +10,81 @@ import {
   SHARE_METHODS,
   SHARE_TYPES,
   UPDATE_CYCLES,
+  type BaseKind,
+  type Classification,
+  type OpenType,
+  type PriorityDomain,
+  type ResourceFormat,
+  type ShareType,
+  type UpdateCycle,
 } from './catalog.model.ts';
 import {
   DEMO_CATALOG,
+  DEMO_CATALOG_FILE,
   DEMO_LEGAL_BASES,
   DEMO_OPEN_LICENCE,
-  demoCatalogSummary,
   type DemoEntry,
-} from './demo-catalog.ts';
+  type DemoEntryState,
+} from '../../demo/catalog.ts';
+
+interface DemoCatalogSummary {
+  total: number;
+  byState: Record<DemoEntryState, number>;
+  byClassification: Record<Classification, number>;
+  byBaseKind: Record<BaseKind, number>;
+  byShareType: Record<ShareType, number>;
+  byOpenType: Record<OpenType, number>;
+  byFormat: Record<ResourceFormat, number>;
+  byUpdateCycle: Record<UpdateCycle, number>;
+  /** Entries per domain (an entry with two domains counts in both). */
+  byDomain: Record<string, number>;
+  /** Open (无条件开放) entries per priority domain of Art. 28. */
+  openByPriorityDomain: Record<PriorityDomain, number>;
+  byOrg: Record<string, number>;
+}
+
+function increment<K extends string>(counts: Record<K, number>, key: K): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** Counts of the demo catalog by state, classification, share type, open type, domain and more. */
+function demoCatalogSummary(entries: readonly DemoEntry[] = DEMO_CATALOG): DemoCatalogSummary {
+  const summary: DemoCatalogSummary = {
+    total: entries.length,
+    byState: { published: 0, draft: 0, submitted: 0 },
+    byClassification: { base: 0, topic: 0, department: 0 },
+    byBaseKind: { population: 0, legal_entity: 0, natural_resources_geo: 0, social_credit: 0, e_licence: 0 },
+    byShareType: { unconditional: 0, conditional: 0, none: 0 },
+    byOpenType: { open: 0, on_application: 0, closed: 0 },
+    byFormat: { file: 0, spreadsheet: 0, database: 0, image: 0, stream: 0, self_describing: 0, service: 0 },
+    byUpdateCycle: { realtime: 0, daily: 0, weekly: 0, monthly: 0, quarterly: 0, half_yearly: 0, yearly: 0 },
+    byDomain: {},
+    openByPriorityDomain: Object.fromEntries(PRIORITY_DOMAINS.map((d) => [d, 0])) as Record<
+      PriorityDomain,
+      number
+    >,
+    byOrg: {},
+  };
+  const priority = new Set<string>(PRIORITY_DOMAINS);
+  for (const entry of entries) {
+    const m = entry.metadata;
+    increment(summary.byState, entry.state);
+    increment(summary.byClassification, m.classification);
+    if (m.baseKind !== null) increment(summary.byBaseKind, m.baseKind);
+    increment(summary.byShareType, m.shareType);
+    increment(summary.byOpenType, m.openType);
+    increment(summary.byFormat, m.format);
+    increment(summary.byUpdateCycle, m.updateCycle);
+    increment(summary.byOrg, entry.orgKey);
+    for (const domain of m.domains) {
+      increment(summary.byDomain, domain);
+      if (m.openType === 'open' && priority.has(domain)) {
+        increment(summary.openByPriorityDomain, domain as PriorityDomain);
+      }
+    }
+  }
+  return summary;
+}
 
 const published = DEMO_CATALOG.filter((entry) => entry.state === 'published');
 const basisKeys = new Set(DEMO_LEGAL_BASES.map((basis) => basis.key));
@@ -64,6 +131,18 @@ describe('demo legal bases', () => {
       DEMO_CATALOG.flatMap((e) => [...e.metadata.shareBasisKeys, ...e.metadata.openBasisKeys]),
     );
     expect([...basisKeys].filter((key) => !cited.has(key))).toEqual([]);
+  });
+
+  it('has a repealed text that one published entry still cites in place of a basis it replaces (Art. 12)', () => {
+    const { repealedBasis } = DEMO_CATALOG_FILE;
+    expect(basisKeys.has(repealedBasis.replaces)).toBe(true);
+    expect(repealedBasis.title).toMatch(/^《.+》/);
+    const citing = find(
+      DEMO_CATALOG.find((e) => e.metadata.name === repealedBasis.citedBy)?.orgKey ?? '',
+      repealedBasis.citedBy,
+    );
+    expect(citing.state).toBe('published');
+    expect(citing.metadata.openBasisKeys).toContain(repealedBasis.replaces);
   });
 });
 

@@ -2,32 +2,19 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.types.ts';
 import { SYSTEM_ACTOR } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
-import { DEMO_ORGS } from '../platform/index.ts';
 import type { EntryMetadata } from './catalog.model.ts';
 import * as repo from './catalog.repository.ts';
 import { codePrefix, resourceCode } from './catalog.rules.ts';
 import { searchVector, writeVersionDetails } from './catalog.service.ts';
-import { DEMO_CATALOG, DEMO_LEGAL_BASES } from './demo-catalog.ts';
 
 const LOADED = 'platform.demo_catalog_loaded';
 const DAY_MS = 86_400_000;
 
 /**
- * Upkeep (Art. 12) needs something to show: an entry still citing the 2007 text of the
- * Regulation on Open Government Information, which the 2019 revision replaced, and re-confirmation
- * dates (relative to the day the demo is loaded) that leave a few entries due and a few overdue
- * under the default schedule of 180 days with 30 days' notice.
+ * Days since the n-th demo entry was last confirmed: most recently, every 23rd overdue, every 11th
+ * due — relative to the day the demo is loaded, so upkeep (Art. 12) has entries to show under the
+ * default schedule of 180 days with 30 days' notice.
  */
-const REPEALED_BASIS = {
-  title: '《中华人民共和国政府信息公开条例》（2007年施行文本，已于2019年修订）',
-  kind: 'administrative_regulation' as const,
-  article: '第十四条',
-  quote: '行政机关不得公开涉及国家秘密、商业秘密、个人隐私的政府信息。',
-  quote_is_summary: true,
-};
-const STALE_CITATION = { entry: '人工影响天气作业点信息', replaces: 'ogi-14' };
-
-/** Days since the n-th demo entry was last confirmed: most recently, every 23rd overdue, every 11th due. */
 function confirmedDaysAgo(n: number): number {
   if (n % 23 === 5) return 190 + (n % 60);
   if (n % 11 === 3) return 152 + (n % 25);
@@ -48,6 +35,11 @@ export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
       .where('action', '=', LOADED)
       .executeTakeFirst();
     if (done) return false;
+    // The demo's data files are read only now, when the catalog is still to be loaded.
+    const [{ DEMO_ORGS }, { DEMO_CATALOG_FILE }] = await Promise.all([
+      import('../../demo/city.ts'),
+      import('../../demo/catalog.ts'),
+    ]);
     const orgs = await trx.selectFrom('organisations').select(['id', 'name', 'division_code']).execute();
     const byName = new Map(orgs.map((o) => [o.name, o]));
     const orgOf = new Map<string, { id: string; name: string; division_code: string }>();
@@ -57,8 +49,9 @@ export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
     }
     if (orgOf.size === 0) return false; // not the demo city
 
+    const { legalBases, repealedBasis, entries } = DEMO_CATALOG_FILE;
     const basisId = new Map<string, string>();
-    for (const b of DEMO_LEGAL_BASES) {
+    for (const b of legalBases) {
       const row = await repo.insertLegalBasis(trx, {
         title: b.title,
         kind: b.kind,
@@ -69,7 +62,15 @@ export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
       });
       basisId.set(b.key, row.id);
     }
-    const repealed = await repo.insertLegalBasis(trx, { ...REPEALED_BASIS, created_by: null });
+    // Upkeep (Art. 12) needs something to show: an entry still citing a repealed text.
+    const repealed = await repo.insertLegalBasis(trx, {
+      title: repealedBasis.title,
+      kind: repealedBasis.kind,
+      article: repealedBasis.article,
+      quote: repealedBasis.quote,
+      quote_is_summary: repealedBasis.quoteIsSummary,
+      created_by: null,
+    });
     await trx.updateTable('legal_bases').set({ active: false }).where('id', '=', repealed.id).execute();
     const ids = (keys: string[]) =>
       keys.map((k) => {
@@ -81,16 +82,16 @@ export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
     const start = Date.UTC(2025, 0, 6);
     const now = Date.now();
     let n = 0;
-    for (const d of DEMO_CATALOG) {
+    for (const d of entries) {
       const org = orgOf.get(d.orgKey);
       if (!org) throw new Error(`demo catalog names unknown organisation ${d.orgKey}`);
       const { shareBasisKeys, openBasisKeys, ...rest } = d.metadata;
-      const stale = d.metadata.name === STALE_CITATION.entry;
+      const stale = d.metadata.name === repealedBasis.citedBy;
       const m: EntryMetadata = {
         ...rest,
         shareBasisIds: ids(shareBasisKeys),
         openBasisIds: stale
-          ? [...ids(openBasisKeys.filter((k) => k !== STALE_CITATION.replaces)), repealed.id]
+          ? [...ids(openBasisKeys.filter((k) => k !== repealedBasis.replaces)), repealed.id]
           : ids(openBasisKeys),
       };
       // Spread publication dates over the past two years, deterministically.
@@ -125,7 +126,7 @@ export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
     }
     await appendAudit(trx, SYSTEM_ACTOR, {
       action: LOADED,
-      detail: { entries: DEMO_CATALOG.length, legalBases: DEMO_LEGAL_BASES.length },
+      detail: { entries: entries.length, legalBases: legalBases.length },
     });
     return true;
   });

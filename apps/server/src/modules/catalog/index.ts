@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.types.ts';
 import type { AppModule } from '../../shared/app-module.ts';
 import { catalogJobs } from './catalog.jobs.ts';
 import { catalogRoutes } from './catalog.routes.ts';
@@ -15,11 +17,18 @@ export const catalogModule: AppModule = {
   jobs: () => catalogJobs,
 };
 
-export { loadDemoCatalog } from './demo-loader.ts';
 export { DATA_TYPES } from './catalog.model.ts';
 export type { DataItem, DataType, EntryMetadata, UpdateCycle } from './catalog.model.ts';
-export { DEMO_CATALOG } from './demo-catalog.ts';
 // The open catalog, read by the opening module.
 export { search as searchCatalog, openEntry, restrictedOpen } from './catalog.service.ts';
 export { basisDto, iso, searchDto } from './catalog.dto.ts';
 export { OpenEntrySchema, RestrictedList, SearchQuery, SearchResult } from './catalog.schemas.ts';
+
+/**
+ * Loads the demo catalog once, after the demo city (see demo-loader.ts). The loader and the demo
+ * catalog's data file are imported only when called, so a server without the demo never reads them.
+ */
+export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
+  const { loadDemoCatalog: load } = await import('./demo-loader.ts');
+  return load(db);
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdByUsername, buildTestApp, signIn, type TestApp } from '../../../test/app.ts';
-import { DEMO_PASSWORD } from '../platform/index.ts';
+import { DEMO_PASSWORD } from '../../demo/city.ts';
 
 let t: TestApp;
 

@@ -1,15 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/database.types.ts';
+import type { DemoCity } from '../../demo/city.ts';
 import { SYSTEM_ACTOR } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
-import {
-  DEMO_DIVISIONS,
-  DEMO_ORGS,
-  DEMO_PASSWORD,
-  DEMO_PUBLIC_ACCOUNTS,
-  demoCreditCode,
-} from '../platform/index.ts';
 import { hashPassword } from './password.ts';
 
 export type BootstrapResult =
@@ -24,6 +18,8 @@ const BOOTSTRAP_LOCK = 0x48544253; // "HTBS"
  * authority and one administrator with the operator's password. Later starts change nothing.
  */
 export async function bootstrap(db: Kysely<Database>, config: Config): Promise<BootstrapResult> {
+  // Later starts change nothing: no password to hash, no demo file to read.
+  if (await hasOrganisations(db)) return { kind: 'existing' };
   if (!config.demo) {
     const missing = (['adminPassword', 'cityCode', 'cityName'] as const).find((k) => config[k] === undefined);
     const names = {
@@ -31,21 +27,23 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
       cityCode: 'HUITONG_CITY_CODE',
       cityName: 'HUITONG_CITY_NAME',
     };
-    if (missing && !(await hasOrganisations(db))) {
+    if (missing) {
       throw new BootstrapError(
         `HUITONG_DEMO=0 on an empty database needs ${names[missing]} to create the administrator`,
       );
     }
   }
-  const passwordHash = await hashPassword(config.demo ? DEMO_PASSWORD : (config.adminPassword ?? ''));
+  // The demo city's data file is read only to load the demo.
+  const city = config.demo ? (await import('../../demo/city.ts')).DEMO_CITY : undefined;
+  const passwordHash = await hashPassword(city ? city.password : (config.adminPassword ?? ''));
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
     if (await hasOrganisations(trx)) return { kind: 'existing' };
-    if (config.demo) {
-      await loadDemo(trx, passwordHash);
+    if (city) {
+      await loadDemo(trx, city, passwordHash);
       await appendAudit(trx, SYSTEM_ACTOR, {
         action: 'platform.demo_loaded',
-        detail: { organisations: DEMO_ORGS.length },
+        detail: { organisations: city.organisations.length },
       });
       return { kind: 'demo' };
     }
@@ -92,16 +90,13 @@ async function hasOrganisations(db: Kysely<Database>): Promise<boolean> {
   return row !== undefined;
 }
 
-async function loadDemo(trx: Kysely<Database>, passwordHash: string): Promise<void> {
+async function loadDemo(trx: Kysely<Database>, city: DemoCity, passwordHash: string): Promise<void> {
   await trx
     .insertInto('divisions')
-    .values(DEMO_DIVISIONS.map((d) => ({ ...d, parent_code: d.kind === 'city' ? null : '210100' })))
+    .values(city.divisions.map((d) => ({ ...d, parent_code: d.kind === 'city' ? null : '210100' })))
     .execute();
   const ids = new Map<string, string>();
-  let n = 0;
-  for (const o of DEMO_ORGS) {
-    n += 1;
-    const prefix = o.kind === 'enterprise' || o.kind === 'evaluator' ? '91' : o.delegated ? '12' : '11';
+  for (const o of city.organisations) {
     const row = await trx
       .insertInto('organisations')
       .values({
@@ -109,7 +104,7 @@ async function loadDemo(trx: Kysely<Database>, passwordHash: string): Promise<vo
         short_name: o.shortName,
         kind: o.kind,
         level: o.level,
-        credit_code: demoCreditCode(prefix, o.divisionCode, n),
+        credit_code: o.creditCode,
         division_code: o.divisionCode,
         parent_id: o.parentKey ? (ids.get(o.parentKey) ?? null) : null,
         delegated: o.delegated ?? false,
@@ -138,7 +133,7 @@ async function loadDemo(trx: Kysely<Database>, passwordHash: string): Promise<vo
         .execute();
     }
   }
-  for (const p of DEMO_PUBLIC_ACCOUNTS) {
+  for (const p of city.publicAccounts) {
     await trx
       .insertInto('accounts')
       .values({

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type TestApp } from '../../../test/app.ts';
-import { DEMO_DATASETS, DEMO_FILES } from './demo-data.ts';
+import { DEMO_DATASETS, DEMO_FILES } from '../../demo/datasets.ts';
+import { demoPath } from '../../demo/read.ts';
 import { loadDemoData } from './demo-loader.ts';
 
 const DAY_MS = 86_400_000;
@@ -154,7 +155,7 @@ describe('demo datasets in the demo city', () => {
       );
       expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
       const bytes = res.rawPayload;
-      expect(bytes.equals(await file.generate())).toBe(true);
+      expect(bytes.equals(await fs.promises.readFile(demoPath(file.file)))).toBe(true);
       expect(res.headers['content-type']).toContain(file.mediaType);
       expect(res.headers['x-content-sm3']).toBe(createHash('sm3').update(bytes).digest('hex'));
       const disposition = String(res.headers['content-disposition']);

@@ -1,3 +1,4 @@
+import type { loadDemoData as DemoLoader } from './demo-loader.ts';
 import type { AppModule } from '../../shared/app-module.ts';
 import { connectorJobs, connectorRoutes } from './connectors/index.ts';
 import { exportRoutes } from './export/export.routes.ts';
@@ -33,3 +34,12 @@ export { connectorFailures } from './connectors/index.ts';
 // Read by the supervision module's quality watch.
 export { assertProvider, entryNotFound, loadEntry } from './provision.service.ts';
 export type { FieldSummary } from './versions/validation.ts';
+
+/**
+ * Loads the demo datasets still missing (see demo-loader.ts). The loader and the demo's data files
+ * are imported only when called, so a server without the demo never reads them.
+ */
+export async function loadDemoData(...args: Parameters<typeof DemoLoader>): ReturnType<typeof DemoLoader> {
+  const { loadDemoData: load } = await import('./demo-loader.ts');
+  return load(...args);
+}

@@ -14,7 +14,8 @@ import {
   uploadIdOf,
   type Caller,
 } from '../../../../test/uploads.ts';
-import { DEMO_FILES } from '../demo-data.ts';
+import { DEMO_FILES } from '../../../demo/datasets.ts';
+import { demoPath } from '../../../demo/read.ts';
 import { contentDisposition } from '../../../shared/download.ts';
 import { mediaTypeOf } from './files.ts';
 
@@ -73,8 +74,8 @@ beforeAll(async () => {
   ).id;
   const [bulletin, radar] = DEMO_FILES;
   if (!bulletin || !radar) throw new Error('no demo files');
-  pdf = await bulletin.generate();
-  png = await radar.generate();
+  pdf = await fs.promises.readFile(demoPath(bulletin.file));
+  png = await fs.promises.readFile(demoPath(radar.file));
 }, 120_000);
 
 afterAll(async () => {

@@ -19,8 +19,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_BACKEND, createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
 import { startServer, type RunningServer } from '../../../../test/server-process.ts';
-import { DEMO_PASSWORD } from '../../platform/index.ts';
-import { demoDataset } from '../demo-data.ts';
+import { DEMO_PASSWORD } from '../../../demo/city.ts';
+import { demoDataset, demoRows } from '../../../demo/datasets.ts';
 
 const ENTRY = '市场主体登记注册信息';
 const FIRST_ROWS = 1000;
@@ -95,7 +95,7 @@ async function writeCsv(file: string, count: number, from = 0): Promise<string[]
   let written = 0;
   let skipped = 0;
   while (written < count) {
-    for (const values of dataset.generate()) {
+    for await (const values of demoRows(dataset)) {
       if (skipped < from) {
         skipped++;
         continue;

@@ -1,29 +1,36 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEMO_CATALOG } from '../catalog/index.ts';
-import { creditCodeStructureProblem } from '../../shared/identifiers.ts';
-import {
-  DEMO_DATASETS,
-  DEMO_DATA_DATE,
-  DEMO_FILES,
-  demoDataset,
-  demoEntryItems,
-  type DemoDataset,
-} from './demo-data.ts';
-import { airQuality, chineseNumber, iaqi, qualityLevel, residents } from './demo-data/datasets.ts';
-import { NAME_SPACE, enterpriseAt } from './demo-data/enterprises.ts';
-import { crc32, REFLECTIVITY_COLOURS } from './demo-data/files.ts';
-import { makeIdNumber } from './demo-data/people.ts';
-import { Random, WeightedTable } from './demo-data/random.ts';
-import { DEMO_DISTRICTS, dayNumber, isoDate } from './demo-data/shenyang.ts';
+import { DEMO_CATALOG } from '../../src/demo/catalog.ts';
+import { demoEntryItems, demoRows } from '../../src/demo/datasets.ts';
+import { demoPath } from '../../src/demo/read.ts';
 import {
   checkGeometry,
   createValidator,
   ValidationReport,
   type GeoJsonGeometry,
   type Position,
-} from './versions/validation.ts';
+} from '../../src/modules/provision/versions/validation.ts';
+import { creditCodeStructureProblem } from '../../src/shared/identifiers.ts';
+import { airQuality, chineseNumber, iaqi, qualityLevel, residents } from './datasets.ts';
+import { NAME_SPACE, enterpriseAt } from './enterprises.ts';
+import { crc32, REFLECTIVITY_COLOURS } from './files.ts';
+import { csvLines } from './generate.ts';
+import { makeIdNumber } from './people.ts';
+import { Random, WeightedTable } from './random.ts';
+import {
+  BULLETIN_ROW,
+  DEMO_DATA_DATE,
+  DEMO_FILES,
+  GENERATED_DATASETS as DEMO_DATASETS,
+  fileRow,
+  generateFile,
+  generatedDataset as demoDataset,
+  type GeneratedDataset as DemoDataset,
+} from './registry.ts';
+import { DEMO_DISTRICTS, dayNumber, isoDate } from './shenyang.ts';
 
 const SHENYANG_CODES = new Set(DEMO_DISTRICTS.map((d) => d.code));
 const DISTRICT_BY_NAME = new Map(DEMO_DISTRICTS.map((d) => [d.name, d]));
@@ -93,6 +100,27 @@ describe('the registry', () => {
     // A geometry item.
     expect(DEMO_DATASETS.some((d) => d.items.some((i) => i.dataType === 'geometry'))).toBe(true);
   });
+
+  it('are the files the server loads, row for row and byte for byte', async () => {
+    for (const dataset of DEMO_DATASETS) {
+      // The CSV text the generator writes, and the file's text.
+      const expected = createHash('sha256');
+      for (const line of csvLines(dataset)) expected.update(line);
+      const actual = createHash('sha256');
+      for await (const chunk of fs.createReadStream(demoPath(dataset.file)).pipe(createGunzip()))
+        actual.update(chunk as Buffer);
+      expect(actual.digest('hex'), `${dataset.file}: run demo/generate/generate.ts`).toBe(
+        expected.digest('hex'),
+      );
+    }
+    // Read back as the loader reads them: the generated values, null for an empty cell.
+    const dataset = demoDataset('养老机构信息');
+    const read: (string | null)[][] = [];
+    for await (const row of demoRows(dataset)) read.push(row);
+    expect(read).toEqual([...dataset.generate()]);
+    for (const file of DEMO_FILES)
+      expect((await generateFile(file)).equals(fs.readFileSync(demoPath(file.file))), file.file).toBe(true);
+  }, 120_000);
 
   it('refuses unknown entries', () => {
     expect(() => demoDataset('不存在的目录')).toThrow();
@@ -486,12 +514,14 @@ describe('files of non-structured entries', () => {
       expect(result.problems).toEqual([]);
       expect(file.values).toContain(file.fileName);
     }
+    const bulletin = DEMO_FILES.find((f) => f.mediaType === 'application/pdf');
+    expect(bulletin?.values).toEqual(fileRow('国民经济和社会发展统计公报', BULLETIN_ROW));
   });
 
   it('makes a PDF with the Chinese title in an embedded CJK font, the same bytes every time', async () => {
     const file = DEMO_FILES.find((f) => f.mediaType === 'application/pdf');
     if (file === undefined) throw new Error('no PDF');
-    const pdf = await file.generate();
+    const pdf = await generateFile(file);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.subarray(-6).toString('latin1')).toMatch(/%%EOF\s*$/);
     const raw = pdf.toString('latin1');
@@ -517,7 +547,7 @@ describe('files of non-structured entries', () => {
     const title = String(file.values[1]);
     expect(title).toContain('沈阳市');
     for (const ch of title) expect(mapped.has(ch), ch).toBe(true);
-    const again = await file.generate();
+    const again = await generateFile(file);
     expect(createHash('sha256').update(again).digest('hex')).toBe(
       createHash('sha256').update(pdf).digest('hex'),
     );
@@ -526,7 +556,7 @@ describe('files of non-structured entries', () => {
   it('makes a valid PNG radar mosaic with its colour scale', async () => {
     const file = DEMO_FILES.find((f) => f.mediaType === 'image/png');
     if (file === undefined) throw new Error('no PNG');
-    const png = await file.generate();
+    const png = await generateFile(file);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     let offset = 8;
     const chunks: { type: string; data: Buffer }[] = [];

@@ -5,7 +5,7 @@
  * Every generator is deterministic (seeded by the entry name) and lazy: rows are made as they are
  * read, so the 100,000 market entities never sit in memory together.
  */
-import type { GeoJsonGeometry } from '../versions/validation.ts';
+import type { GeoJsonGeometry } from '../../src/modules/provision/versions/validation.ts';
 import {
   enterpriseAt,
   isActive,

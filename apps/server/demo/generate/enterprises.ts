@@ -7,7 +7,7 @@
  * `enterpriseAt(i)` is a pure function of i, so other datasets (employers, annual reports) can
  * refer to the same entities; codes and names are unique by construction (bijections of i).
  */
-import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../../../shared/identifiers.ts';
+import { creditCodeCheckCharacter, organisationCodeCheckCharacter } from '../../src/shared/identifiers.ts';
 import { anyName } from './people.ts';
 import { WeightedTable, randomFor, type Random } from './random.ts';
 import {

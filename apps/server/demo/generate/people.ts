@@ -5,7 +5,7 @@
  * The numbers are valid in form only and made up: one may by chance equal a real person's, which is
  * why every item carrying them has sensitivity 3–4 and is masked wherever it is shown.
  */
-import { idNumberCheckCharacter } from '../../../shared/identifiers.ts';
+import { idNumberCheckCharacter } from '../../src/shared/identifiers.ts';
 import { Random } from './random.ts';
 import {
   DEMO_DATA_DATE,
