@@ -22,7 +22,8 @@ function* files(dir) {
 
 export function sourceHash() {
   const hash = createHash('sha256');
-  const inputs = [...files(path.join(web, 'src'))];
+  // The web bundles the contract's value lists and labels (packages/contract).
+  const inputs = [...files(path.join(web, 'src')), ...files(path.join(root, 'packages/contract/src'))];
   for (const f of ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json']) {
     if (fs.existsSync(path.join(web, f))) inputs.push(path.join(web, f));
   }

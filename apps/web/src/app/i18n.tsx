@@ -2,7 +2,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import 'dayjs/locale/en';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { LocalizedText } from '../api/client';
+import type { LocalisedMessage } from '@huitong/contract/common';
 import { enUS } from '../i18n/en-US';
 import { zhCN, type MessageKey } from '../i18n/zh-CN';
 
@@ -24,7 +24,7 @@ export type I18n = {
   /** For keys built at run time (e.g. `role.${code}`): the text, or `fallback` when there is none. */
   tDynamic: (key: string, fallback: string) => string;
   /** Picks the current language from a server-side `{zh, en}` text. */
-  pick: (text: LocalizedText | string | null | undefined) => string;
+  pick: (text: LocalisedMessage | string | null | undefined) => string;
 };
 
 function isLocale(value: unknown): value is Locale {

@@ -20,7 +20,8 @@ import {
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { useLocation } from 'react-router';
-import { hasRole, isCityAdmin, type MeAccount } from '../features/auth/auth-api';
+import type { MeAccount } from '@huitong/contract/org';
+import { hasRole, isCityAdmin } from '../features/auth/auth-api';
 import { canReviewCatalog, canSeeUpkeep, isDepartmentStaff } from '../features/catalog/catalog-access';
 import { canSeeOwnData } from '../features/provision/provision-access';
 import { canSeeQuality } from '../features/provision/quality-api';

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { TablePaginationConfig } from 'antd';
-import { pageOf, type Page } from '../../api/client';
+import type { Page } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from './use-async';
 
@@ -18,7 +18,7 @@ export type PagedList<T, F> = {
 
 /** State for a server-paged table: page, page size, filters, and the request that follows them. */
 export function usePagedList<T, F>(
-  load: (query: { page: number; pageSize: number } & F, signal: AbortSignal) => Promise<Page<T> | T[]>,
+  load: (query: { page: number; pageSize: number } & F, signal: AbortSignal) => Promise<Page<T>>,
   initialFilters: F,
   initialPageSize = 20,
 ): PagedList<T, F> {
@@ -28,7 +28,7 @@ export function usePagedList<T, F>(
   const [filters, setFiltersState] = useState<F>(initialFilters);
 
   const { data, loading, error, reload } = useAsync(
-    async (signal) => pageOf(await load({ page, pageSize, ...filters }, signal), page, pageSize),
+    (signal) => load({ page, pageSize, ...filters }, signal),
     [page, pageSize, JSON.stringify(filters)],
   );
 

@@ -1,49 +1,18 @@
-import { api } from '../../api/client';
-import type { OrgKind, OrgLevel, PublicType } from '../org/org-types';
-
-export type MeOrg = {
-  id: string;
-  name: string;
-  kind: OrgKind;
-  level: OrgLevel;
-  divisionCode?: string;
-  shortName?: string | null;
-};
-
-export type MeAccount = {
-  id: string;
-  username: string;
-  displayName: string;
-  kind: 'staff' | 'public' | 'credential';
-  publicType: PublicType | null;
-  mustChangePassword: boolean;
-  org: MeOrg | null;
-  roles: string[];
-};
-
-export type Me = { account: MeAccount; csrfToken: string | null };
-
-export type RegisterInput = {
-  username: string;
-  password: string;
-  displayName: string;
-  publicType: PublicType;
-  creditCode?: string;
-  phone?: string;
-  email?: string;
-};
+import type { MeAccount, RegisterBody } from '@huitong/contract/org';
+import type { Role } from '@huitong/contract/values';
+import { call } from '../../api/client';
 
 export const authApi = {
-  me: (): Promise<Me> => api.get<Me>('/api/auth/me'),
-  signIn: (username: string, password: string): Promise<Me> =>
-    api.post<Me>('/api/auth/sign-in', { username, password }),
-  signOut: (): Promise<unknown> => api.post<unknown>('/api/auth/sign-out'),
-  changePassword: (currentPassword: string, newPassword: string): Promise<unknown> =>
-    api.post<unknown>('/api/auth/password', { currentPassword, newPassword }),
-  register: (input: RegisterInput): Promise<unknown> => api.post<unknown>('/api/auth/register', input),
+  me: () => call('GET /api/auth/me'),
+  signIn: (username: string, password: string) =>
+    call('POST /api/auth/sign-in', { body: { username, password } }),
+  signOut: () => call('POST /api/auth/sign-out'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    call('POST /api/auth/password', { body: { currentPassword, newPassword } }),
+  register: (input: RegisterBody) => call('POST /api/auth/register', { body: input }),
 };
 
-export function hasRole(account: MeAccount | null | undefined, ...roles: string[]): boolean {
+export function hasRole(account: MeAccount | null | undefined, ...roles: Role[]): boolean {
   if (!account || account.kind !== 'staff') return false;
   return roles.some((r) => account.roles.includes(r));
 }

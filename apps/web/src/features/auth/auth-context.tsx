@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, onUnauthorized, setCsrfToken } from '../../api/client';
-import { authApi, type Me, type MeAccount } from './auth-api';
+import type { Me, MeAccount } from '@huitong/contract/org';
+import { authApi } from './auth-api';
 
 export type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; me: Me };
 

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useDocumentTitle, useI18n } from '../../app/i18n';
 import { FullPageSpin } from '../../components/full-page-spin';
-import type { MeAccount } from './auth-api';
+import type { MeAccount } from '@huitong/contract/org';
 import { useAuth } from './auth-context';
 
 function useNext(): string {

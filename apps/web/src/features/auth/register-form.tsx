@@ -3,8 +3,9 @@ import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { isValidCreditCode } from '../org/credit-code';
-import type { PublicType } from '../org/org-types';
-import { authApi, type RegisterInput } from './auth-api';
+import type { PublicType } from '@huitong/contract/values';
+import type { RegisterBody as RegisterInput } from '@huitong/contract/org';
+import { authApi } from './auth-api';
 import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from './password-policy';
 import { usePasswordRules } from './use-password-rules';
 

@@ -3,7 +3,7 @@ import { Alert, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { useI18n } from '../../app/i18n';
-import type { Me } from './auth-api';
+import type { Me } from '@huitong/contract/org';
 import { useAuth } from './auth-context';
 
 type Values = { username: string; password: string };

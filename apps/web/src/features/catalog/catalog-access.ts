@@ -1,4 +1,5 @@
-import { hasRole, type MeAccount } from '../auth/auth-api';
+import type { MeAccount } from '@huitong/contract/org';
+import { hasRole } from '../auth/auth-api';
 
 /** Staff of a department or public-service enterprise: they keep their own catalog. */
 export const isDepartmentStaff = (a: MeAccount | null | undefined): boolean =>

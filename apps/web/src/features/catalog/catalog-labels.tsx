@@ -3,15 +3,14 @@ import { Space, Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback } from 'react';
 import { useI18n } from '../../app/i18n';
+import type { Category, LegalBasis } from '@huitong/contract/catalog';
 import {
   isPriorityDomain,
-  type Category,
   type FacetName,
-  type LegalBasis,
   type OpenType,
   type ShareType,
   type VersionState,
-} from './catalog-types';
+} from '@huitong/contract/values';
 
 export const SHARE_COLOURS: Record<ShareType, string> = {
   unconditional: 'green',

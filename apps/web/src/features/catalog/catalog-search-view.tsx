@@ -4,12 +4,13 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../app/i18n';
 import { LoadError } from '../../components/load-error';
-import type { SearchQuery } from './catalog-api';
+import type { SearchQuery } from '@huitong/contract/catalog';
 import { DomainTags, OpenTypeTag, ShareTypeTag, formatDate, useFacetLabel } from './catalog-labels';
-import { FACET_NAMES, type FacetName, type SearchItem, type SearchResult } from './catalog-types';
+import type { SearchItem, SearchResult } from '@huitong/contract/catalog';
+import { FACET_NAMES, type FacetName } from '@huitong/contract/values';
 import { XlsxExportButton } from './catalog-xlsx';
 import { FacetPanel } from './facet-panel';
-import { FACET_PARAM, useCatalogSearch } from './use-catalog-search';
+import { FACET_PARAM, searchQueryOf, useCatalogSearch } from './use-catalog-search';
 
 type Props = {
   load: (q: SearchQuery, signal: AbortSignal) => Promise<SearchResult>;
@@ -169,9 +170,7 @@ export function CatalogSearchView({
                 {result ? t('catalog.search.total', { total: result.total }) : ' '}
               </div>
               {exportable ? (
-                <XlsxExportButton
-                  query={{ ...search.filters, page: search.page, pageSize: search.pageSize }}
-                />
+                <XlsxExportButton query={searchQueryOf(search.filters, search.page, search.pageSize)} />
               ) : null}
             </div>
             {result && result.items.length === 0 && !search.loading ? (

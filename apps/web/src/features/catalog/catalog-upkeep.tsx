@@ -29,9 +29,9 @@ import type {
   UpkeepFilter,
   UpkeepOrganisation,
   UpkeepScanResult,
-  UpkeepStatus,
   UpkeepSummary,
-} from './catalog-types';
+} from '@huitong/contract/catalog';
+import type { UpkeepStatus } from '@huitong/contract/values';
 import { UpkeepScheduleCard } from './upkeep-schedule';
 
 dayjs.extend(utc);
@@ -91,7 +91,10 @@ export function CatalogUpkeep() {
   const [selected, setSelected] = useState<string[]>([]);
   const [scanning, setScanning] = useState(false);
   const [scanResult, setScanResult] = useState<UpkeepScanResult | null>(null);
-  const overview = useAsync((signal) => catalogApi.upkeep({ orgId, status }, signal), [orgId, status]);
+  const overview = useAsync(
+    (signal) => catalogApi.upkeep({ orgId: orgId ?? undefined, status }, signal),
+    [orgId, status],
+  );
   const data = overview.data;
 
   // Keep only the selected entries that are still listed and may be confirmed.

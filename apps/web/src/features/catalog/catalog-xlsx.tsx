@@ -10,7 +10,9 @@ import { ApiError, type Download } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { saveBlob } from '../../components/save-blob';
-import { XLSX_MIME, catalogApi, type SearchQuery, type XlsxIssue } from './catalog-api';
+import type { XlsxIssue } from '@huitong/contract/catalog';
+import type { SearchQuery } from '@huitong/contract/catalog';
+import { XLSX_MIME, catalogApi } from './catalog-api';
 
 /** The server refuses larger bodies (413); checked here first so that nothing is sent in vain. */
 const MAX_BYTES = 10 * 1024 * 1024;

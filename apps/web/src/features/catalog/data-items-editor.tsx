@@ -3,7 +3,7 @@ import { Button, Checkbox, Form, Input, InputNumber, Select, Space, Table, Toolt
 import type { FormListFieldData, TableColumnsType } from 'antd';
 import type { HTMLAttributes } from 'react';
 import { useI18n } from '../../app/i18n';
-import { DATA_TYPES, SENSITIVITIES, type DataType, type Sensitivity } from './catalog-types';
+import { DATA_TYPES, SENSITIVITIES, type DataType, type Sensitivity } from '@huitong/contract/values';
 import { FieldComment } from './version-view';
 
 export type ItemValues = {

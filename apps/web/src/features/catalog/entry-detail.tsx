@@ -14,7 +14,7 @@ import { useAuth } from '../auth/auth-context';
 import { canReviewCatalog, isCataloguerOf } from './catalog-access';
 import { catalogApi } from './catalog-api';
 import { OpenTypeTag, ShareTypeTag, StateTag, formatTime, useFieldLabel } from './catalog-labels';
-import type { Entry } from './catalog-types';
+import type { Entry } from '@huitong/contract/catalog';
 import { ReviewPanel } from './review-panel';
 import { SubmitModal } from './submit-modal';
 import { VersionHistory } from './version-history';

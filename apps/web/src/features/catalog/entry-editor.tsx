@@ -25,11 +25,12 @@ import { PageContainer } from '../../components/page-container';
 import { useAuth } from '../auth/auth-context';
 import { isCataloguerOf } from './catalog-access';
 import { catalogApi } from './catalog-api';
+import type { Duplicate, Entry, EntryMetadata } from '@huitong/contract/catalog';
 import {
   BASE_KINDS,
-  BASE_KIND_NAMES,
+  BASE_KIND_LABELS,
   CLASSIFICATIONS,
-  CLASSIFICATION_CATEGORY,
+  CLASSIFICATION_LABELS,
   FORMATS,
   OPEN_TYPES,
   PRIORITY_DOMAINS,
@@ -39,15 +40,12 @@ import {
   UPDATE_CYCLES,
   type BaseKind,
   type Classification,
-  type Duplicate,
-  type Entry,
-  type EntryMetadata,
   type OpenType,
   type ResourceFormat,
   type ShareMethod,
   type ShareType,
   type UpdateCycle,
-} from './catalog-types';
+} from '@huitong/contract/values';
 import { DataItemsEditor, type ItemValues } from './data-items-editor';
 import { DuplicateHolders, mineMatching, normaliseLabel } from './duplicate-holders';
 import { LegalBasisSelect } from './legal-basis-select';
@@ -247,7 +245,7 @@ function EditorForm({ entry }: { entry: Entry | null }) {
           ? toValues(working.metadata)
           : {
               classification: 'department',
-              category: { l1: CLASSIFICATION_CATEGORY.department },
+              category: { l1: CLASSIFICATION_LABELS.department.zh },
               format: 'database',
               dataItems: [],
               shareType: 'unconditional',
@@ -264,9 +262,9 @@ function EditorForm({ entry }: { entry: Entry | null }) {
       onValuesChange={(changed: Partial<Values>) => {
         if (changed.classification) {
           const l1 = form.getFieldValue(['category', 'l1']) as string | undefined;
-          const labels = Object.values(CLASSIFICATION_CATEGORY);
+          const labels = CLASSIFICATIONS.map((c) => CLASSIFICATION_LABELS[c].zh);
           if (!l1 || labels.includes(l1)) {
-            form.setFieldValue(['category', 'l1'], CLASSIFICATION_CATEGORY[changed.classification]);
+            form.setFieldValue(['category', 'l1'], CLASSIFICATION_LABELS[changed.classification].zh);
           }
           if (changed.classification === 'base') form.setFieldValue('shareType', 'unconditional');
         }
@@ -401,7 +399,7 @@ function EditorForm({ entry }: { entry: Entry | null }) {
                   classification === 'topic'
                     ? TOPICS.map((x) => ({ value: x }))
                     : classification === 'base'
-                      ? BASE_KINDS.map((k) => ({ value: BASE_KIND_NAMES[k] }))
+                      ? BASE_KINDS.map((k) => ({ value: BASE_KIND_LABELS[k].zh }))
                       : []
                 }
                 placeholder={t('catalog.editor.category.placeholder')}

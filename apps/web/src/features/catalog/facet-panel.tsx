@@ -3,15 +3,9 @@ import { Button } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useFacetLabel } from './catalog-labels';
-import {
-  FACET_NAMES,
-  PRIORITY_DOMAINS,
-  isPriorityDomain,
-  type FacetName,
-  type FacetValue,
-  type SearchFilters,
-} from './catalog-types';
-import { FACET_PARAM } from './use-catalog-search';
+import type { FacetValue } from '@huitong/contract/catalog';
+import { FACET_NAMES, PRIORITY_DOMAINS, isPriorityDomain, type FacetName } from '@huitong/contract/values';
+import { FACET_PARAM, type SearchFilters } from './use-catalog-search';
 
 const COLLAPSED = 8;
 

@@ -26,12 +26,8 @@ import { SearchInput } from '../../components/search-input';
 import { useAuth } from '../auth/auth-context';
 import { canKeepLegalBases } from './catalog-access';
 import { catalogApi } from './catalog-api';
-import {
-  LEGAL_BASIS_KINDS,
-  type LegalBasis,
-  type LegalBasisInput,
-  type LegalBasisKind,
-} from './catalog-types';
+import type { LegalBasis, CreateLegalBasisBody as LegalBasisInput } from '@huitong/contract/catalog';
+import { LEGAL_BASIS_KINDS, type LegalBasisKind } from '@huitong/contract/values';
 
 type Values = {
   title: string;

@@ -4,7 +4,7 @@ import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { catalogApi } from './catalog-api';
 import { basisTitle } from './catalog-labels';
-import type { LegalBasis } from './catalog-types';
+import type { LegalBasis } from '@huitong/contract/catalog';
 
 type Props = {
   value?: string[];

@@ -13,7 +13,7 @@ import { useAuth } from '../auth/auth-context';
 import { canCatalogue } from './catalog-access';
 import { catalogApi } from './catalog-api';
 import { StateTag, formatTime } from './catalog-labels';
-import type { OwnEntry } from './catalog-types';
+import type { OwnEntry } from '@huitong/contract/catalog';
 import { XlsxImportButton, XlsxTemplateButton } from './catalog-xlsx';
 
 type Filter = 'all' | 'working' | 'returned' | 'published';

@@ -5,7 +5,7 @@ import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { catalogApi } from './catalog-api';
 import { useFieldLabel } from './catalog-labels';
-import type { Entry, Version } from './catalog-types';
+import type { Entry, Version } from '@huitong/contract/catalog';
 
 /** The metadata fields a reviewer can comment on, in the order of the entry page. */
 export const COMMENTABLE_FIELDS = [

@@ -10,7 +10,7 @@ import { PageContainer } from '../../components/page-container';
 import { rowTestId } from '../../components/row-test-id';
 import { catalogApi } from './catalog-api';
 import { formatTime } from './catalog-labels';
-import type { ReviewQueueItem } from './catalog-types';
+import type { ReviewQueueItem } from '@huitong/contract/catalog';
 
 /** Entries opened from here keep 目录审核 highlighted in the menu. */
 const FROM = navFrom('catalog-review');

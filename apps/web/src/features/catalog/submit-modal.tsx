@@ -4,7 +4,8 @@ import { ApiError, type FieldProblem } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { catalogApi } from './catalog-api';
-import type { Entry, SubmitDuplicate } from './catalog-types';
+import type { Entry } from '@huitong/contract/catalog';
+import type { SubmitDuplicate } from '@huitong/contract/common';
 import { DuplicateHolders, mineMatching, type Holder } from './duplicate-holders';
 
 type Props = {

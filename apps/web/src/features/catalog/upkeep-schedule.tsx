@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { catalogApi } from './catalog-api';
-import type { UpkeepSchedule } from './catalog-types';
+import type { UpkeepSchedule } from '@huitong/contract/catalog';
 
 type Values = { intervalDays: number; noticeDays: number };
 

@@ -1,8 +1,19 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { useAsync, type AsyncState } from '../../components/hooks/use-async';
-import type { SearchQuery } from './catalog-api';
-import type { FacetName, SearchFilters, SearchResult } from './catalog-types';
+import type { SearchQuery } from '@huitong/contract/catalog';
+import type { SearchResult } from '@huitong/contract/catalog';
+import {
+  CLASSIFICATIONS,
+  FORMATS,
+  OPEN_TYPES,
+  SHARE_TYPES,
+  UPDATE_CYCLES,
+  type FacetName,
+} from '@huitong/contract/values';
+
+/** The search filters, as they appear in the URL query (values checked by the server). */
+export type SearchFilters = Partial<Record<Exclude<keyof SearchQuery, 'page' | 'pageSize'>, string>>;
 
 /** The URL query parameter of each facet. */
 export const FACET_PARAM: Record<FacetName, keyof SearchFilters> = {
@@ -15,6 +26,27 @@ export const FACET_PARAM: Record<FacetName, keyof SearchFilters> = {
   format: 'format',
   updateCycle: 'updateCycle',
 };
+
+/** The value of an enumerated filter when it is one of the list (a hand-edited URL may hold anything). */
+const oneOf = <T extends string>(list: readonly T[], value: string | undefined): T | undefined =>
+  list.find((v) => v === value);
+
+/** The API query of the URL's filters and page; enumerated filters the server would refuse are left out. */
+export function searchQueryOf(filters: SearchFilters, page: number, pageSize: number): SearchQuery {
+  return {
+    q: filters.q,
+    orgId: filters.orgId,
+    divisionCode: filters.divisionCode,
+    domain: filters.domain,
+    classification: oneOf(CLASSIFICATIONS, filters.classification),
+    shareType: oneOf(SHARE_TYPES, filters.shareType),
+    openType: oneOf(OPEN_TYPES, filters.openType),
+    format: oneOf(FORMATS, filters.format),
+    updateCycle: oneOf(UPDATE_CYCLES, filters.updateCycle),
+    page,
+    pageSize,
+  };
+}
 
 const FILTER_KEYS: (keyof SearchFilters)[] = ['q', ...Object.values(FACET_PARAM)];
 const PAGE_SIZES = [10, 20, 50, 100];
@@ -47,7 +79,7 @@ export function useCatalogSearch(
   const pageSize = PAGE_SIZES.includes(rawSize) ? rawSize : 20;
 
   const state = useAsync(
-    (signal) => load({ ...filters, page, pageSize }, signal),
+    (signal) => load(searchQueryOf(filters, page, pageSize), signal),
     [JSON.stringify(filters), page, pageSize],
   );
 

@@ -8,7 +8,7 @@ import { LoadError } from '../../components/load-error';
 import { rowTestId } from '../../components/row-test-id';
 import { catalogApi } from './catalog-api';
 import { StateTag, basisTitle, categoryText, formatTime } from './catalog-labels';
-import type { Category, DataItem, LegalBasis, Version, VersionDiff } from './catalog-types';
+import type { Category, DataItem, LegalBasis, Version, VersionDiff } from '@huitong/contract/catalog';
 
 type Row = {
   key: string;

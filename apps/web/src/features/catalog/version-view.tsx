@@ -13,7 +13,7 @@ import {
   formatDate,
   formatTime,
 } from './catalog-labels';
-import type { DataItem, Entry, LegalBasis, Version } from './catalog-types';
+import type { DataItem, Entry, LegalBasis, Version } from '@huitong/contract/catalog';
 
 /** Not metadata a cataloguer writes: nothing to comment on. */
 const NOT_COMMENTABLE = new Set(['code', 'org', 'publishedAt']);

@@ -3,29 +3,17 @@ import { Badge, Button, Empty, Popover, Segmented, Spin, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { api, encodeSegment } from '../../api/client';
+import type { Inbox, Notification } from '@huitong/contract/catalog';
+import { call } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
-
-export type Notification = {
-  id: string;
-  kind: string;
-  title: { zh: string; en: string };
-  link: string | null;
-  detail: Record<string, unknown>;
-  createdAt: string;
-  read: boolean;
-};
-
-type Inbox = { items: Notification[]; unread: number };
 
 const POLL_MS = 60_000;
 
 export const inboxApi = {
-  list: (unread: boolean, signal?: AbortSignal): Promise<Inbox> =>
-    api.get<Inbox>('/api/notifications', { limit: 30, ...(unread ? { unread: true } : {}) }, signal),
-  markRead: (id: string): Promise<unknown> =>
-    api.post<unknown>(`/api/notifications/${encodeSegment(id)}/read`),
+  list: (unread: boolean, signal?: AbortSignal) =>
+    call('GET /api/notifications', { query: { limit: 30, ...(unread ? { unread: true } : {}) }, signal }),
+  markRead: (id: string) => call('POST /api/notifications/:id/read', { params: { id } }),
 };
 
 /** The bell in the workspace top bar: unread count, the latest messages, click to open and mark read. */

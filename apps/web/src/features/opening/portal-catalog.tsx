@@ -23,7 +23,7 @@ import { SearchInput } from '../../components/search-input';
 import { catalogApi } from '../catalog/catalog-api';
 import { DomainTags, OpenTypeTag, formatDate } from '../catalog/catalog-labels';
 import { CatalogSearchView } from '../catalog/catalog-search-view';
-import type { Restriction, SearchItem } from '../catalog/catalog-types';
+import type { Restriction, SearchItem } from '@huitong/contract/catalog';
 import { BasisList } from '../catalog/version-view';
 
 /** `/catalog`: the open catalog, searchable without signing in. */

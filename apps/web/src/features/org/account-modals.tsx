@@ -6,7 +6,8 @@ import { useShowError } from '../../components/hooks/use-show-error';
 import { USERNAME_PATTERN } from '../auth/password-policy';
 import { usePasswordRules } from '../auth/use-password-rules';
 import { orgApi } from './org-api';
-import type { AccountStatus, OrgKind, Organisation, StaffAccount } from './org-types';
+import type { Organisation, Account as StaffAccount, UpdateAccountBody } from '@huitong/contract/org';
+import type { AccountStatus, OrgKind, Role } from '@huitong/contract/values';
 import { OrganisationSelect } from './organisation-select';
 import { generatePassword } from './password-generator';
 import { RoleSelect, rolesFor } from './role-select';
@@ -38,7 +39,7 @@ type CreateValues = {
   username: string;
   displayName: string;
   orgId: string;
-  roles: string[];
+  roles: Role[];
   password: string;
 };
 
@@ -75,8 +76,8 @@ export function CreateAccountModal({
 
   const onPick = (org: Organisation | undefined) => {
     setOrgKind(org?.kind);
-    const allowed = new Set(rolesFor(roles, org?.kind).map((r) => r.code));
-    const current = (form.getFieldValue('roles') as string[] | undefined) ?? [];
+    const allowed = new Set(rolesFor(roles, org?.kind).map((r) => r.role));
+    const current = (form.getFieldValue('roles') as Role[] | undefined) ?? [];
     form.setFieldValue(
       'roles',
       current.filter((r) => allowed.has(r)),
@@ -153,7 +154,7 @@ export function CreateAccountModal({
   );
 }
 
-type EditValues = { displayName: string; roles: string[]; status: AccountStatus };
+type EditValues = { displayName: string; roles: Role[]; status: AccountStatus };
 
 export function EditAccountModal({
   account,
@@ -185,7 +186,7 @@ export function EditAccountModal({
     if (!account) return;
     setSaving(true);
     try {
-      const patch: { displayName?: string; roles?: string[]; status?: AccountStatus } = {};
+      const patch: UpdateAccountBody = {};
       if (v.displayName.trim() !== account.displayName) patch.displayName = v.displayName.trim();
       const sortedBefore = [...account.roles].sort().join(',');
       const sortedAfter = [...(v.roles ?? [])].sort().join(',');

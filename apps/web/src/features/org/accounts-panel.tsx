@@ -12,7 +12,8 @@ import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
 import { CreateAccountModal, EditAccountModal, ResetPasswordModal } from './account-modals';
 import { orgApi } from './org-api';
-import { isLocked, type StaffAccount } from './org-types';
+import { isLocked } from './org-status';
+import type { Account as StaffAccount } from '@huitong/contract/org';
 import { OrganisationSelect } from './organisation-select';
 import { RoleTags } from './role-tags';
 

@@ -5,13 +5,15 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { copyText } from '../../components/copy-text';
 import { useShowError } from '../../components/hooks/use-show-error';
-import { orgApi, type CreatedCredential } from './org-api';
-import type { OrgKind, Organisation } from './org-types';
+import type { CreatedCredential } from '@huitong/contract/org';
+import { orgApi } from './org-api';
+import type { Organisation } from '@huitong/contract/org';
+import type { OrgKind, Role } from '@huitong/contract/values';
 import { OrganisationSelect } from './organisation-select';
 import { RoleSelect, rolesFor } from './role-select';
 import { useRoleCatalog } from './use-roles';
 
-type Values = { orgId: string; name: string; roles: string[]; expiresAt?: Dayjs | null };
+type Values = { orgId: string; name: string; roles: Role[]; expiresAt?: Dayjs | null };
 
 type CreateProps = {
   open: boolean;
@@ -49,8 +51,8 @@ export function CreateCredentialModal({ open, fixedOrg, defaultOrgId, onClose, o
 
   const onPick = (org: Organisation | undefined) => {
     setOrgKind(org?.kind);
-    const allowed = new Set(rolesFor(roles, org?.kind, true).map((r) => r.code));
-    const current = (form.getFieldValue('roles') as string[] | undefined) ?? [];
+    const allowed = new Set(rolesFor(roles, org?.kind, true).map((r) => r.role));
+    const current = (form.getFieldValue('roles') as Role[] | undefined) ?? [];
     form.setFieldValue(
       'roles',
       current.filter((r) => allowed.has(r)),
@@ -155,7 +157,7 @@ export function CredentialTokenModal({
   const { t } = useI18n();
   const { message } = App.useApp();
   const token = created?.token ?? '';
-  const name = created?.name ?? created?.credential?.name ?? '';
+  const name = created?.credential.name ?? '';
   return (
     <Modal
       open={created !== null}

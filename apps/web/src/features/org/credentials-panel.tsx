@@ -12,8 +12,10 @@ import { rowTestId } from '../../components/row-test-id';
 import { isAdmin } from '../auth/auth-api';
 import { useAuth } from '../auth/auth-context';
 import { CreateCredentialModal, CredentialTokenModal } from './credential-modals';
-import { orgApi, type CreatedCredential } from './org-api';
-import { credentialStatus, type Credential, type CredentialStatus } from './org-types';
+import type { CreatedCredential } from '@huitong/contract/org';
+import { orgApi } from './org-api';
+import { credentialStatus, type CredentialStatus } from './org-status';
+import type { Credential } from '@huitong/contract/org';
 import { OrganisationSelect } from './organisation-select';
 import { RoleTags } from './role-tags';
 

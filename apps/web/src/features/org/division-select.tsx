@@ -1,7 +1,7 @@
 import { Select } from 'antd';
 import { useMemo, type CSSProperties } from 'react';
 import { useI18n } from '../../app/i18n';
-import type { Division } from './org-types';
+import type { Division } from '@huitong/contract/org';
 
 type Props = {
   divisions: Division[];

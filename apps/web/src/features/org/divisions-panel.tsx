@@ -12,7 +12,8 @@ import { isCityAdmin } from '../auth/auth-api';
 import { useAuth } from '../auth/auth-context';
 import { DivisionSelect } from './division-select';
 import { orgApi } from './org-api';
-import { DIVISION_KINDS, type Division, type DivisionKind } from './org-types';
+import type { Division } from '@huitong/contract/org';
+import { DIVISION_KINDS, type DivisionKind } from '@huitong/contract/values';
 import { useDivisions } from './use-divisions';
 
 type CreateValues = { code: string; name: string; kind: DivisionKind; parentCode?: string };

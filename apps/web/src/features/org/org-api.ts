@@ -1,81 +1,44 @@
-import { api, encodeSegment, itemsOf, type Page } from '../../api/client';
+import type { QueryOf } from '@huitong/contract/routes';
 import type {
-  AccountStatus,
-  Credential,
-  Division,
-  DivisionKind,
-  OrgKind,
-  Organisation,
-  OrganisationInput,
-  StaffAccount,
-} from './org-types';
+  CreateAccountBody,
+  CreateCredentialBody,
+  CreateDivisionBody,
+  CreateOrgBody,
+  UpdateAccountBody,
+  UpdateOrgBody,
+} from '@huitong/contract/org';
+import { call } from '../../api/client';
 
-export type OrganisationQuery = {
-  page: number;
-  pageSize: number;
-  q?: string | undefined;
-  kind?: OrgKind | undefined;
-  divisionCode?: string | undefined;
-};
-
-export type AccountQuery = {
-  page: number;
-  pageSize: number;
-  q?: string | undefined;
-  orgId?: string | undefined;
-};
-
-export type CreateAccountInput = {
-  username: string;
-  displayName: string;
-  orgId: string;
-  roles: string[];
-  password: string;
-};
-
-export type UpdateAccountInput = { displayName?: string; roles?: string[]; status?: AccountStatus };
-
-export type CreateCredentialInput = { orgId: string; name: string; roles: string[]; expiresAt?: string };
-
-/** The create response holds the full token (`keyId.secret`) once; nothing shows it again. */
-export type CreatedCredential = { token: string } & Partial<Credential> & { credential?: Credential };
+export type OrganisationQuery = QueryOf<'GET /api/organisations'>;
+export type AccountQuery = QueryOf<'GET /api/accounts'>;
 
 export const orgApi = {
-  listDivisions: async (signal?: AbortSignal): Promise<Division[]> =>
-    itemsOf(await api.get<Division[] | { items: Division[] }>('/api/divisions', undefined, signal)),
-  createDivision: (d: {
-    code: string;
-    name: string;
-    kind: DivisionKind;
-    parentCode: string | null;
-  }): Promise<Division> => api.post<Division>('/api/divisions', d),
-  renameDivision: (code: string, name: string): Promise<Division> =>
-    api.patch<Division>(`/api/divisions/${encodeSegment(code)}`, { name }),
+  listDivisions: async (signal?: AbortSignal) => (await call('GET /api/divisions', { signal })).items,
+  createDivision: (d: CreateDivisionBody) => call('POST /api/divisions', { body: d }),
+  renameDivision: (code: string, name: string) =>
+    call('PATCH /api/divisions/:code', { params: { code }, body: { name } }),
 
-  listOrganisations: (q: OrganisationQuery, signal?: AbortSignal): Promise<Page<Organisation>> =>
-    api.get<Page<Organisation>>('/api/organisations', q, signal),
-  getOrganisation: (id: string): Promise<Organisation> =>
-    api.get<Organisation>(`/api/organisations/${encodeSegment(id)}`),
-  createOrganisation: (input: OrganisationInput): Promise<Organisation> =>
-    api.post<Organisation>('/api/organisations', input),
-  updateOrganisation: (id: string, input: Partial<OrganisationInput>): Promise<Organisation> =>
-    api.patch<Organisation>(`/api/organisations/${encodeSegment(id)}`, input),
+  listOrganisations: (q: OrganisationQuery, signal?: AbortSignal) =>
+    call('GET /api/organisations', { query: q, signal }),
+  getOrganisation: (id: string) => call('GET /api/organisations/:id', { params: { id } }),
+  createOrganisation: (input: CreateOrgBody) => call('POST /api/organisations', { body: input }),
+  updateOrganisation: (id: string, input: UpdateOrgBody) =>
+    call('PATCH /api/organisations/:id', { params: { id }, body: input }),
 
-  listAccounts: (q: AccountQuery, signal?: AbortSignal): Promise<Page<StaffAccount>> =>
-    api.get<Page<StaffAccount>>('/api/accounts', q, signal),
-  createAccount: (input: CreateAccountInput): Promise<StaffAccount> =>
-    api.post<StaffAccount>('/api/accounts', input),
-  updateAccount: (id: string, input: UpdateAccountInput): Promise<StaffAccount> =>
-    api.patch<StaffAccount>(`/api/accounts/${encodeSegment(id)}`, input),
-  resetPassword: (id: string, password: string): Promise<unknown> =>
-    api.post<unknown>(`/api/accounts/${encodeSegment(id)}/password`, { password }),
-  unlockAccount: (id: string): Promise<unknown> =>
-    api.post<unknown>(`/api/accounts/${encodeSegment(id)}/unlock`),
+  listAccounts: (q: AccountQuery, signal?: AbortSignal) => call('GET /api/accounts', { query: q, signal }),
+  createAccount: (input: CreateAccountBody) => call('POST /api/accounts', { body: input }),
+  updateAccount: (id: string, input: UpdateAccountBody) =>
+    call('PATCH /api/accounts/:id', { params: { id }, body: input }),
+  resetPassword: (id: string, password: string) =>
+    call('POST /api/accounts/:id/password', { params: { id }, body: { password } }),
+  unlockAccount: (id: string) => call('POST /api/accounts/:id/unlock', { params: { id } }),
 
-  listCredentials: async (orgId: string | undefined, signal?: AbortSignal): Promise<Credential[]> =>
-    itemsOf(await api.get<Credential[] | { items: Credential[] }>('/api/credentials', { orgId }, signal)),
-  createCredential: (input: CreateCredentialInput): Promise<CreatedCredential> =>
-    api.post<CreatedCredential>('/api/credentials', input),
-  revokeCredential: (id: string): Promise<unknown> =>
-    api.post<unknown>(`/api/credentials/${encodeSegment(id)}/revoke`),
+  listCredentials: async (orgId: string | undefined, signal?: AbortSignal) =>
+    (await call('GET /api/credentials', { query: { orgId }, signal })).items,
+  /** The answer holds the full token (`keyId.secret`) once; nothing shows it again. */
+  createCredential: (input: CreateCredentialBody) => call('POST /api/credentials', { body: input }),
+  revokeCredential: (id: string) => call('POST /api/credentials/:id/revoke', { params: { id } }),
+
+  /** The roles, their duties and who may hold them (static between releases). */
+  listRoles: async () => (await call('GET /api/roles')).items,
 };

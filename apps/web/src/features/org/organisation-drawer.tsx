@@ -5,15 +5,8 @@ import { useShowError } from '../../components/hooks/use-show-error';
 import { isValidCreditCode } from './credit-code';
 import { DivisionSelect } from './division-select';
 import { orgApi } from './org-api';
-import {
-  ORG_KINDS,
-  ORG_LEVELS,
-  type Division,
-  type OrgKind,
-  type OrgLevel,
-  type Organisation,
-  type OrganisationInput,
-} from './org-types';
+import type { CreateOrgBody, Division, Organisation, UpdateOrgBody } from '@huitong/contract/org';
+import { ORG_KINDS, ORG_LEVELS, type OrgKind, type OrgLevel } from '@huitong/contract/values';
 import { OrganisationSelect } from './organisation-select';
 
 type Values = {
@@ -40,20 +33,23 @@ type Props = {
   onSaved: (org: Organisation | null) => void;
 };
 
-const OPTIONAL_TEXT = ['shortName', 'creditCode', 'contactName', 'contactPhone', 'contactEmail'] as const;
+const OPTIONAL_TEXT = ['shortName', 'contactName', 'contactPhone', 'contactEmail'] as const;
 
 function blankToNull(value: string | undefined): string | null {
   const v = value?.trim();
   return v ? v : null;
 }
 
-function toInput(v: Values): OrganisationInput {
+/** The form's values as the API takes them: blanks as null, the credit code in capitals. */
+type Cleaned = Required<Omit<CreateOrgBody, 'delegated'>> & { delegated: boolean; active: boolean };
+
+function clean(v: Values): Cleaned {
   return {
     name: v.name.trim(),
     shortName: blankToNull(v.shortName),
     kind: v.kind,
     level: v.level,
-    creditCode: blankToNull(v.creditCode)?.toUpperCase() ?? null,
+    creditCode: (v.creditCode ?? '').trim().toUpperCase(),
     divisionCode: v.divisionCode,
     parentId: v.parentId ?? null,
     delegated: v.delegated,
@@ -65,11 +61,12 @@ function toInput(v: Values): OrganisationInput {
 }
 
 /** Creation sends only what was filled in; an edit sends only what changed (null clears a field). */
-function createBody(input: OrganisationInput): OrganisationInput {
-  const body: OrganisationInput = {
+function createBody(input: Cleaned): CreateOrgBody {
+  const body: CreateOrgBody = {
     name: input.name,
     kind: input.kind,
     level: input.level,
+    creditCode: input.creditCode,
     divisionCode: input.divisionCode,
     delegated: input.delegated,
   };
@@ -81,18 +78,18 @@ function createBody(input: OrganisationInput): OrganisationInput {
   return body;
 }
 
-function patchBody(before: Organisation, input: OrganisationInput): Partial<OrganisationInput> {
-  const patch: Partial<OrganisationInput> = {};
+function patchBody(before: Organisation, input: Cleaned): UpdateOrgBody {
+  const patch: UpdateOrgBody = {};
   if (input.name !== before.name) patch.name = input.name;
   if (input.kind !== before.kind) patch.kind = input.kind;
   if (input.level !== before.level) patch.level = input.level;
+  if (input.creditCode !== before.creditCode) patch.creditCode = input.creditCode;
   if (input.divisionCode !== before.divisionCode) patch.divisionCode = input.divisionCode;
-  if ((input.parentId ?? null) !== (before.parentId ?? null)) patch.parentId = input.parentId ?? null;
+  if (input.parentId !== before.parentId) patch.parentId = input.parentId;
   if (input.delegated !== before.delegated) patch.delegated = input.delegated;
-  if (input.active !== undefined && input.active !== before.active) patch.active = input.active;
+  if (input.active !== before.active) patch.active = input.active;
   for (const key of OPTIONAL_TEXT) {
-    const next = input[key] ?? null;
-    if (next !== (before[key] ?? null)) patch[key] = next;
+    if (input[key] !== before[key]) patch[key] = input[key];
   }
   return patch;
 }
@@ -128,7 +125,7 @@ export function OrganisationDrawer({ open, organisation, divisions, onClose, onS
   const onFinish = async (values: Values) => {
     setSaving(true);
     try {
-      const input = toInput(values);
+      const input = clean(values);
       if (organisation) {
         const patch = patchBody(organisation, input);
         if (Object.keys(patch).length === 0) {

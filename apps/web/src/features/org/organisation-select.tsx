@@ -2,7 +2,8 @@ import { Select } from 'antd';
 import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { useI18n } from '../../app/i18n';
 import { orgApi } from './org-api';
-import type { OrgKind, Organisation } from './org-types';
+import type { Organisation } from '@huitong/contract/org';
+import type { OrgKind } from '@huitong/contract/values';
 
 type Props = {
   value?: string | null;

@@ -10,7 +10,8 @@ import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
 import { DivisionSelect } from './division-select';
 import { orgApi } from './org-api';
-import { ORG_KINDS, type OrgKind, type Organisation } from './org-types';
+import type { Organisation } from '@huitong/contract/org';
+import { ORG_KINDS, type OrgKind } from '@huitong/contract/values';
 import { OrganisationDrawer } from './organisation-drawer';
 import { useDivisions } from './use-divisions';
 

@@ -5,17 +5,17 @@ import { useI18n } from '../../app/i18n';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { rowTestId } from '../../components/row-test-id';
-import type { Role } from './org-types';
+import type { RoleInfo } from '@huitong/contract/values';
 import { useRoleCatalog } from './use-roles';
 
 export function RolesPanel() {
   const { t, pick } = useI18n();
   const { roles, loading, error } = useRoleCatalog();
 
-  const columns: TableColumnsType<Role> = [
+  const columns: TableColumnsType<RoleInfo> = [
     {
       title: t('role.code'),
-      dataIndex: 'code',
+      dataIndex: 'role',
       width: 160,
       render: (v: string) => <Typography.Text code>{v}</Typography.Text>,
     },
@@ -23,10 +23,14 @@ export function RolesPanel() {
       title: t('role.nameZh'),
       key: 'zh',
       width: 150,
-      render: (_, r) => <Typography.Text strong>{r.name.zh}</Typography.Text>,
+      render: (_, r) => <Typography.Text strong>{r.zh}</Typography.Text>,
     },
-    { title: t('role.nameEn'), key: 'en', width: 180, render: (_, r) => r.name.en },
-    { title: t('role.description'), key: 'description', render: (_, r) => pick(r.description) },
+    { title: t('role.nameEn'), key: 'en', width: 180, render: (_, r) => r.en },
+    {
+      title: t('role.description'),
+      key: 'description',
+      render: (_, r) => pick({ zh: r.descriptionZh, en: r.descriptionEn }),
+    },
     {
       title: t('role.orgKinds'),
       key: 'orgKinds',
@@ -57,8 +61,8 @@ export function RolesPanel() {
     <PageContainer title={t('nav.admin.roles')} description={t('role.page.description')} testId="roles-page">
       {error ? <LoadError error={error} /> : null}
       <div data-testid="roles-table">
-        <Table<Role>
-          rowKey="code"
+        <Table<RoleInfo>
+          rowKey="role"
           size="middle"
           columns={columns}
           dataSource={roles}

@@ -1,31 +1,24 @@
+import type { RoleInfo } from '@huitong/contract/values';
 import { useCallback } from 'react';
-import { api, itemsOf } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
-import { normaliseRole, type Role } from './org-types';
+import { orgApi } from './org-api';
 
-let cache: Promise<Role[]> | null = null;
+let cache: Promise<RoleInfo[]> | null = null;
 
 /** `GET /api/roles`, fetched once per page load (the list is static between releases). */
-export function loadRoles(): Promise<Role[]> {
+export function loadRoles(): Promise<RoleInfo[]> {
   if (!cache) {
-    cache = api
-      .get<unknown[] | { items: unknown[] }>('/api/roles')
-      .then((data) =>
-        itemsOf(data)
-          .map(normaliseRole)
-          .filter((r): r is Role => r !== null),
-      )
-      .catch((err: unknown) => {
-        cache = null;
-        throw err;
-      });
+    cache = orgApi.listRoles().catch((err: unknown) => {
+      cache = null;
+      throw err;
+    });
   }
   return cache;
 }
 
 export type RoleCatalog = {
-  roles: Role[];
+  roles: RoleInfo[];
   loading: boolean;
   error: unknown;
   /** The role's name in the current language (the server's name, else our dictionary, else the code). */
@@ -38,8 +31,8 @@ export function useRoleCatalog(): RoleCatalog {
   const roles = data ?? [];
   const nameOf = useCallback(
     (code: string) => {
-      const role = roles.find((r) => r.code === code);
-      return role ? pick(role.name) : tDynamic(`role.${code}`, code);
+      const role = roles.find((r) => r.role === code);
+      return role ? pick(role) : tDynamic(`role.${code}`, code);
     },
     [roles, pick, tDynamic],
   );

@@ -8,7 +8,8 @@ import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
 import { rowTestId } from '../../components/row-test-id';
-import { calendarApi, type CalendarOverride, type CalendarYear } from './calendar-api';
+import type { Override as CalendarOverride, CalendarYear } from '@huitong/contract/platform';
+import { calendarApi } from './calendar-api';
 import { draftFromOverride, type OverrideDraft } from './override-modal';
 
 type Props = {

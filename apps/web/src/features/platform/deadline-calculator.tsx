@@ -4,7 +4,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
-import { calendarApi, type DeadlineResponse } from './calendar-api';
+import type { DeadlineResponse } from '@huitong/contract/platform';
+import { calendarApi } from './calendar-api';
 
 type Values = { start: Dayjs; days: number };
 

@@ -5,7 +5,8 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
-import { calendarApi, type DayInfo } from './calendar-api';
+import type { DayInfo } from '@huitong/contract/platform';
+import { calendarApi } from './calendar-api';
 
 export type DayStatus = 'holiday' | 'makeup' | 'weekend' | 'workday';
 

@@ -3,7 +3,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
-import { calendarApi, type CalendarOverride } from './calendar-api';
+import type { Override as CalendarOverride } from '@huitong/contract/platform';
+import { calendarApi } from './calendar-api';
 
 type Values = { date: Dayjs; isWorkday: boolean; name: string; note?: string };
 

@@ -2,7 +2,7 @@ import { Alert, Button, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useI18n } from '../../app/i18n';
-import type { ColumnMatch, UploadPreview } from './upload-api';
+import type { ColumnMatch, UploadPreview } from '@huitong/contract/provision';
 
 type Props = {
   preview: UploadPreview;

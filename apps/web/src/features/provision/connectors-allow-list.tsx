@@ -9,7 +9,8 @@ import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { rowTestId } from '../../components/row-test-id';
 import { formatTime } from '../catalog/catalog-labels';
-import { connectorsApi, type AllowEntry, type AllowEntryInput } from './connectors-api';
+import type { AllowEntry, AllowBody as AllowEntryInput } from '@huitong/contract/provision';
+import { connectorsApi } from './connectors-api';
 
 type FormValues = { host: string; portFrom?: number | null; portTo?: number | null; note?: string };
 

@@ -29,19 +29,17 @@ import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
 import { rowTestId } from '../../components/row-test-id';
 import { formatTime } from '../catalog/catalog-labels';
+import type { Connector, ConnectorBody as ConnectorInput, ConnectorRun } from '@huitong/contract/provision';
 import {
   CONNECTOR_KINDS,
   HTTP_FORMATS,
-  connectorsApi,
-  type Connector,
-  type ConnectorInput,
   type ConnectorKind,
-  type ConnectorRun,
   type ConnectorSchedule,
   type HttpFormat,
-  type RunState,
-} from './connectors-api';
-import { ENCODINGS, type Encoding } from './provision-api';
+  type ConnectorRunState as RunState,
+} from '@huitong/contract/values';
+import { connectorsApi } from './connectors-api';
+import { SOURCE_ENCODINGS as ENCODINGS, type SourceEncoding as Encoding } from '@huitong/contract/values';
 
 /** A URL as people write it (percent-encoded Chinese path segments decoded). */
 function readableUrl(url: string | null): string {

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { rowTestId } from '../../components/row-test-id';
 import { DownloadMenu } from './download-menu';
-import type { DataVersion } from './provision-api';
+import type { DataVersion } from '@huitong/contract/provision';
 import { RestoreButton, restorable, useVersionColumns } from './version-columns';
 import { VersionDiff } from './version-diff';
 

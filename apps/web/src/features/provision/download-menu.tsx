@@ -1,32 +1,41 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Dropdown } from 'antd';
 import type { MenuProps } from 'antd';
-import { buildUrl, encodeSegment } from '../../api/client';
+import type { CsvVariant, ExportEncoding, ExportFormat } from '@huitong/contract/values';
+import { urlOf } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 
 /** The formats the export offers (the server streams them: GET …/export). */
 export type ExportChoice = 'csv-utf8' | 'csv-gbk' | 'csv-machine' | 'xlsx' | 'json' | 'geojson';
 
-const CSV_CHOICES: Partial<Record<ExportChoice, { encoding: string; variant: 'spreadsheet' | 'machine' }>> = {
+const CHOICES: Record<
+  ExportChoice,
+  { format: ExportFormat; encoding?: ExportEncoding; variant?: CsvVariant }
+> = {
   // For people: opened in a spreadsheet, so text that would run as a formula gets a ' before it.
-  'csv-utf8': { encoding: 'utf-8', variant: 'spreadsheet' },
-  'csv-gbk': { encoding: 'gbk', variant: 'spreadsheet' },
+  'csv-utf8': { format: 'csv', encoding: 'utf-8', variant: 'spreadsheet' },
+  'csv-gbk': { format: 'csv', encoding: 'gbk', variant: 'spreadsheet' },
   // For programs: the data as stored.
-  'csv-machine': { encoding: 'utf-8', variant: 'machine' },
+  'csv-machine': { format: 'csv', encoding: 'utf-8', variant: 'machine' },
+  xlsx: { format: 'xlsx' },
+  json: { format: 'json' },
+  geojson: { format: 'geojson' },
 };
 
 /** The URL that downloads a version in a format (same origin: the session cookie goes with it). */
 export function exportUrl(entryId: string, versionNo: number, choice: ExportChoice): string {
-  const csv = CSV_CHOICES[choice];
-  const format = csv ? 'csv' : choice;
-  return buildUrl(`/api/provision/entries/${encodeSegment(entryId)}/export`, {
-    format,
-    encoding: csv?.encoding,
-    variant: csv?.variant,
-    version: versionNo,
-    // People open spreadsheet CSV and Excel files: the Chinese labels head the columns (JSON and
-    // the CSV for programs keep the names).
-    header: csv?.variant === 'spreadsheet' || format === 'xlsx' ? 'label' : undefined,
+  const { format, encoding, variant } = CHOICES[choice];
+  return urlOf('GET /api/provision/entries/:id/export', {
+    params: { id: entryId },
+    query: {
+      format,
+      encoding,
+      variant,
+      version: String(versionNo),
+      // People open spreadsheet CSV and Excel files: the Chinese labels head the columns (JSON and
+      // the CSV for programs keep the names).
+      header: variant === 'spreadsheet' || format === 'xlsx' ? 'label' : undefined,
+    },
   });
 }
 

@@ -5,9 +5,10 @@ import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
 import { rowTestId } from '../../components/row-test-id';
-import type { DataVersion } from './provision-api';
+import type { DataVersion } from '@huitong/contract/provision';
 import { sizeText } from './provision-labels';
-import { uploadApi, type StoredFile } from './upload-api';
+import type { StoredFile } from '@huitong/contract/provision';
+import { uploadApi } from './upload-api';
 import { RestoreButton, restorable, useVersionColumns } from './version-columns';
 
 /** The files of one version: name, media type, size, SM3 and, for those who may download, a download link. */

@@ -1,4 +1,5 @@
-import { hasRole, type MeAccount } from '../auth/auth-api';
+import type { MeAccount } from '@huitong/contract/org';
+import { hasRole } from '../auth/auth-api';
 import { canKeepUpkeep, canReviewCatalog, isDepartmentStaff } from '../catalog/catalog-access';
 
 /** A data provider of a department or enterprise: uploads its published entries' data (资源数据). */

@@ -1,113 +1,16 @@
+import type { IngestOutcome } from '@huitong/contract/provision';
+import type { QueryOf } from '@huitong/contract/routes';
 import {
-  ApiError,
-  api,
-  apiErrorOf,
-  buildUrl,
-  encodeSegment,
-  getCsrfToken,
-  type LocalizedText,
-} from '../../api/client';
-
-export const SOURCE_FORMATS = ['csv', 'xlsx', 'json', 'ndjson', 'geojson'] as const;
-export type SourceFormat = (typeof SOURCE_FORMATS)[number];
-
-export const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030'] as const;
-export type Encoding = (typeof ENCODINGS)[number];
-
-export type ErrorPolicy = 'reject' | 'exclude';
-
-export type ProvisionSettings = {
-  errorPolicy: ErrorPolicy;
-  enumerations: Record<string, string[]>;
-  keyFields: string[];
-  declaredRowCount: number | null;
-  declaredChecksum: string | null;
-};
-
-/** One value that broke a rule: row as the file numbers it, column as the file names it. */
-export type ValidationProblem = {
-  row: number;
-  column: string;
-  field: string;
-  value: string | null;
-  rule: string;
-  message: LocalizedText;
-};
-
-export type FieldQuality = {
-  field: string;
-  column: string;
-  dataType: string;
-  required: boolean;
-  filled: number;
-  valid: number;
-  problems: number;
-  /** Share (0–1) of rows with a value; null when there are no rows. */
-  completeness: number | null;
-  /** Share (0–1) of the values given that are valid; null when none was given. */
-  validShare: number | null;
-};
-
-/** Not an error: something the providing department should check (formula_like: values a spreadsheet may run). */
-export type ValidationNotice = {
-  code: 'formula_like';
-  field: string;
-  column: string;
-  count: number;
-  firstRow: number;
-  firstValue: string;
-  message: LocalizedText;
-};
-
-export type ValidationReport = {
-  totalRows: number;
-  validRows: number;
-  invalidRows: number;
-  problemCount: number;
-  problemsTruncated: boolean;
-  problemsByRule: Record<string, number>;
-  fields: FieldQuality[];
-  problems: ValidationProblem[];
-  /** Absent in reports made before there were notices. */
-  notices?: ValidationNotice[];
-};
-
-export type IngestOutcome = {
-  versionId: string;
-  versionNo: number;
-  state: 'ready' | 'failed' | 'cancelled';
-  rowCount: number;
-  excludedRowCount: number;
-  replayed?: boolean;
-  report: ValidationReport | null;
-};
-
-export type DataVersionState = 'receiving' | 'ready' | 'failed' | 'cancelled';
-
-export type DataVersion = {
-  id: string;
-  versionNo: number;
-  state: DataVersionState;
-  current: boolean;
-  /** upload, push, connector, restore or demo. */
-  source: string;
-  format: string | null;
-  encoding: string | null;
-  fileName: string | null;
-  rowCount: number | null;
-  excludedRowCount: number | null;
-  byteCount: number | null;
-  sm3: string | null;
-  basedOn: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  completedAt: string | null;
-  error: LocalizedText | null;
-};
+  SOURCE_FORMATS,
+  type ErrorPolicy,
+  type SourceEncoding,
+  type SourceFormat,
+} from '@huitong/contract/values';
+import { ApiError, apiErrorOf, buildUrl, call, getCsrfToken, pathOf } from '../../api/client';
 
 export type UploadOptions = {
   format: SourceFormat;
-  encoding?: Encoding;
+  encoding?: SourceEncoding;
 };
 
 /** Bytes of the request body sent so far. */
@@ -118,8 +21,6 @@ export type UploadListeners = {
   onProgress?: (progress: UploadProgress) => void;
   onSent?: () => void;
 };
-
-const entryPath = (id: string) => `/api/provision/entries/${encodeSegment(id)}`;
 
 /** The format of a file name's extension, or null when it is none of the formats read. */
 export function formatOfFileName(name: string): SourceFormat | null {
@@ -148,12 +49,13 @@ export function uploadFile(
   listeners: UploadListeners = {},
   signal?: AbortSignal,
 ): Promise<IngestOutcome> {
-  const path = `${entryPath(entryId)}/upload`;
-  const url = buildUrl(path, {
+  const { path } = pathOf('POST /api/provision/entries/:id/upload', { id: entryId });
+  const query: QueryOf<'POST /api/provision/entries/:id/upload'> = {
     format: options.format,
     encoding: options.format === 'csv' ? (options.encoding ?? 'auto') : undefined,
     fileName: file.name,
-  });
+  };
+  const url = buildUrl(path, query);
   return new Promise<IngestOutcome>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
@@ -169,6 +71,7 @@ export function uploadFile(
     xhr.onload = () => {
       const body = parseBody(xhr.responseText);
       if ((xhr.status === 201 || xhr.status === 200 || xhr.status === 422) && typeof body === 'object') {
+        // The answers of the route (contract: 201 and 422 are an IngestOutcome).
         resolve(body as IngestOutcome);
       } else {
         reject(apiErrorOf(xhr.status, body, path));
@@ -188,15 +91,15 @@ export function uploadFile(
 }
 
 export const provisionApi = {
-  versions: async (id: string, signal?: AbortSignal): Promise<DataVersion[]> =>
-    (await api.get<{ items: DataVersion[] }>(`${entryPath(id)}/versions`, undefined, signal)).items,
-  version: (id: string, versionId: string, signal?: AbortSignal): Promise<IngestOutcome> =>
-    api.get<IngestOutcome>(`${entryPath(id)}/versions/${encodeSegment(versionId)}`, undefined, signal),
-  restore: (id: string, versionId: string): Promise<IngestOutcome> =>
-    api.post<IngestOutcome>(`${entryPath(id)}/versions/${encodeSegment(versionId)}/restore`),
-  settings: (id: string, signal?: AbortSignal): Promise<ProvisionSettings> =>
-    api.get<ProvisionSettings>(`${entryPath(id)}/settings`, undefined, signal),
-  updateSettings: (id: string, input: { errorPolicy: ErrorPolicy }): Promise<ProvisionSettings> =>
-    api.put<ProvisionSettings>(`${entryPath(id)}/settings`, input),
+  versions: async (id: string, signal?: AbortSignal) =>
+    (await call('GET /api/provision/entries/:id/versions', { params: { id }, signal })).items,
+  version: (id: string, versionId: string, signal?: AbortSignal) =>
+    call('GET /api/provision/entries/:id/versions/:versionId', { params: { id, versionId }, signal }),
+  restore: (id: string, versionId: string) =>
+    call('POST /api/provision/entries/:id/versions/:versionId/restore', { params: { id, versionId } }),
+  settings: (id: string, signal?: AbortSignal) =>
+    call('GET /api/provision/entries/:id/settings', { params: { id }, signal }),
+  updateSettings: (id: string, input: { errorPolicy: ErrorPolicy }) =>
+    call('PUT /api/provision/entries/:id/settings', { params: { id }, body: input }),
   upload: uploadFile,
 };

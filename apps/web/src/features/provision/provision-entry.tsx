@@ -10,11 +10,12 @@ import { PageContainer } from '../../components/page-container';
 import { useAuth } from '../auth/auth-context';
 import { catalogApi } from '../catalog/catalog-api';
 import { canExportData, canProvide, canReadData, canSeeOwnData } from './provision-access';
-import { provisionApi, type DataVersion, type ErrorPolicy, type IngestOutcome } from './provision-api';
+import type { DataVersion, IngestOutcome } from '@huitong/contract/provision';
+import { isFileFormat, type ErrorPolicy } from '@huitong/contract/values';
+import { provisionApi } from './provision-api';
 import { ConnectorsCard } from './connectors-card';
 import { DataVersions } from './data-versions';
 import { FileVersions } from './file-versions';
-import { holdsFiles as entryHoldsFiles } from './upload-api';
 import { UploadCard, UploadError } from './upload-card';
 import { ValidationReport } from './validation-report';
 
@@ -64,7 +65,7 @@ export function ProvisionEntry() {
   const ownData = canSeeOwnData(account);
   const name = entry.data?.published?.metadata.name ?? entry.data?.working?.metadata.name ?? '';
   // File resources (电子文件, 图形图像, 流媒体) hold files, not a table.
-  const holdsFiles = entryHoldsFiles(entry.data?.published?.metadata.format);
+  const holdsFiles = isFileFormat(entry.data?.published?.metadata.format);
 
   const changePolicy = async (next: ErrorPolicy) => {
     setPolicySaving(true);

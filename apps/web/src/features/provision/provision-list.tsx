@@ -9,8 +9,9 @@ import { PageContainer } from '../../components/page-container';
 import { rowTestId } from '../../components/row-test-id';
 import { catalogApi } from '../catalog/catalog-api';
 import { formatTime } from '../catalog/catalog-labels';
-import type { OwnEntry } from '../catalog/catalog-types';
-import { provisionApi, type DataVersion } from './provision-api';
+import type { OwnEntry } from '@huitong/contract/catalog';
+import type { DataVersion } from '@huitong/contract/provision';
+import { provisionApi } from './provision-api';
 
 type Row = OwnEntry & { current: DataVersion | null };
 

@@ -13,16 +13,9 @@ import { PageContainer } from '../../components/page-container';
 import { rowAttrs } from '../../components/row-test-id';
 import { useAuth } from '../auth/auth-context';
 import { canProvide, canViewProvision } from './provision-access';
-import {
-  PROBLEM_KINDS,
-  SEVERITIES,
-  qualityApi,
-  watchesJurisdiction,
-  type ProblemKind,
-  type QualityOrganisation,
-  type QualityProblem,
-  type Severity,
-} from './quality-api';
+import type { QualityOrganisation, QualityProblem } from '@huitong/contract/quality';
+import { PROBLEM_KINDS, SEVERITIES, type ProblemKind, type Severity } from '@huitong/contract/values';
+import { qualityApi, watchesJurisdiction } from './quality-api';
 import { QualityEntryDrawer } from './quality-entry';
 import {
   KIND_COLOURS,
@@ -54,7 +47,17 @@ export function QualityDashboard() {
   const [pageSize, setPageSize] = useState(20);
   const [open, setOpen] = useState<string | null>(null);
   const overview = useAsync(
-    (signal) => qualityApi.overview({ kind, severity, orgId, page, pageSize }, signal),
+    (signal) =>
+      qualityApi.overview(
+        {
+          kind: kind ?? undefined,
+          severity: severity ?? undefined,
+          orgId: orgId ?? undefined,
+          page,
+          pageSize,
+        },
+        signal,
+      ),
     [kind, severity, orgId, page, pageSize],
   );
   const data = overview.data;

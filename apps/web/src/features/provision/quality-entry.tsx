@@ -19,8 +19,12 @@ import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
 import { FullPageSpin } from '../../components/full-page-spin';
-import { qualityApi, type EntryQuality, type Share, type VersionTrend } from './quality-api';
+import type { EntryQuality, VersionTrend } from '@huitong/contract/quality';
+import { qualityApi } from './quality-api';
 import { MustAct, ProblemKindTag, SeverityTag, beijingDate } from './quality-labels';
+
+/** A share 0–1, or null when there is nothing to divide. */
+type Share = number | null;
 
 const SHA_HEX = /^[0-9a-fA-F]{64}$/;
 

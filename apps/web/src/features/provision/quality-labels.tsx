@@ -3,7 +3,8 @@ import { Space, Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
 import { useI18n } from '../../app/i18n';
-import type { ActingRole, ProblemKind, QualityProblem, Severity } from './quality-api';
+import type { QualityProblem } from '@huitong/contract/quality';
+import type { ActingRole, ProblemKind, Severity } from '@huitong/contract/values';
 
 dayjs.extend(utc);
 

@@ -3,21 +3,18 @@
  * ingest with row progress (NDJSON), and file resources (files versions, their files, downloads).
  */
 import { Upload, type PreviousUpload } from 'tus-js-client';
-import { ApiError, api, apiErrorOf, encodeSegment, getCsrfToken } from '../../api/client';
-import type { Encoding, ErrorPolicy, IngestOutcome, SourceFormat } from './provision-api';
+import type {
+  IngestOutcome,
+  IngestProgressLine,
+  IngestUploadBody,
+  ReadQuery,
+} from '@huitong/contract/provision';
+import type { SourceEncoding, SourceFormat } from '@huitong/contract/values';
+import { ApiError, apiErrorOf, call, getCsrfToken, pathOf, urlOf } from '../../api/client';
 
-export const TUS_ENDPOINT = '/api/provision/uploads';
+export const TUS_ENDPOINT = pathOf('POST /api/provision/uploads').path;
 /** Bytes per PATCH: an interrupted upload resumes from the last byte the server has. */
 export const CHUNK_SIZE = 8 * 1024 * 1024;
-
-/** The catalog's structured resource formats: their data are tables; any other format's are files. */
-const STRUCTURED_FORMATS = ['database', 'spreadsheet', 'self_describing', 'service'];
-
-/** Whether an entry of this resource format holds files (documents, images, audio, video). */
-export const holdsFiles = (format: string | null | undefined): boolean =>
-  typeof format === 'string' && !STRUCTURED_FORMATS.includes(format);
-
-const entryPath = (id: string) => `/api/provision/entries/${encodeSegment(id)}`;
 
 export type UploadBytes = { loaded: number; total: number };
 
@@ -42,7 +39,7 @@ function tusError(err: unknown): ApiError {
 export function resumableUpload(
   entryId: string,
   file: File,
-  meta: { format?: SourceFormat | null; encoding?: Encoding | null },
+  meta: { format?: SourceFormat | null; encoding?: SourceEncoding | null },
   onProgress: (p: UploadBytes) => void,
   signal?: AbortSignal,
 ): Promise<string> {
@@ -87,46 +84,19 @@ export function resumableUpload(
   });
 }
 
-export type ColumnMatch = {
-  item: string;
-  label: string;
-  dataType: string;
-  required: boolean;
-  header: string | null;
-};
-
-export type UploadPreview = {
-  uploadId: string;
-  fileName: string;
-  byteCount: number;
-  format: SourceFormat;
-  encoding: string | null;
-  delimiter: string | null;
-  sheet: string | null;
-  sheets: string[];
-  headers: string[];
-  rows: { record: number; values: (string | null)[] }[];
-  mapping: { matches: ColumnMatch[]; unmatchedHeaders: string[]; missingRequired: string[] };
-};
-
 export type ReadChoice = {
   format?: SourceFormat | null;
-  encoding?: Encoding | null;
+  encoding?: SourceEncoding | null;
   sheet?: string | null;
 };
 
-const readQuery = (c: ReadChoice) => ({
+const readQuery = (c: ReadChoice): ReadQuery => ({
   format: c.format ?? undefined,
   encoding: c.format === 'csv' || c.format === undefined ? (c.encoding ?? undefined) : undefined,
   sheet: c.sheet ?? undefined,
 });
 
-export type RowProgress = { rows: number; bytes: number; totalBytes: number };
-
-type Line =
-  | { type: 'progress'; rows: number; bytes: number; totalBytes: number }
-  | { type: 'result'; status: number; outcome: IngestOutcome }
-  | { type: 'error'; status: number; problem: unknown };
+export type RowProgress = Omit<Extract<IngestProgressLine, { type: 'progress' }>, 'type'>;
 
 /**
  * Ingests a completed upload, reading the server's progress lines (rows and bytes read) as they
@@ -135,10 +105,18 @@ type Line =
 export async function ingestUpload(
   entryId: string,
   uploadId: string,
-  body: ReadChoice & { mapping?: Record<string, string>; errorPolicy?: ErrorPolicy },
+  body: ReadChoice & Pick<IngestUploadBody, 'mapping' | 'errorPolicy'>,
   onProgress: (p: RowProgress) => void,
 ): Promise<IngestOutcome> {
-  const path = `${entryPath(entryId)}/uploads/${encodeSegment(uploadId)}/ingest`;
+  const { path } = pathOf('POST /api/provision/entries/:id/uploads/:uploadId/ingest', {
+    id: entryId,
+    uploadId,
+  });
+  const request: IngestUploadBody = {
+    ...readQuery(body),
+    mapping: body.mapping,
+    errorPolicy: body.errorPolicy,
+  };
   const headers: Record<string, string> = {
     accept: 'application/x-ndjson, application/problem+json',
     'content-type': 'application/json',
@@ -151,7 +129,7 @@ export async function ingestUpload(
       method: 'POST',
       credentials: 'same-origin',
       headers,
-      body: JSON.stringify({ ...readQuery(body), mapping: body.mapping, errorPolicy: body.errorPolicy }),
+      body: JSON.stringify(request),
     });
   } catch {
     throw new ApiError({ status: 0, code: 'network' });
@@ -177,7 +155,8 @@ export async function ingestUpload(
       buffered = buffered.slice(newline + 1);
       newline = buffered.indexOf('\n');
       if (!text) continue;
-      const line = JSON.parse(text) as Line;
+      // The lines of the route's NDJSON answer (contract: IngestProgressLine).
+      const line = JSON.parse(text) as IngestProgressLine;
       if (line.type === 'progress') onProgress(line);
       else if (line.type === 'result') return line.outcome;
       else throw apiErrorOf(line.status, line.problem, path);
@@ -187,30 +166,21 @@ export async function ingestUpload(
   throw new ApiError({ status: 0, code: 'network' });
 }
 
-export type StoredFile = {
-  position: number;
-  fileName: string;
-  mediaType: string;
-  byteCount: number;
-  sm3: string;
-};
-
-export type FilesVersion = { versionId: string; versionNo: number; files: StoredFile[] };
-
 export const uploadApi = {
-  preview: (entryId: string, uploadId: string, choice: ReadChoice): Promise<UploadPreview> =>
-    api.get<UploadPreview>(
-      `${entryPath(entryId)}/uploads/${encodeSegment(uploadId)}/preview`,
-      readQuery(choice),
-    ),
-  createFilesVersion: (entryId: string, uploads: string[]): Promise<FilesVersion & { state: 'ready' }> =>
-    api.post<FilesVersion & { state: 'ready' }>(`${entryPath(entryId)}/files`, { uploads }),
-  files: (entryId: string, versionId: string, signal?: AbortSignal): Promise<FilesVersion> =>
-    api.get<FilesVersion>(
-      `${entryPath(entryId)}/versions/${encodeSegment(versionId)}/files`,
-      undefined,
+  preview: (entryId: string, uploadId: string, choice: ReadChoice) =>
+    call('GET /api/provision/entries/:id/uploads/:uploadId/preview', {
+      params: { id: entryId, uploadId },
+      query: readQuery(choice),
+    }),
+  createFilesVersion: (entryId: string, uploads: string[]) =>
+    call('POST /api/provision/entries/:id/files', { params: { id: entryId }, body: { uploads } }),
+  files: (entryId: string, versionId: string, signal?: AbortSignal) =>
+    call('GET /api/provision/entries/:id/versions/:versionId/files', {
+      params: { id: entryId, versionId },
       signal,
-    ),
+    }),
   downloadUrl: (entryId: string, versionId: string, position: number): string =>
-    `${entryPath(entryId)}/versions/${encodeSegment(versionId)}/files/${position}`,
+    urlOf('GET /api/provision/entries/:id/versions/:versionId/files/:position', {
+      params: { id: entryId, versionId, position },
+    }),
 };

@@ -18,23 +18,18 @@ import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { ColumnMapping } from './column-mapping';
+import type { IngestOutcome } from '@huitong/contract/provision';
 import {
-  ENCODINGS,
+  SOURCE_ENCODINGS as ENCODINGS,
   SOURCE_FORMATS,
-  formatOfFileName,
-  type Encoding,
+  type SourceEncoding as Encoding,
   type ErrorPolicy,
-  type IngestOutcome,
   type SourceFormat,
-} from './provision-api';
+} from '@huitong/contract/values';
+import { formatOfFileName } from './provision-api';
 import { sizeText } from './provision-labels';
-import {
-  ingestUpload,
-  resumableUpload,
-  uploadApi,
-  type FilesVersion,
-  type UploadPreview,
-} from './upload-api';
+import type { FilesOfVersion as FilesVersion, UploadPreview } from '@huitong/contract/provision';
+import { ingestUpload, resumableUpload, uploadApi } from './upload-api';
 
 const FORMAT_LABELS: Record<SourceFormat, string> = {
   csv: 'CSV',

@@ -2,7 +2,11 @@ import { Alert, Progress, Space, Statistic, Table, Tag, Typography } from 'antd'
 import type { TableColumnsType } from 'antd';
 import { useI18n } from '../../app/i18n';
 import { rowTestId } from '../../components/row-test-id';
-import type { FieldQuality, ValidationProblem, ValidationReport as Report } from './provision-api';
+import type {
+  FieldQuality,
+  ValidationProblem,
+  ValidationReport as Report,
+} from '@huitong/contract/provision';
 import { percentOf, percentText } from './provision-labels';
 
 /** A validation report: counts, problems by rule, the problems listed and each field's quality. */

@@ -3,10 +3,12 @@ import { App, Button, Space, Tag, Tooltip } from 'antd';
 import type { TableColumnType } from 'antd';
 import { useI18n } from '../../app/i18n';
 import { formatTime } from '../catalog/catalog-labels';
-import type { DataVersion, DataVersionState } from './provision-api';
+import type { DataVersion } from '@huitong/contract/provision';
+import type { DataVersionState } from '@huitong/contract/values';
 
 const STATE_COLOURS: Record<DataVersionState, string> = {
   receiving: 'processing',
+  open: 'processing',
   ready: 'green',
   failed: 'red',
   cancelled: 'default',

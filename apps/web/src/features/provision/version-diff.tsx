@@ -1,30 +1,11 @@
 import { Alert, Card, Col, Descriptions, Empty, Row, Space, Spin, Statistic, Tag, Typography } from 'antd';
-import { api, encodeSegment } from '../../api/client';
+import { call } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
 
-/** What `GET /api/provision/entries/:id/compare` answers. */
-export type VersionComparison = {
-  from: { versionNo: number; rowCount: number };
-  to: { versionNo: number; rowCount: number };
-  keyFields: string[];
-  fields: { added: string[]; removed: string[]; common: string[] };
-  rows: {
-    added: number;
-    removed: number;
-    changed: number;
-    unchanged: number;
-    examples: { added: string[]; removed: string[]; changed: string[] };
-  } | null;
-};
-
 export const compareVersions = (entryId: string, from: number, to: number, signal?: AbortSignal) =>
-  api.get<VersionComparison>(
-    `/api/provision/entries/${encodeSegment(entryId)}/compare`,
-    { from, to },
-    signal,
-  );
+  call('GET /api/provision/entries/:id/compare', { params: { id: entryId }, query: { from, to }, signal });
 
 const ROW_KINDS = [
   { key: 'added', colour: '#389e0d' },

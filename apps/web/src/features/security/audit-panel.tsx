@@ -8,7 +8,9 @@ import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
-import { AUDIT_RESULTS, auditApi, type AuditEntry, type AuditResult } from './audit-api';
+import type { AuditEntry } from '@huitong/contract/security';
+import { AUDIT_RESULTS, type AuditResult } from '@huitong/contract/values';
+import { auditApi } from './audit-api';
 import { useVerifyChain } from './use-verify-chain';
 
 type Filters = {

@@ -3,7 +3,8 @@ import { Alert, Button } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
-import { auditApi, type ChainReport } from './audit-api';
+import type { ChainReport } from '@huitong/contract/security';
+import { auditApi } from './audit-api';
 
 /** Re-computes the SM3 hash chain on the server and shows the outcome. */
 export function useVerifyChain(): { button: ReactNode; result: ReactNode } {
