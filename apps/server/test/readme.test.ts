@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_DATASETS, DEMO_FILES } from '../src/modules/provision/demo-data.ts';
+import { DEMO_DATASETS, DEMO_FILES } from '../src/demo/datasets.ts';
 import { TEST_BACKEND } from './database.ts';
 import { startServer, type RunningServer } from './server-process.ts';
 
