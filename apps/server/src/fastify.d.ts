@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
 import type { Config } from './config/config.ts';
-import type { Backend, DatabaseHandle } from './db/database.ts';
-import type { Database } from './db/database.types.ts';
+import type { Backend, DatabaseHandle, Db } from './db/database.ts';
 import type { JobQueue } from './plugins/jobs.ts';
 import type { RouteEntry } from './plugins/policy.ts';
 import type { RoutePolicy } from './shared/policy.ts';
@@ -10,7 +8,7 @@ import type { CalendarService } from './modules/platform/calendar.service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: Kysely<Database>;
+    db: Db;
     backend: Backend;
     /** The database handle (leases, raw SQL for libraries). */
     database: DatabaseHandle;

@@ -1,12 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.types.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 
 export type Backend = 'pglite' | 'postgres';
+
+/** The database, or a transaction on it: what repositories and services take first. */
+export type Db = Kysely<Database>;
+/** A transaction: what a function that locks rows, and so must run inside one, takes. */
+export type Trx = Transaction<Database>;
+/** Whether `db` is already a transaction (Kysely's `isTransaction`, as a type guard). */
+export const inTransaction = (db: Db): db is Trx => db.isTransaction;
 
 /** Raw SQL for libraries that bring their own statements (the job queue); several statements when no values. */
 export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
@@ -22,7 +29,7 @@ export interface Lease {
 }
 
 export interface DatabaseHandle {
-  db: Kysely<Database>;
+  db: Db;
   backend: Backend;
   executeSql: ExecuteSql;
   /**

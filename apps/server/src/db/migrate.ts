@@ -1,12 +1,12 @@
-import { Migrator, sql, type Kysely } from 'kysely';
-import type { Database } from './database.types.ts';
+import type { Db } from './database.ts';
+import { Migrator, sql } from 'kysely';
 import { migrations } from './migrations/index.ts';
 
 /**
  * Applies pending migrations. An advisory lock keeps two server processes starting at once on
  * one PostgreSQL from migrating together (Kysely also locks its own table).
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string> {
+export async function migrateToLatest(db: Db): Promise<string> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -23,7 +23,7 @@ export function latestMigration(): string {
   return names[names.length - 1] ?? 'none';
 }
 
-export async function appliedMigration(db: Kysely<Database>): Promise<string | null> {
+export async function appliedMigration(db: Db): Promise<string | null> {
   const row = await sql<{
     name: string;
   }>`select name from schema_migrations order by name desc limit 1`.execute(db);

@@ -1,15 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Static, TSchema } from 'typebox';
 import Value from 'typebox/value';
-import type { Database } from '../db/database.types.ts';
-import type { DatabaseHandle, ExecuteSql } from '../db/database.ts';
+import type { DatabaseHandle, ExecuteSql, Db } from '../db/database.ts';
 import { BEIJING_TIME_ZONE } from '../shared/beijing-time.ts';
 
 /** What a job handler may use. */
 export interface JobContext {
-  db: Kysely<Database>;
+  db: Db;
   /** The database handle, for leases. */
   database: DatabaseHandle;
   log: FastifyBaseLogger;

@@ -1,9 +1,8 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database, VersionState } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
 import type { EntryMetadata } from './catalog.model.ts';
-
-export type Db = Kysely<Database>;
 
 // ---------- legal bases ----------
 

@@ -9,8 +9,9 @@
  * whenever a publication or a name that search shows changes, and the index reloads what changed
  * before answering.
  */
+import type { Db } from '../../db/database.ts';
 import { sql } from 'kysely';
-import type { Db, CatalogFilter, FacetName } from './catalog.repository.ts';
+import type { CatalogFilter, FacetName } from './catalog.repository.ts';
 import { emptyFacets } from './catalog.repository.ts';
 import type { EntryMetadata } from './catalog.model.ts';
 import type { QueryNode } from './search-text.ts';

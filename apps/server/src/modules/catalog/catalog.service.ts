@@ -1,3 +1,4 @@
+import type { Db, Trx } from '../../db/database.ts';
 import { ForbiddenError, invalidField } from '../../shared/errors.ts';
 import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
 import { can, jurisdiction, supervisorOf, type EntryRef } from '../../shared/policy.ts';
@@ -14,7 +15,7 @@ import {
   wrongState,
 } from './catalog.errors.ts';
 import * as repo from './catalog.repository.ts';
-import type { Db, EntryRow, VersionRow } from './catalog.repository.ts';
+import type { EntryRow, VersionRow } from './catalog.repository.ts';
 import { codePrefix, conceptOf, diffVersions, resourceCode, submissionProblems } from './catalog.rules.ts';
 import { CatalogSearchIndex, catalogChanged } from './catalog.search-index.ts';
 import { parseQuery, toTsQuery, tsvectorSql } from './search-text.ts';
@@ -231,7 +232,7 @@ export async function createEntry(db: Db, actor: Actor, input: EntryMetadata): P
   });
 }
 
-async function workingVersion(trx: Db, entry: EntryRow, states: readonly string[]): Promise<VersionRow> {
+async function workingVersion(trx: Trx, entry: EntryRow, states: readonly string[]): Promise<VersionRow> {
   const v = entry.working_version_id ? await repo.findVersion(trx, entry.working_version_id) : undefined;
   if (!v || !states.includes(v.state)) {
     throw wrongState('目录当前状态不允许此操作', 'The entry is not in a state that allows this');

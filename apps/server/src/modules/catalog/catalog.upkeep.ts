@@ -3,6 +3,7 @@
  * supervising authority sets; entries past due, about to be due, or citing a repealed legal basis
  * are flagged to the department and to the authority, and departments without a catalog are shown.
  */
+import type { Db } from '../../db/database.ts';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { ConflictError, ForbiddenError, ValidationError } from '../../shared/errors.ts';
@@ -18,7 +19,6 @@ import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
 import { assertScopeOrg, providingOrgsIn } from '../org/index.ts';
-import type { Db } from './catalog.repository.ts';
 
 export const DEFAULT_UPKEEP = { intervalDays: 180, noticeDays: 30 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -17,6 +17,7 @@ import type { ValidateFunction } from 'ajv';
 import type ExcelJS from 'exceljs';
 import type { Borders, CellValue, DataValidation, Row, Worksheet } from 'exceljs';
 import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
 import { inputValidator } from '../../plugins/validation.ts';
 import { reportedErrors, schemaErrorMessage } from '../../plugins/validation-messages.ts';
 import { AppError, ForbiddenError, type Message } from '../../shared/errors.ts';
@@ -52,7 +53,6 @@ import {
   type UpdateCycle,
 } from './catalog.model.ts';
 import * as repo from './catalog.repository.ts';
-import type { Db } from './catalog.repository.ts';
 import { conceptOf, submissionProblems, TOPICS } from './catalog.rules.ts';
 import { MetadataSchema } from './catalog.schemas.ts';
 import { toTsQuery } from './search-text.ts';

@@ -1,3 +1,4 @@
+import type { Db } from '../../db/database.ts';
 import type { Config } from '../../config/config.ts';
 import { invalidField } from '../../shared/errors.ts';
 import { randomToken, safeEqual, sm3Hex } from '../../shared/crypto.ts';
@@ -16,7 +17,6 @@ import {
   usernameTaken,
 } from './org.errors.ts';
 import * as repo from './org.repository.ts';
-import type { Db } from './org.repository.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 
 export type AuthConfig = Pick<

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import { sql } from 'kysely';
 import type { Config } from '../../config/config.ts';
-import type { Database } from '../../db/database.types.ts';
 import type { DemoCity } from '../../demo/city.ts';
 import { SYSTEM_ACTOR } from '../../shared/principal.ts';
 import { appendAudit } from '../security/index.ts';
@@ -17,7 +17,7 @@ const BOOTSTRAP_LOCK = 0x48544253; // "HTBS"
  * First start on an empty database: loads the demo city, or (HUITONG_DEMO=0) only the city, its
  * authority and one administrator with the operator's password. Later starts change nothing.
  */
-export async function bootstrap(db: Kysely<Database>, config: Config): Promise<BootstrapResult> {
+export async function bootstrap(db: Db, config: Config): Promise<BootstrapResult> {
   // Later starts change nothing: no password to hash, no demo file to read.
   if (await hasOrganisations(db)) return { kind: 'existing' };
   if (!config.demo) {
@@ -85,12 +85,12 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
   });
 }
 
-async function hasOrganisations(db: Kysely<Database>): Promise<boolean> {
+async function hasOrganisations(db: Db): Promise<boolean> {
   const row = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
   return row !== undefined;
 }
 
-async function loadDemo(trx: Kysely<Database>, city: DemoCity, passwordHash: string): Promise<void> {
+async function loadDemo(trx: Trx, city: DemoCity, passwordHash: string): Promise<void> {
   await trx
     .insertInto('divisions')
     .values(city.divisions.map((d) => ({ ...d, parent_code: d.kind === 'city' ? null : '210100' })))

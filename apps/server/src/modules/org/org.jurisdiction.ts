@@ -3,8 +3,7 @@
  * quality): which providing organisations a scope covers. Which authority supervises one is the
  * policy's `supervisorOf`.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.types.ts';
+import type { Db } from '../../db/database.ts';
 import { invalidField, outsideJurisdictionField } from '../../shared/errors.ts';
 import type { Jurisdiction, OrgRef } from '../../shared/policy.ts';
 
@@ -17,7 +16,7 @@ export interface ProvidingOrg {
 }
 
 /** The active departments and enterprises of a scope, city-level first, by name. */
-export async function providingOrgsIn(db: Kysely<Database>, scope: Jurisdiction): Promise<ProvidingOrg[]> {
+export async function providingOrgsIn(db: Db, scope: Jurisdiction): Promise<ProvidingOrg[]> {
   let q = db
     .selectFrom('organisations')
     .select(['id', 'name', 'kind', 'level', 'division_code'])
@@ -29,7 +28,7 @@ export async function providingOrgsIn(db: Kysely<Database>, scope: Jurisdiction)
 }
 
 /** An organisation as the policy module sees it, or undefined when there is none with this id. */
-export async function findOrgRef(db: Kysely<Database>, id: string): Promise<OrgRef | undefined> {
+export async function findOrgRef(db: Db, id: string): Promise<OrgRef | undefined> {
   const row = await db
     .selectFrom('organisations')
     .select(['id', 'kind', 'level', 'division_code'])
@@ -44,7 +43,7 @@ export async function findOrgRef(db: Kysely<Database>, id: string): Promise<OrgR
  * as an empty list or for the caller's own scope instead.
  */
 export async function assertScopeOrg(
-  db: Kysely<Database>,
+  db: Db,
   orgId: string | undefined,
   admits: (org: OrgRef) => boolean,
   field = 'orgId',

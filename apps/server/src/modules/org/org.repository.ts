@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import { sql, type Selectable } from 'kysely';
 import type {
-  Database,
   DivisionKind,
   NewOrganisation,
   OrgKind,
@@ -9,8 +9,6 @@ import type {
 } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
 import { containsPattern } from '../../shared/sql.ts';
-
-export type Db = Kysely<Database>;
 
 // ---------- divisions ----------
 
@@ -144,7 +142,7 @@ export async function updateOrg(db: Db, id: string, patch: OrganisationUpdate) {
 }
 
 /** Serialises changes of parent organisations, so that two concurrent changes cannot close a cycle. */
-export async function lockOrgTree(trx: Db): Promise<void> {
+export async function lockOrgTree(trx: Trx): Promise<void> {
   await sql`select pg_advisory_xact_lock(${ORG_TREE_LOCK})`.execute(trx);
 }
 const ORG_TREE_LOCK = 0x4854545245; // "HTTRE"

@@ -1,3 +1,4 @@
+import type { Db, Trx } from '../../db/database.ts';
 import { invalidField, ForbiddenError, outsideJurisdictionField } from '../../shared/errors.ts';
 import { randomBytes } from 'node:crypto';
 import type { DivisionKind, OrgKind, OrgLevel } from '../../db/database.types.ts';
@@ -28,7 +29,6 @@ import { ConflictError } from '../../shared/errors.ts';
 import { normaliseUsername } from './auth.service.ts';
 import { assertScopeOrg } from './org.jurisdiction.ts';
 import * as repo from './org.repository.ts';
-import type { Db } from './org.repository.ts';
 import { hashPassword } from './password.ts';
 
 function principalOf(actor: Actor): Principal {
@@ -125,7 +125,7 @@ export async function getOrg(db: Db, id: string) {
   return org;
 }
 
-async function checkOrgFields(trx: Db, input: Partial<OrgInput>, selfId?: string) {
+async function checkOrgFields(trx: Trx, input: Partial<OrgInput>, selfId?: string) {
   if (input.creditCode !== undefined) {
     assertCreditCode(input.creditCode);
     const other = await repo.findOrgByCreditCode(trx, input.creditCode);
@@ -174,7 +174,7 @@ const parentMisplaced = () =>
  * and division (policy `mayBeParentOf`), and it is neither the organisation nor one of its
  * descendants. Call after `lockOrgTree`.
  */
-async function checkParent(trx: Db, p: Principal, parentId: string, child: OrgRef) {
+async function checkParent(trx: Trx, p: Principal, parentId: string, child: OrgRef) {
   if (parentId === child.id) throw parentCycle();
   const parent = await repo.findOrg(trx, parentId);
   if (!parent) throw invalidField('parentId', '上级机构不存在', 'is not a known organisation');
@@ -188,7 +188,7 @@ async function checkParent(trx: Db, p: Principal, parentId: string, child: OrgRe
  * an organisation that changes level, division or kind, and so must its children.
  */
 async function checkTree(
-  trx: Db,
+  trx: Trx,
   p: Principal,
   before: repo.OrgRow,
   after: OrgRef,
@@ -226,7 +226,7 @@ async function checkTree(
   }
 }
 
-async function checkNameFree(trx: Db, divisionCode: string, name: string, selfId?: string) {
+async function checkNameFree(trx: Trx, divisionCode: string, name: string, selfId?: string) {
   const other = await repo.findOrgByName(trx, divisionCode, name);
   if (other && other.id !== selfId) {
     throw new ConflictError(

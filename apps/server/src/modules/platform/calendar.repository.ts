@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.types.ts';
-
-export type Db = Kysely<Database>;
+import type { Db } from '../../db/database.ts';
 
 export const listOverrides = (db: Db) =>
   db.selectFrom('calendar_overrides').selectAll().orderBy('date').execute();

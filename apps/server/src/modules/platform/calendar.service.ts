@@ -1,3 +1,4 @@
+import type { Db } from '../../db/database.ts';
 import { NotFoundError, invalidField } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/principal.ts';
 import {
@@ -11,7 +12,6 @@ import {
 } from '../../shared/working-days.ts';
 import { appendAudit } from '../security/index.ts';
 import * as repo from './calendar.repository.ts';
-import type { Db } from './calendar.repository.ts';
 
 const MAX_RANGE_DAYS = 400;
 

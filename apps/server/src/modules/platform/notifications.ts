@@ -1,9 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.types.ts';
+import type { Db } from '../../db/database.ts';
 import type { Principal } from '../../shared/principal.ts';
 import type { Role } from '../../shared/roles.ts';
-
-type Db = Kysely<Database>;
 
 export interface NotificationInput {
   orgId: string;

@@ -4,7 +4,7 @@
  * on top of `ingest.ts` and `data-store.ts`.
  */
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../../db/database.ts';
+import type { DatabaseHandle, Db } from '../../db/database.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
 import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
 import {
@@ -36,8 +36,6 @@ import {
   type RowInput,
 } from './versions/ingest.ts';
 import type { OpenOptions } from '../../formats/index.ts';
-
-type Db = DatabaseHandle['db'];
 
 export const entryNotFound = () => new NotFoundError({ zh: '目录条目', en: 'Catalog entry' });
 export const versionNotFound = () => new NotFoundError({ zh: '数据版本', en: 'Data version' });

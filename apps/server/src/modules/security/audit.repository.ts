@@ -1,18 +1,17 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database, AuditRow } from '../../db/database.types.ts';
+import type { Db, Trx } from '../../db/database.ts';
+import { sql } from 'kysely';
+import type { AuditRow } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
 import { prefixPattern } from '../../shared/sql.ts';
 
-export type Db = Kysely<Database>;
-
 /** Serialises appends across every connection and server process sharing the database. */
-export async function lockChain(trx: Db): Promise<void> {
+export async function lockChain(trx: Trx): Promise<void> {
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
 }
 // An arbitrary constant shared by every Huitong process ("HTAUDIT" in ASCII, fits in int8).
 const AUDIT_LOCK_KEY = 0x48544155444954;
 
-export async function lastEntry(trx: Db): Promise<{ seq: number; hash: string } | undefined> {
+export async function lastEntry(trx: Trx): Promise<{ seq: number; hash: string } | undefined> {
   return trx
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
@@ -22,7 +21,7 @@ export async function lastEntry(trx: Db): Promise<{ seq: number; hash: string } 
 }
 
 export async function insertEntry(
-  trx: Db,
+  trx: Trx,
   row: Omit<AuditRow, 'detail'> & { detail: string },
 ): Promise<void> {
   await trx.insertInto('audit_log').values(row).execute();

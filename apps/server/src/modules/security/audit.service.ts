@@ -1,9 +1,9 @@
+import { inTransaction, type Db, type Trx } from '../../db/database.ts';
 import type { AuditResult, AuditRow } from '../../db/database.types.ts';
 import { canonicalJson, sm3Hex } from '../../shared/crypto.ts';
 import type { Actor } from '../../shared/principal.ts';
 import { scopeAdmits, type Jurisdiction, type OrgRef } from '../../shared/policy.ts';
 import * as repo from './audit.repository.ts';
-import type { Db } from './audit.repository.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -71,7 +71,7 @@ function actorFields(actor: Actor, input: AuditInput) {
  * so the action and its record commit together; alone, it runs in its own transaction.
  */
 export async function appendAudit(db: Db, actor: Actor, input: AuditInput): Promise<void> {
-  const run = async (trx: Db) => {
+  const run = async (trx: Trx) => {
     await repo.lockChain(trx);
     const last = await repo.lastEntry(trx);
     // The detail goes through JSON once so that what is hashed is exactly what jsonb gives back.
@@ -95,7 +95,7 @@ export async function appendAudit(db: Db, actor: Actor, input: AuditInput): Prom
       hash: entryHash(prevHash, fields),
     });
   };
-  if (db.isTransaction) await run(db);
+  if (inTransaction(db)) await run(db);
   else await db.transaction().execute(run);
 }
 

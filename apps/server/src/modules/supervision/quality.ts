@@ -7,7 +7,7 @@
  * tells the responsible people once about each new problem.
  */
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import { ForbiddenError, type Message } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, staffOf, type Actor } from '../../shared/principal.ts';
 import {
@@ -29,8 +29,6 @@ import {
   loadEntry,
   type FieldSummary,
 } from '../provision/index.ts';
-
-type Db = DatabaseHandle['db'];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -8,7 +8,7 @@
  */
 import { sql } from 'kysely';
 import type { Config } from '../../../config/config.ts';
-import type { DatabaseHandle } from '../../../db/database.ts';
+import type { DatabaseHandle, Db, Trx } from '../../../db/database.ts';
 import type {
   ConnectorKind,
   ConnectorRunState,
@@ -68,8 +68,6 @@ import {
   type PlatformDatabase,
 } from './platform-database.ts';
 import { installationBox, type SecretBox } from './secrets.ts';
-
-type Db = DatabaseHandle['db'];
 
 /** Where a failed run's raw error goes (the server log): never the run history or an answer. */
 export interface ConnectorLog {
@@ -155,7 +153,7 @@ function allowValues(input: AllowEntryInput) {
 
 /** Records a change of the allow list, naming the host and ports. */
 const auditAllowEntry = (
-  trx: Db,
+  trx: Trx,
   actor: Actor,
   action: string,
   row: { id: string; host: string; port_from: number | null; port_to: number | null },

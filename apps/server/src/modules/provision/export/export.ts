@@ -30,7 +30,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
-import type { DatabaseHandle, Lease } from '../../../db/database.ts';
+import type { DatabaseHandle, Lease, Db } from '../../../db/database.ts';
 import { AppError, ConflictError, invalidField } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
 import { appendAudit } from '../../security/index.ts';
@@ -39,7 +39,6 @@ import { assertExporter, versionNotFound, type ProvisionEntry } from '../provisi
 import { XLSX_MIME } from '../../../shared/download.ts';
 import { holdsText, neutralised, neutralisedSql } from '../../../formats/formula-like.ts';
 
-type Db = DatabaseHandle['db'];
 type Row = (string | null)[];
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'geojson'] as const;

@@ -10,7 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../../../db/database.ts';
+import type { DatabaseHandle, Db, Trx } from '../../../db/database.ts';
 import { ConflictError, invalidField } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
 import { appendAudit } from '../../security/index.ts';
@@ -28,8 +28,6 @@ import {
   removeSession,
   type UploadSession,
 } from '../uploads/upload-sessions.ts';
-
-type Db = DatabaseHandle['db'];
 
 /** The catalog's structured resource formats (数据库, 电子表格, 自描述格式, 服务接口): their data are tables. */
 export const STRUCTURED_FORMATS: readonly string[] = [
@@ -298,7 +296,7 @@ export async function createFilesVersion(
  * it current, inside the caller's transaction. Returns its version number.
  */
 export async function recordFilesVersion(
-  trx: Db,
+  trx: Trx,
   input: {
     versionId: string;
     entryId: string;

@@ -14,7 +14,7 @@
  */
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { DatabaseHandle, Lease } from '../../../db/database.ts';
+import type { DatabaseHandle, Lease, Db, Trx } from '../../../db/database.ts';
 import { defineJob, type JobDefinition } from '../../../plugins/jobs.ts';
 import { AppError, ConflictError, invalidField, type Message } from '../../../shared/errors.ts';
 import { SYSTEM_ACTOR, type Actor, type StaffPrincipal } from '../../../shared/principal.ts';
@@ -43,8 +43,6 @@ import {
   type ValidationSummary,
 } from '../versions/validation.ts';
 import { beijingDay } from '../../../shared/beijing-time.ts';
-
-type Db = DatabaseHandle['db'];
 
 /** A session without a request for this long expires (its table is dropped, the version cancelled). */
 export const PUSH_IDLE_HOURS = 24;
@@ -594,7 +592,7 @@ function openVersionOf(row: SessionRow, lease: Lease): OpenVersion {
  * numbers (a file).
  */
 async function writeSource(
-  trx: Db,
+  trx: Trx,
   row: SessionRow,
   lease: Lease,
   source: RowSource,

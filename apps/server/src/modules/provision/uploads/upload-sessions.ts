@@ -4,9 +4,9 @@
  * creator may continue, inspect, ingest or delete an upload; an upload left alone for a day expires
  * and the expiry job removes it with its file.
  */
+import type { Db } from '../../../db/database.ts';
 import fs from 'node:fs';
-import type { ColumnType, Kysely } from 'kysely';
-import type { Database } from '../../../db/database.types.ts';
+import type { ColumnType } from 'kysely';
 import { AppError, ForbiddenError, NotFoundError } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
 import { assertProvider, type ProvisionEntry } from '../provision.service.ts';
@@ -29,7 +29,6 @@ export interface UploadSessionsTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
-type Db = Kysely<Database>;
 const sessions = (db: Db) => db.withTables<{ upload_sessions: UploadSessionsTable }>();
 
 export interface UploadSession {

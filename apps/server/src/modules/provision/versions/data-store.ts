@@ -6,14 +6,12 @@
  * so they see the previous version until the new one is complete.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { Database, DataVersionSource } from '../../../db/database.types.ts';
-import type { DatabaseHandle, Lease } from '../../../db/database.ts';
+import { sql } from 'kysely';
+import type { DataVersionSource } from '../../../db/database.types.ts';
+import type { DatabaseHandle, Lease, Db } from '../../../db/database.ts';
 import type { DataItem, DataType } from '../../catalog/index.ts';
 import { containsPattern } from '../../../shared/sql.ts';
 import { CopyWriter } from './copy-writer.ts';
-
-type Db = Kysely<Database>;
 
 /** One data item as a column of a version's table. */
 export interface ColumnSpec {
