@@ -31,7 +31,8 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  // Modules meet only at their index.ts, and no import cycle: scripts/check-architecture.mjs (npm run lint).
+  // Modules meet only at their index.ts, no import cycle, no module names another's tables:
+  // scripts/check-architecture.mjs (npm run lint).
   {
     // Tests read JSON responses as `res.json() as Shape`.
     files: ['**/*.test.ts', 'apps/server/test/**/*.ts', 'apps/web/e2e/**/*.ts'],

@@ -133,6 +133,82 @@ describe('check-architecture', () => {
     expect(r.output).toContain('apps/server/src/app.ts:1 imports ./nowhere.ts, which does not exist');
   });
 
+  // Table ownership: org owns organisations, catalog owns catalog_entries.
+  const OWNED = {
+    ...GOOD,
+    'src/db/table-owners.json': JSON.stringify({ org: ['organisations'], catalog: ['catalog_entries'] }),
+    'src/modules/catalog/index.ts': "export { search } from './catalog.repository.ts';\n",
+    'src/modules/catalog/catalog.repository.ts':
+      "import { sql } from 'kysely';\nexport const search = (db: any) => db.selectFrom('catalog_entries as e').select(sql`(select count(*) from catalog_entries)`);\n",
+  };
+
+  it('passes when each module names only its own tables', () => {
+    const r = check(repo(OWNED));
+    expect(r.output).toContain("none queries another's tables");
+    expect(r.status).toBe(0);
+  });
+
+  it.each([
+    ['a selectFrom', "db.selectFrom('organisations').selectAll()"],
+    [
+      'a join with an alias',
+      "db.selectFrom('catalog_entries as e').innerJoin('organisations as o', 'o.id', 'e.org_id')",
+    ],
+    [
+      'a left join of a qualified name',
+      "db.selectFrom('catalog_entries').leftJoin('public.organisations', 'a', 'b')",
+    ],
+    ['an update', "db.updateTable('organisations').set({ name: 'x' })"],
+    ['an insert', "db.insertInto('organisations').values({})"],
+    ['a delete', "db.deleteFrom('organisations')"],
+    ['a raw sql template', 'sql`select id from organisations where id = ${id} for update`'],
+  ])('fails on another module’s table in %s, naming file, line and owner', (_, call) => {
+    const r = check(
+      repo({
+        ...OWNED,
+        'src/modules/catalog/catalog.repository.ts': `import { sql } from 'kysely';\nexport const search = (db: any, id: string) =>\n  ${call};\n`,
+      }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(
+      'apps/server/src/modules/catalog/catalog.repository.ts:3 names the table organisations, which belongs to modules/org',
+    );
+  });
+
+  it('lets tests arrange other modules’ tables', () => {
+    const r = check(
+      repo({
+        ...OWNED,
+        'src/modules/catalog/catalog.test.ts':
+          "export const t = (db: any) => db.insertInto('organisations').values({});\n",
+      }),
+    );
+    expect(r.status).toBe(0);
+  });
+
+  it('allows a reach listed in the baseline, and fails once the listed reach is gone', () => {
+    const baseline = JSON.stringify({
+      foreignTables: { 'apps/server/src/modules/catalog/catalog.repository.ts': ['organisations'] },
+    });
+    const reaching = repo({
+      ...OWNED,
+      'src/modules/catalog/catalog.repository.ts':
+        "export const search = (db: any) => db.selectFrom('organisations');\n",
+    });
+    fs.mkdirSync(path.join(reaching, 'scripts'));
+    fs.writeFileSync(path.join(reaching, 'scripts/architecture-baseline.json'), baseline);
+    expect(check(reaching).status).toBe(0);
+
+    const gone = repo(OWNED);
+    fs.mkdirSync(path.join(gone, 'scripts'));
+    fs.writeFileSync(path.join(gone, 'scripts/architecture-baseline.json'), baseline);
+    const r = check(gone);
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(
+      'architecture-baseline.json lists apps/server/src/modules/catalog/catalog.repository.ts naming organisations, which it no longer does',
+    );
+  });
+
   it('passes on this repository', () => {
     const r = check(path.resolve(import.meta.dirname, '../../..'));
     expect(r.output).toContain('no import cycle');
