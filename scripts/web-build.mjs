@@ -1,6 +1,6 @@
 // Builds the web app when apps/web/dist is missing or older than its sources (content hash).
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,15 +32,23 @@ export function sourceHash() {
   return hash.digest('hex');
 }
 
-export function ensureWebBuild({ quiet = false } = {}) {
-  const wanted = sourceHash();
+/** Whether apps/web/dist is missing or was built from other sources. */
+export function webBuildNeeded() {
   const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
-  if (have === wanted && fs.existsSync(path.join(dist, 'index.html'))) return false;
-  if (!quiet) console.log('Building the web app (apps/web) …');
-  // vite is installed for the web workspace (apps/web/node_modules or the root, as npm decides).
+  return have !== sourceHash() || !fs.existsSync(path.join(dist, 'index.html'));
+}
+
+/** vite is installed for the web workspace (apps/web/node_modules or the root, as npm decides). */
+function viteBin() {
   const vitePackage = createRequire(path.join(web, 'package.json')).resolve('vite/package.json');
-  const viteBin = path.join(path.dirname(vitePackage), 'bin/vite.js');
-  const r = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
+  return path.join(path.dirname(vitePackage), 'bin/vite.js');
+}
+
+export function ensureWebBuild({ quiet = false } = {}) {
+  if (!webBuildNeeded()) return false;
+  const wanted = sourceHash();
+  if (!quiet) console.log('Building the web app (apps/web) …');
+  const r = spawnSync(process.execPath, [viteBin(), 'build', '--logLevel', 'warn'], {
     cwd: web,
     stdio: 'inherit',
   });
@@ -50,6 +58,18 @@ export function ensureWebBuild({ quiet = false } = {}) {
   }
   fs.writeFileSync(stampFile, wanted + '\n');
   return true;
+}
+
+/** Builds the web app in a child process (the caller may show progress meanwhile); rejects on failure. */
+export async function buildWeb() {
+  const wanted = sourceHash();
+  const child = spawn(process.execPath, [viteBin(), 'build', '--logLevel', 'warn'], {
+    cwd: web,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`the web build (vite) failed with exit code ${code}`);
+  fs.writeFileSync(stampFile, wanted + '\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) ensureWebBuild();

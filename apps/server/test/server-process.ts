@@ -20,16 +20,18 @@ export interface RunningServer {
 /**
  * Starts the server with `env` over the test defaults (port 0, 127.0.0.1, log level warn, cookies
  * without `Secure`). Rejects with the output if it exits first or does not start within 90 s.
- * With `traceImports`, the URL of every module the process loads is appended to that file.
+ * With `traceImports`, the URL of every module the process loads is appended to that file. With
+ * `built`, runs that built server (JavaScript, as `npm start` does) instead of the sources with tsx.
  */
 export function startServer(
   env: Record<string, string>,
-  options: { traceImports?: string } = {},
+  options: { traceImports?: string; built?: string } = {},
 ): Promise<RunningServer> {
   const trace = options.traceImports
     ? ['--import', path.resolve(import.meta.dirname, 'trace-imports.mjs')]
     : [];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...trace, SERVER_SCRIPT], {
+  const args = options.built ? [...trace, options.built] : ['--import', 'tsx', ...trace, SERVER_SCRIPT];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       ...(options.traceImports ? { HUITONG_TEST_IMPORT_LOG: options.traceImports } : {}),
