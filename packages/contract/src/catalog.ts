@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { DateTime, LocalisedMessage, Nullable, PageQuery, Prose, StringEnum, Uuid } from './common.ts';
 import {
+  ENTRY_ACTIONS,
   BASE_KINDS,
   CLASSIFICATIONS,
   DATA_TYPES,
@@ -164,6 +165,10 @@ export const Entry = Type.Object({
   working: Nullable(Version),
   firstPublishedAt: Nullable(DateTime),
   confirmedAt: Nullable(DateTime),
+  actions: Type.Array(StringEnum(ENTRY_ACTIONS), {
+    description:
+      'What the caller may do to this entry (the policy module decides): edit (drafts, submit, withdraw, revise, confirm), review (approve or return a submitted version)',
+  }),
 });
 /** A catalog entry: its published version and, for insiders, the version in progress. */
 export type Entry = Static<typeof Entry>;

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { DateTime, Nullable, PageQuery, Paged, StringEnum, Uuid } from './common.ts';
 import {
+  CAPABILITIES,
   ACCOUNT_STATUSES,
   DIVISION_KINDS,
   ORG_KINDS,
@@ -269,6 +270,10 @@ export const MeAccount = Type.Object({
   mustChangePassword: Type.Boolean(),
   org: Nullable(MeOrg),
   roles: Type.Array(RoleSchema),
+  capabilities: Type.Array(StringEnum(CAPABILITIES), {
+    description:
+      'What the caller may do, by the rules of the policy module: the route rules it passes (e.g. cataloguer, provider, keeper, cityAdmin) and departmentStaff, ownData, qualityViewer. The web shows menus and buttons by these, never by roles.',
+  }),
 });
 /** The signed-in caller as `GET /api/auth/me` describes them. */
 export type MeAccount = Static<typeof MeAccount>;

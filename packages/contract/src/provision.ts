@@ -14,6 +14,7 @@ import {
   Uuid,
 } from './common.ts';
 import {
+  DATA_ACTIONS,
   CONNECTOR_KINDS,
   CONNECTOR_RUN_STATES,
   CONNECTOR_RUN_TRIGGERS,
@@ -153,6 +154,10 @@ export const ProvisionSettings = Type.Object(
     }),
     declaredRowCount: Nullable(Type.Integer()),
     declaredChecksum: Nullable(Type.String()),
+    actions: Type.Array(StringEnum(DATA_ACTIONS), {
+      description:
+        "What the caller may do with the entry's data (the policy module decides): provide (upload, push, settings), read (rows, comparisons), export (exports and file downloads)",
+    }),
   },
   { $id: 'ProvisionSettings' },
 );

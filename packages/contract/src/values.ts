@@ -610,3 +610,45 @@ export const SEVERITY_LABELS: Labels<Severity> = {
 /** Who must act on a quality problem: the department's providers or cataloguers, or the supervising authority's reviewers. */
 export const ACTING_ROLES = ['provider', 'cataloguer', 'reviewer'] as const;
 export type ActingRole = (typeof ACTING_ROLES)[number];
+
+// ---------- what the policy module lets a caller do ----------
+
+/**
+ * The capabilities `/api/auth/me` lists: the route rules of the server's policy module the caller
+ * passes (the web shows menus and buttons by them), and three that are not route rules —
+ * `departmentStaff` (staff of a department or enterprise: its own catalog), `ownData` (a department's
+ * providers, approvers and cataloguers: its own resource data) and `qualityViewer` (the quality
+ * watch). The server checks that this list and its rules name the same things.
+ */
+export const CAPABILITIES = [
+  'public',
+  'signedIn',
+  'person',
+  'staff',
+  'admin',
+  'cityAdmin',
+  'credentialManager',
+  'auditor',
+  'staffPerson',
+  'cataloguer',
+  'reviewer',
+  'cityKeeper',
+  'keeper',
+  'upkeepViewer',
+  'provider',
+  'provisionViewer',
+  'dataReader',
+  'dataExporter',
+  'departmentStaff',
+  'ownData',
+  'qualityViewer',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** What a caller may do to one catalog entry (its `actions`): edit its drafts, review its submission. */
+export const ENTRY_ACTIONS = ['edit', 'review'] as const;
+export type EntryAction = (typeof ENTRY_ACTIONS)[number];
+
+/** What a caller may do with one entry's data (its provision settings' `actions`). */
+export const DATA_ACTIONS = ['provide', 'read', 'export'] as const;
+export type DataAction = (typeof DATA_ACTIONS)[number];

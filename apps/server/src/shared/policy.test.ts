@@ -386,5 +386,10 @@ describe('capabilitiesOf: what /api/auth/me tells the web', () => {
     );
     expect(capabilitiesOf(CALLERS.hepingReviewer)).not.toContain('cityKeeper');
     expect(capabilitiesOf(CALLERS.cityUser)).not.toContain('ownData');
+    expect(capabilitiesOf(CALLERS.cityUser)).toContain('departmentStaff');
+    expect(capabilitiesOf(CALLERS.cityReviewer)).not.toContain('departmentStaff');
+    expect(capabilitiesOf(CALLERS.cityReviewer)).toContain('qualityViewer');
+    expect(capabilitiesOf(CALLERS.cityApprover)).not.toContain('qualityViewer');
+    expect(capabilitiesOf(CALLERS.hepingProvider)).toContain('qualityViewer');
   });
 });

@@ -6,7 +6,15 @@
  */
 import type { OrgKind, OrgLevel } from '../db/database.types.ts';
 import type { Principal } from './principal.ts';
-import type { Role } from './roles.ts';
+import { ROLES, type Role } from './roles.ts';
+import {
+  CAPABILITIES,
+  DATA_ACTIONS,
+  ENTRY_ACTIONS,
+  type Capability as ContractCapability,
+  type DataAction,
+  type EntryAction,
+} from '@huitong/contract/values';
 
 export type RoutePolicy =
   | 'public' // anyone, signed in or not
@@ -356,16 +364,32 @@ export function can<K extends ResourceKind>(
 
 /**
  * The caller's capabilities for the web: the route-level rules it passes (the web shows a menu item
- * or a button by them), and `ownData` (a department's providers, approvers and cataloguers: the list
- * of its own resource data). The web never copies a rule; record-level answers come with the records
- * (an entry's or a data page's `actions`).
+ * or a button by them), and three that are not route rules: `departmentStaff` (staff of a department
+ * or enterprise: its own catalog), `ownData` (a department's providers, approvers and cataloguers:
+ * the list of its own resource data) and `qualityViewer` (the quality watch: an authority's keepers,
+ * a department's providers and cataloguers). The web never copies a rule; record-level answers come
+ * with the records (an entry's or a data page's `actions`).
  */
-export type Capability = RoutePolicy | 'ownData';
+const EXTRA_CAPABILITIES = {
+  departmentStaff: (p: Principal | null) => departmentRole(p, ROLES),
+  ownData: (p: Principal | null) => departmentRole(p, PROVISION_VIEWERS),
+  qualityViewer: (p: Principal | null) =>
+    ROUTE_POLICIES.keeper(p) || departmentRole(p, ['provider', 'cataloguer']),
+} as const;
+
+/** The contract's list of capabilities names exactly the route rules and the extras (checked here and in policy.test.ts). */
+export type Capability = RoutePolicy | keyof typeof EXTRA_CAPABILITIES;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const capabilitiesMatchContract: Same<Capability, ContractCapability> = true;
+void capabilitiesMatchContract;
 
 export function capabilitiesOf(p: Principal | null): Capability[] {
-  const out: Capability[] = (Object.keys(ROUTE_POLICIES) as RoutePolicy[]).filter((k) =>
-    ROUTE_POLICIES[k](p),
+  return CAPABILITIES.filter((c) =>
+    c in EXTRA_CAPABILITIES
+      ? EXTRA_CAPABILITIES[c as keyof typeof EXTRA_CAPABILITIES](p)
+      : ROUTE_POLICIES[c as RoutePolicy](p),
   );
-  if (departmentRole(p, PROVISION_VIEWERS)) out.push('ownData');
-  return out;
 }
+
+export { CAPABILITIES, DATA_ACTIONS, ENTRY_ACTIONS };
+export type { DataAction, EntryAction };

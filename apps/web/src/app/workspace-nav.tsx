@@ -21,7 +21,7 @@ import {
 import type { ReactNode } from 'react';
 import { useLocation } from 'react-router';
 import type { MeAccount } from '@huitong/contract/org';
-import { hasRole, isCityAdmin } from '../features/auth/auth-api';
+import { hasCapability, isCityAdmin } from '../features/auth/auth-api';
 import { canReviewCatalog, canSeeUpkeep, isDepartmentStaff } from '../features/catalog/catalog-access';
 import { canSeeOwnData } from '../features/provision/provision-access';
 import { canSeeQuality } from '../features/provision/quality-api';
@@ -43,9 +43,9 @@ export type NavItem = {
 
 export type NavGroup = { key: string; label: MessageKey; items: NavItem[] };
 
-export const canManageOrgs = (a: MeAccount): boolean => hasRole(a, 'admin');
-export const canManageCredentials = (a: MeAccount): boolean => hasRole(a, 'admin', 'security_officer');
-export const canReadAudit = (a: MeAccount): boolean => hasRole(a, 'auditor');
+export const canManageOrgs = (a: MeAccount): boolean => hasCapability(a, 'admin');
+export const canManageCredentials = (a: MeAccount): boolean => hasCapability(a, 'credentialManager');
+export const canReadAudit = (a: MeAccount): boolean => hasCapability(a, 'auditor');
 
 const soon = (key: string, path: string, label: MessageKey, icon: ReactNode): NavItem => ({
   key,

@@ -53,6 +53,7 @@ export function entryDto(d: Detail) {
     working: d.working ? versionDto(d.working, d.bases) : null,
     firstPublishedAt: iso(d.entry.first_published_at),
     confirmedAt: iso(d.entry.confirmed_at),
+    actions: d.actions,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DateTime, Nullable, PageQuery, Prose, StringEnum, Uuid } from '../../shared/schemas.ts';
+import { ENTRY_ACTIONS } from '../../shared/policy.ts';
 import {
   BASE_KINDS,
   CLASSIFICATIONS,
@@ -134,6 +135,10 @@ export const EntrySchema = Type.Object({
   working: Nullable(VersionSchema),
   firstPublishedAt: Nullable(DateTime),
   confirmedAt: Nullable(DateTime),
+  actions: Type.Array(StringEnum(ENTRY_ACTIONS), {
+    description:
+      'What the caller may do to this entry (the policy module decides): edit (drafts, submit, withdraw, revise, confirm), review (approve or return a submitted version)',
+  }),
 });
 
 export const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });

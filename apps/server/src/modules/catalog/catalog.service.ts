@@ -1,7 +1,14 @@
 import type { Db, Trx } from '../../db/database.ts';
 import { ForbiddenError, invalidField } from '../../shared/errors.ts';
 import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
-import { can, jurisdiction, supervisorOf, type EntryRef } from '../../shared/policy.ts';
+import {
+  ENTRY_ACTIONS,
+  can,
+  jurisdiction,
+  supervisorOf,
+  type EntryAction,
+  type EntryRef,
+} from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
 import { activeAuthorities } from '../org/index.ts';
@@ -170,12 +177,15 @@ export async function updateLegalBasis(
 
 export interface EntryDetail {
   entry: EntryRow;
+  actions: EntryAction[];
   published: VersionRow | null;
   working: VersionRow | null;
   bases: Awaited<ReturnType<typeof repo.basesOfVersions>>;
 }
 
-async function detail(db: Db, entry: EntryRow, withWorking: boolean): Promise<EntryDetail> {
+async function detail(db: Db, p: Staff, entry: EntryRow, withWorking: boolean): Promise<EntryDetail> {
+  const ref = await entryRef(db, entry);
+  const actions = ENTRY_ACTIONS.filter((a) => can(p, a, { kind: 'catalogEntry', ref }));
   const published = entry.published_version_id
     ? ((await repo.findVersion(db, entry.published_version_id)) ?? null)
     : null;
@@ -187,7 +197,7 @@ async function detail(db: Db, entry: EntryRow, withWorking: boolean): Promise<En
     db,
     [published?.id, working?.id].filter((x): x is string => !!x),
   );
-  return { entry, published, working, bases };
+  return { entry, actions, published, working, bases };
 }
 
 export async function getEntry(db: Db, actor: Actor, id: string): Promise<EntryDetail> {
@@ -196,7 +206,7 @@ export async function getEntry(db: Db, actor: Actor, id: string): Promise<EntryD
   // Drafts that were never published are visible only to insiders.
   if (!(await allowed(db, p, 'view', entry))) throw entryNotFound();
   const insider = await allowed(db, p, 'viewDrafts', entry);
-  return detail(db, entry, insider);
+  return detail(db, p, entry, insider);
 }
 
 export async function createEntry(db: Db, actor: Actor, input: EntryMetadata): Promise<EntryDetail> {
@@ -228,7 +238,7 @@ export async function createEntry(db: Db, actor: Actor, input: EntryMetadata): P
       targetId: id,
       detail: { name: m.name },
     });
-    return detail(trx, await loadEntry(trx, id), true);
+    return detail(trx, p, await loadEntry(trx, id), true);
   });
 }
 
@@ -274,7 +284,7 @@ export async function updateDraft(
       targetId: id,
       detail: { versionNo: v.version_no },
     });
-    return detail(trx, await loadEntry(trx, id), true);
+    return detail(trx, p, await loadEntry(trx, id), true);
   });
 }
 
@@ -332,7 +342,7 @@ export async function submit(
       targetId: id,
       detail: { versionNo: v.version_no, duplicates: duplicates.length },
     });
-    return detail(trx, await loadEntry(trx, id), true);
+    return detail(trx, p, await loadEntry(trx, id), true);
   });
 }
 
@@ -414,7 +424,7 @@ export async function review(
       targetId: id,
       detail: { versionNo: v.version_no, comment, fieldComments },
     });
-    return detail(trx, await loadEntry(trx, id), true);
+    return detail(trx, p, await loadEntry(trx, id), true);
   });
   if (input.decision === 'approve') catalogChanged();
   return result;
@@ -461,7 +471,7 @@ export async function revise(db: Db, actor: Actor, id: string): Promise<EntryDet
       targetId: id,
       detail: { versionNo: no },
     });
-    return detail(trx, await loadEntry(trx, id), true);
+    return detail(trx, p, await loadEntry(trx, id), true);
   });
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, signIn, type Session, type TestApp } from '../../../test/app.ts';
+import { buildTestApp, orgIdByName, signIn, type Session, type TestApp } from '../../../test/app.ts';
 import { item, metadata } from '../../../test/catalog.ts';
 import type { EntryMetadata } from './catalog.model.ts';
 
@@ -260,6 +260,13 @@ describe('review workflow', () => {
         })
       )?.statusCode,
     );
+    // The entry tells each caller what it may do (the policy decides; the web shows buttons by it).
+    const actionsFor = async (u: string) =>
+      ((await s[u]?.request('GET', `/api/catalog/entries/${school.id}`))?.json() as { actions: string[] })
+        .actions;
+    expect(await actionsFor('hunnan.reviewer')).toEqual(['review']);
+    expect(await actionsFor('hunnan.jy.cataloguer')).toEqual(['edit']);
+    expect((await s.reviewer?.request('GET', `/api/catalog/entries/${school.id}`))?.statusCode).toBe(404);
     const ok = await s['hunnan.reviewer']?.request('POST', `/api/catalog/entries/${school.id}/review`, {
       decision: 'approve',
     });
@@ -512,5 +519,39 @@ describe('search and the open catalog', () => {
       expect(hidden.json()).toMatchObject({ code: 'not_found' });
     }
     expect((await t.app.inject({ method: 'GET', url: '/api/open/catalog/not-a-uuid' })).statusCode).toBe(400);
+  });
+});
+
+describe('the responsible authority of a district without one', () => {
+  it('is the city authority: its reviewers see the submission in their queue and review it', async () => {
+    const hunnan = await orgIdByName(t.app, '沈阳市浑南区大数据管理局');
+    const entry = await create(
+      'hunnan.jy.cataloguer',
+      metadata({ name: '浑南区校车线路', domains: ['教育'] }),
+    );
+    expect(
+      (await s['hunnan.jy.cataloguer']?.request('POST', `/api/catalog/entries/${entry.id}/submit`, {}))
+        ?.statusCode,
+    ).toBe(200);
+    const queued = async (u: string) =>
+      (
+        (await s[u]?.request('GET', '/api/catalog/review-queue'))?.json() as { items: { entryId: string }[] }
+      ).items.some((i) => i.entryId === entry.id);
+    expect(await queued('hunnan.reviewer')).toBe(true);
+    expect(await queued('reviewer')).toBe(false);
+    const off = await s.admin?.request('PATCH', `/api/organisations/${hunnan}`, { active: false });
+    expect(off?.statusCode, off?.body).toBe(200);
+    try {
+      expect(await queued('reviewer')).toBe(true);
+      expect(await queued('heping.reviewer')).toBe(false);
+      const ok = await s.reviewer?.request('POST', `/api/catalog/entries/${entry.id}/review`, {
+        decision: 'approve',
+      });
+      expect(ok?.statusCode, ok?.body).toBe(200);
+      expect((ok?.json() as Entry).published?.state).toBe('published');
+    } finally {
+      const on = await s.admin?.request('PATCH', `/api/organisations/${hunnan}`, { active: true });
+      expect(on?.statusCode, on?.body).toBe(200);
+    }
   });
 });

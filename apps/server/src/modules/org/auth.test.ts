@@ -302,6 +302,28 @@ describe('session', () => {
     ).toBe(200);
   });
 
+  it('tells each account its capabilities, decided by the policy module', async () => {
+    const caps = async (u: string) =>
+      (
+        (await (await signIn(t.app, u)).request('GET', '/api/auth/me')).json() as {
+          account: { capabilities: string[] };
+        }
+      ).account.capabilities;
+    const cataloguer = await caps('scjg.cataloguer');
+    expect(cataloguer).toEqual(
+      expect.arrayContaining(['staff', 'cataloguer', 'upkeepViewer', 'departmentStaff']),
+    );
+    expect(cataloguer).not.toContain('provider');
+    expect(cataloguer).not.toContain('admin');
+    const cityAdmin = await caps('admin');
+    expect(cityAdmin).toEqual(expect.arrayContaining(['admin', 'cityAdmin', 'keeper', 'credentialManager']));
+    expect(cityAdmin).not.toContain('departmentStaff');
+    const districtAdmin = await caps('heping.admin');
+    expect(districtAdmin).toContain('admin');
+    expect(districtAdmin).not.toContain('cityAdmin');
+    expect(await caps('citizen')).toEqual(['public', 'signedIn', 'person']);
+  });
+
   it('signs out: the session cookie stops working', async () => {
     const s = await signIn(t.app, 'scjg.security');
     expect((await s.request('POST', '/api/auth/sign-out')).statusCode).toBe(204);

@@ -3,6 +3,7 @@ import { ROLES } from '../../shared/roles.ts';
 import { DateTime, Nullable, PageQuery, StringEnum, Uuid } from '../../shared/schemas.ts';
 import type { AccountRow, CredentialRow, OrgRow } from './org.repository.ts';
 import type { Principal } from '../../shared/principal.ts';
+import { CAPABILITIES, capabilitiesOf } from '../../shared/policy.ts';
 
 export const OrgKindSchema = StringEnum(['authority', 'department', 'enterprise', 'evaluator'] as const, {
   description:
@@ -319,6 +320,10 @@ export const Me = Type.Object({
       }),
     ),
     roles: Type.Array(RoleSchema),
+    capabilities: Type.Array(StringEnum(CAPABILITIES), {
+      description:
+        'What the caller may do, by the rules of the policy module: the route rules it passes (e.g. cataloguer, provider, keeper, cityAdmin) and ownData. The web shows menus and buttons by these, never by roles.',
+    }),
   }),
   csrfToken: Nullable(Type.String()),
 });
@@ -336,6 +341,7 @@ export function meDto(p: Principal): Static<typeof Me> {
           mustChangePassword: p.mustChangePassword,
           org: p.org,
           roles: p.roles,
+          capabilities: capabilitiesOf(p),
         },
         csrfToken: p.csrfToken,
       };
@@ -350,6 +356,7 @@ export function meDto(p: Principal): Static<typeof Me> {
           mustChangePassword: p.mustChangePassword,
           org: null,
           roles: [],
+          capabilities: capabilitiesOf(p),
         },
         csrfToken: p.csrfToken,
       };
@@ -364,6 +371,7 @@ export function meDto(p: Principal): Static<typeof Me> {
           mustChangePassword: false,
           org: p.org,
           roles: p.roles,
+          capabilities: capabilitiesOf(p),
         },
         csrfToken: null,
       };

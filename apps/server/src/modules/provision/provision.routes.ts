@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { Nullable, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
+import { DATA_ACTIONS } from '../../shared/policy.ts';
 import type { IngestResult } from './versions/ingest.ts';
 import {
   EntryParams,
@@ -28,6 +29,10 @@ const Settings = Type.Object(
     }),
     declaredRowCount: Nullable(Type.Integer()),
     declaredChecksum: Nullable(Type.String()),
+    actions: Type.Array(StringEnum(DATA_ACTIONS), {
+      description:
+        "What the caller may do with the entry's data (the policy module decides): provide (upload, push, settings), read (rows, comparisons), export (exports and file downloads)",
+    }),
   },
   { $id: 'ProvisionSettings' },
 );
@@ -93,7 +98,10 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const entry = await provision.loadEntry(db, request.params.id);
       provision.assertViewer(actorOf(request), entry);
-      return provision.settingsOf(db, entry.id);
+      return {
+        ...(await provision.settingsOf(db, entry.id)),
+        actions: provision.dataActionsOf(actorOf(request), entry),
+      };
     },
   );
   app.put(
@@ -110,7 +118,8 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const entry = await provision.loadEntry(db, request.params.id);
-      return provision.updateSettings(db, actorOf(request), entry, request.body);
+      const settings = await provision.updateSettings(db, actorOf(request), entry, request.body);
+      return { ...settings, actions: provision.dataActionsOf(actorOf(request), entry) };
     },
   );
 

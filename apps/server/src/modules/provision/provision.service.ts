@@ -8,7 +8,9 @@ import type { DatabaseHandle, Db } from '../../db/database.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
 import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
 import {
+  DATA_ACTIONS,
   can,
+  type DataAction,
   dataAccess,
   MASKED_FROM_SENSITIVITY,
   type DataAccess,
@@ -77,6 +79,11 @@ const holderOf = (entry: ProvisionEntry) => ({
   level: entry.orgLevel as HolderRef['level'],
   divisionCode: entry.divisionCode,
 });
+
+/** What the caller may do with the entry's data, for the web (the policy decides). */
+export function dataActionsOf(actor: Actor, entry: ProvisionEntry): DataAction[] {
+  return DATA_ACTIONS.filter((a) => can(actor.principal, a, { kind: 'entryData', ref: holderOf(entry) }));
+}
 
 /** The department's providers (people or systems) provide its data. */
 export function assertProvider(actor: Actor, entry: ProvisionEntry): Staff {

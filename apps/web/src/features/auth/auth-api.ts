@@ -1,5 +1,5 @@
 import type { MeAccount, RegisterBody } from '@huitong/contract/org';
-import type { Role } from '@huitong/contract/values';
+import type { Capability } from '@huitong/contract/values';
 import { call } from '../../api/client';
 
 export const authApi = {
@@ -12,17 +12,17 @@ export const authApi = {
   register: (input: RegisterBody) => call('POST /api/auth/register', { body: input }),
 };
 
-export function hasRole(account: MeAccount | null | undefined, ...roles: Role[]): boolean {
-  if (!account || account.kind !== 'staff') return false;
-  return roles.some((r) => account.roles.includes(r));
+/**
+ * Does the account have one of these capabilities? The server's policy module decides them and
+ * `/api/auth/me` lists them; the web never re-derives a rule from roles or organisation kinds.
+ */
+export function hasCapability(account: MeAccount | null | undefined, ...capabilities: Capability[]): boolean {
+  return !!account && capabilities.some((c) => account.capabilities.includes(c));
 }
 
 /** A platform administrator of a big-data authority (city or district). */
-export function isAdmin(account: MeAccount | null | undefined): boolean {
-  return hasRole(account, 'admin') && account?.org?.kind === 'authority';
-}
+export const isAdmin = (account: MeAccount | null | undefined): boolean => hasCapability(account, 'admin');
 
 /** A platform administrator of the city authority: divisions and the holiday calendar. */
-export function isCityAdmin(account: MeAccount | null | undefined): boolean {
-  return isAdmin(account) && account?.org?.level === 'city';
-}
+export const isCityAdmin = (account: MeAccount | null | undefined): boolean =>
+  hasCapability(account, 'cityAdmin');

@@ -10,8 +10,6 @@ import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
-import { useAuth } from '../auth/auth-context';
-import { canReviewCatalog, isCataloguerOf } from './catalog-access';
 import { catalogApi } from './catalog-api';
 import { OpenTypeTag, ShareTypeTag, StateTag, formatTime, useFieldLabel } from './catalog-labels';
 import type { Entry } from '@huitong/contract/catalog';
@@ -24,7 +22,6 @@ import { VersionView } from './version-view';
 export function EntryDetail() {
   const { id = '' } = useParams();
   const { t, pick } = useI18n();
-  const { account } = useAuth();
   const { modal, message } = App.useApp();
   const showError = useShowError();
   const fieldLabel = useFieldLabel();
@@ -58,11 +55,10 @@ export function EntryDetail() {
   const { published, working } = entry;
   const current = working ?? published;
   const name = current?.metadata.name ?? '';
-  const isCataloguer = isCataloguerOf(account, entry.orgId);
+  const isCataloguer = entry.actions.includes('edit');
   const canEdit = isCataloguer && !!working && (working.state === 'draft' || working.state === 'returned');
   const canRevise = isCataloguer && !!published && !working;
-  const canReview =
-    canReviewCatalog(account) && account?.org?.id !== entry.orgId && working?.state === 'submitted';
+  const canReview = entry.actions.includes('review') && working?.state === 'submitted';
 
   const defaultTab =
     working && (canReview || isCataloguer || !published) ? 'working' : published ? 'published' : 'working';

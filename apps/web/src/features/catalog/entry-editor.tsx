@@ -22,8 +22,6 @@ import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
-import { useAuth } from '../auth/auth-context';
-import { isCataloguerOf } from './catalog-access';
 import { catalogApi } from './catalog-api';
 import type { Duplicate, Entry, EntryMetadata } from '@huitong/contract/catalog';
 import {
@@ -696,7 +694,6 @@ function EditorForm({ entry }: { entry: Entry | null }) {
 export function EntryEditor() {
   const { id } = useParams();
   const { t } = useI18n();
-  const { account } = useAuth();
   const from = useNavFrom();
   const loaded = useAsync((signal) => (id ? catalogApi.getEntry(id, signal) : Promise.resolve(null)), [id]);
   const entry = loaded.data ?? null;
@@ -711,7 +708,7 @@ export function EntryEditor() {
     body = <Spin style={{ display: 'block', margin: 48 }} />;
   else if (
     entry &&
-    (!isCataloguerOf(account, entry.orgId) || !working || !['draft', 'returned'].includes(working.state))
+    (!entry.actions.includes('edit') || !working || !['draft', 'returned'].includes(working.state))
   ) {
     body = (
       <Result

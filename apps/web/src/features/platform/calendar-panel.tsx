@@ -3,7 +3,7 @@ import { App, Button, Col, Row } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { PageContainer } from '../../components/page-container';
-import { hasRole, isCityAdmin } from '../auth/auth-api';
+import { isAdmin, isCityAdmin } from '../auth/auth-api';
 import { useAuth } from '../auth/auth-context';
 import { OverridesCard, YearsCard } from './calendar-admin';
 import { DeadlineCalculator } from './deadline-calculator';
@@ -15,7 +15,7 @@ export function CalendarPanel() {
   const { account } = useAuth();
   const { message } = App.useApp();
   const canEdit = isCityAdmin(account);
-  const showAdmin = hasRole(account, 'admin');
+  const showAdmin = isAdmin(account);
   const [version, setVersion] = useState(0);
   const [draft, setDraft] = useState<OverrideDraft | null>(null);
   const changed = () => setVersion((v) => v + 1);

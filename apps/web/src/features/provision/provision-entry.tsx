@@ -9,7 +9,7 @@ import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { useAuth } from '../auth/auth-context';
 import { catalogApi } from '../catalog/catalog-api';
-import { canExportData, canProvide, canReadData, canSeeOwnData } from './provision-access';
+import { canSeeOwnData } from './provision-access';
 import type { DataVersion, IngestOutcome } from '@huitong/contract/provision';
 import { isFileFormat, type ErrorPolicy } from '@huitong/contract/values';
 import { provisionApi } from './provision-api';
@@ -58,9 +58,10 @@ export function ProvisionEntry() {
   const [report, setReport] = useState<{ version: DataVersion; outcome: IngestOutcome | null } | null>(null);
 
   const currentPolicy = policy ?? settings.data?.errorPolicy ?? null;
-  const provider = canProvide(account) && entry.data?.orgId === account?.org?.id;
-  const exporter = canExportData(account, entry.data?.orgId);
-  const reader = canReadData(account, entry.data?.orgId);
+  const actions = settings.data?.actions ?? [];
+  const provider = actions.includes('provide');
+  const exporter = actions.includes('export');
+  const reader = actions.includes('read');
   // Authorities' staff come from the quality watch; the department's own staff from its list.
   const ownData = canSeeOwnData(account);
   const name = entry.data?.published?.metadata.name ?? entry.data?.working?.metadata.name ?? '';

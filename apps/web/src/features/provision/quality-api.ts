@@ -1,8 +1,7 @@
 import type { DeclarationBody, QualityQuery } from '@huitong/contract/quality';
 import { call } from '../../api/client';
 import type { MeAccount } from '@huitong/contract/org';
-import { hasRole } from '../auth/auth-api';
-import { canKeepUpkeep, isDepartmentStaff } from '../catalog/catalog-access';
+import { hasCapability } from '../auth/auth-api';
 
 export const qualityApi = {
   overview: (q: QualityQuery, signal?: AbortSignal) =>
@@ -14,8 +13,7 @@ export const qualityApi = {
 };
 
 /** 数据质量: an authority's reviewers and administrators, and a department's providers and cataloguers. */
-export const canSeeQuality = (a: MeAccount | null | undefined): boolean =>
-  canKeepUpkeep(a) || (isDepartmentStaff(a) && hasRole(a, 'provider', 'cataloguer'));
+export const canSeeQuality = (a: MeAccount | null | undefined): boolean => hasCapability(a, 'qualityViewer');
 
 /** Whether the account watches a jurisdiction (an authority) rather than its own department. */
-export const watchesJurisdiction = (a: MeAccount | null | undefined): boolean => canKeepUpkeep(a);
+export const watchesJurisdiction = (a: MeAccount | null | undefined): boolean => hasCapability(a, 'keeper');
