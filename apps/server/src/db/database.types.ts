@@ -399,6 +399,22 @@ export interface SignInNamesTable {
   updated_at: DefaultTimestamp;
 }
 
+/** Resumable uploads (0009): who started each, for which entry, where its bytes are. */
+export interface UploadSessionsTable {
+  id: string;
+  entry_id: string;
+  org_id: string;
+  owner: string;
+  file_name: string;
+  byte_count: number;
+  format: string | null;
+  encoding: string | null;
+  file_path: string;
+  state: ColumnType<'open' | 'ingesting', 'open' | 'ingesting' | undefined, 'open' | 'ingesting'>;
+  created_at: DefaultTimestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface Database {
   divisions: DivisionsTable;
   organisations: OrganisationsTable;
@@ -426,6 +442,7 @@ export interface Database {
   connector_allow_list: ConnectorAllowListTable;
   connectors: ConnectorsTable;
   connector_runs: ConnectorRunsTable;
+  upload_sessions: UploadSessionsTable;
   catalog_versions: CatalogVersionsTable;
   catalog_version_items: CatalogVersionItemsTable;
   catalog_version_bases: CatalogVersionBasesTable;

@@ -6,30 +6,12 @@
  */
 import type { Db } from '../../../db/database.ts';
 import fs from 'node:fs';
-import type { ColumnType } from 'kysely';
 import { AppError, ForbiddenError, NotFoundError } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
 import { assertProvider, type ProvisionEntry } from '../provision.service.ts';
 
 /** An upload nobody touched for this long expires (incomplete, or complete and not ingested). */
 export const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
-
-export interface UploadSessionsTable {
-  id: string;
-  entry_id: string;
-  org_id: string;
-  owner: string;
-  file_name: string;
-  byte_count: number;
-  format: string | null;
-  encoding: string | null;
-  file_path: string;
-  state: ColumnType<'open' | 'ingesting', 'open' | 'ingesting' | undefined, 'open' | 'ingesting'>;
-  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  expires_at: ColumnType<Date, Date | string, Date | string>;
-}
-
-const sessions = (db: Db) => db.withTables<{ upload_sessions: UploadSessionsTable }>();
 
 export interface UploadSession {
   id: string;
@@ -116,7 +98,7 @@ export async function insertSession(
   },
 ): Promise<void> {
   const now = Date.now();
-  await sessions(db)
+  await db
     .insertInto('upload_sessions')
     .values({
       id: input.id,
@@ -135,11 +117,7 @@ export async function insertSession(
 }
 
 export async function findSession(db: Db, id: string): Promise<UploadSession | null> {
-  const row = await sessions(db)
-    .selectFrom('upload_sessions')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('upload_sessions').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toSession(row) : null;
 }
 
@@ -165,7 +143,7 @@ export async function ownedSession(
 
 /** The upload was used: it lives another day from now. */
 export async function touchSession(db: Db, id: string): Promise<void> {
-  await sessions(db)
+  await db
     .updateTable('upload_sessions')
     .set({ expires_at: new Date(Date.now() + UPLOAD_TTL_MS) })
     .where('id', '=', id)
@@ -174,7 +152,7 @@ export async function touchSession(db: Db, id: string): Promise<void> {
 
 /** Marks the upload as being ingested; false when another request already is. */
 export async function claimSession(db: Db, id: string): Promise<boolean> {
-  const r = await sessions(db)
+  const r = await db
     .updateTable('upload_sessions')
     .set({ state: 'ingesting', expires_at: new Date(Date.now() + UPLOAD_TTL_MS) })
     .where('id', '=', id)
@@ -184,14 +162,14 @@ export async function claimSession(db: Db, id: string): Promise<boolean> {
 }
 
 export async function releaseSession(db: Db, id: string): Promise<void> {
-  await sessions(db).updateTable('upload_sessions').set({ state: 'open' }).where('id', '=', id).execute();
+  await db.updateTable('upload_sessions').set({ state: 'open' }).where('id', '=', id).execute();
 }
 
 /** Removes the upload's bytes (and the tus store's sidecar) and its row. */
 export async function removeSession(db: Db, session: Pick<UploadSession, 'id' | 'filePath'>): Promise<void> {
   await fs.promises.rm(session.filePath, { force: true });
   await fs.promises.rm(`${session.filePath}.json`, { force: true });
-  await sessions(db).deleteFrom('upload_sessions').where('id', '=', session.id).execute();
+  await db.deleteFrom('upload_sessions').where('id', '=', session.id).execute();
 }
 
 /**
@@ -199,7 +177,7 @@ export async function removeSession(db: Db, session: Pick<UploadSession, 'id' | 
  * starts, so only one whose server died while ingesting can be expired in the `ingesting` state.)
  */
 export async function expireUploads(db: Db, now = new Date()): Promise<number> {
-  const stale = await sessions(db)
+  const stale = await db
     .selectFrom('upload_sessions')
     .select(['id', 'file_path'])
     .where('expires_at', '<', now)
