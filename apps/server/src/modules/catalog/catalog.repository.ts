@@ -528,20 +528,3 @@ export async function entriesOfOrg(db: Db, orgId: string) {
 }
 
 export type LegalBasisKind = Database['legal_bases']['kind'];
-
-/** The reviewing authority of an organisation: the city authority, or the district's authority. */
-export async function responsibleAuthority(
-  db: Db,
-  org: { org_level: string; division_code: string },
-): Promise<string | undefined> {
-  let q = db
-    .selectFrom('organisations')
-    .select('id')
-    .where('kind', '=', 'authority')
-    .where('active', '=', true);
-  q =
-    org.org_level === 'city'
-      ? q.where('level', '=', 'city')
-      : q.where('level', '=', 'district').where('division_code', '=', org.division_code);
-  return (await q.orderBy('created_at').executeTakeFirst())?.id;
-}

@@ -322,7 +322,7 @@ export async function submit(
       submitted_by: accountIdOf(p),
       submitted_at: new Date(),
     });
-    const authority = await repo.responsibleAuthority(trx, entry);
+    const authority = (await entryRef(trx, entry)).supervisorId;
     if (authority) {
       await notify(trx, {
         orgId: authority,

@@ -549,6 +549,19 @@ describe('the responsible authority of a district without one', () => {
       });
       expect(ok?.statusCode, ok?.body).toBe(200);
       expect((ok?.json() as Entry).published?.state).toBe('published');
+      // A submission made while the district has no authority is brought to the city's reviewers.
+      const late = await create(
+        'hunnan.jy.cataloguer',
+        metadata({ name: '浑南区学区划分', domains: ['教育'] }),
+      );
+      expect(
+        (await s['hunnan.jy.cataloguer']?.request('POST', `/api/catalog/entries/${late.id}/submit`, {}))
+          ?.statusCode,
+      ).toBe(200);
+      const inbox = (await s.reviewer?.request('GET', '/api/notifications?limit=200'))?.json() as {
+        items: { kind: string; link: string | null }[];
+      };
+      expect(inbox.items.some((n) => n.kind === 'catalog.submitted' && n.link?.endsWith(late.id))).toBe(true);
     } finally {
       const on = await s.admin?.request('PATCH', `/api/organisations/${hunnan}`, { active: true });
       expect(on?.statusCode, on?.body).toBe(200);
