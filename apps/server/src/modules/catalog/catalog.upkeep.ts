@@ -495,7 +495,7 @@ export async function scan(db: Db, now = new Date()): Promise<ScanResult> {
 /** Only the city authority's reviewers and administrators may start a scan by hand. */
 export async function scanNow(db: Db, actor: Actor, run: () => Promise<unknown>): Promise<ScanResult> {
   const p = staffOf(actor);
-  if (!isKeeper(p) || p.org.level !== 'city') {
+  if (!ROUTE_POLICIES.cityKeeper(p)) {
     throw new ForbiddenError({
       zh: '只有市大数据主管部门可以立即运行目录维护检查',
       en: 'Only the city authority may run the upkeep check now',
