@@ -9,11 +9,19 @@ import { pushSessionJobs } from './push/push-sessions.ts';
 import { pushSessionRoutes } from './push/push-sessions.routes.ts';
 import { uploadJobs } from './uploads/uploads.jobs.ts';
 import { uploadsRoutes } from './uploads/uploads.routes.ts';
+import { removeAbandonedTempFiles } from './temp-files.ts';
 
 /** Resource data: versions, ingest and validation, uploads, push sessions, connectors, files, export. */
 export const provisionModule: AppModule = {
   name: 'provision',
   plugin: async (app) => {
+    // Temporary files of a server that died in the middle of an upload, a push or a connector run.
+    const removed = await removeAbandonedTempFiles(app.db, app.config.dataDir);
+    if (removed.directories + removed.uploadFiles > 0)
+      app.log.warn(
+        removed,
+        'removed temporary files left by a server that stopped in the middle of its work',
+      );
     await app.register(provisionRoutes);
     await app.register(pushSessionRoutes);
     await app.register(connectorRoutes);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -16,6 +15,7 @@ import {
 } from './provision.schemas.ts';
 import * as provision from './provision.service.ts';
 import { receiveToFile } from './receive-body.ts';
+import { makeTempDir } from './temp-files.ts';
 
 const Settings = Type.Object(
   {
@@ -370,7 +370,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const entry = await provision.loadEntry(db, request.params.id);
         provision.assertProvider(actorOf(request), entry);
         const options = fileOptionsOf(request.query);
-        const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'huitong-upload-'));
+        const dir = await makeTempDir(app.config.dataDir, 'upload');
         const file = path.join(dir, 'upload');
         try {
           await receiveToFile(request.body as NodeJS.ReadableStream, reply, file, {

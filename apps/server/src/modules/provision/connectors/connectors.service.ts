@@ -84,6 +84,8 @@ export interface ConnectorRuntime {
   /** Name resolution (the system's by default). */
   lookup?: Lookup;
   log?: ConnectorLog;
+  /** Where downloads are kept while they are read (see temp-files.ts). */
+  dataDir?: string;
 }
 
 export function runtimeOf(config: Config, log?: ConnectorLog): ConnectorRuntime {
@@ -92,6 +94,7 @@ export function runtimeOf(config: Config, log?: ConnectorLog): ConnectorRuntime 
     maxBytes: config.uploadLimit,
     timeoutMs: config.connectorTimeoutSeconds * 1000,
     platform: platformDatabaseOf(config.databaseUrl),
+    dataDir: config.dataDir,
     ...(log ? { log } : {}),
   };
 }
@@ -692,6 +695,7 @@ async function readSource(
       maxBytes: runtime.maxBytes,
       timeoutMs: runtime.timeoutMs,
       ...(runtime.lookup ? { lookup: runtime.lookup } : {}),
+      ...(runtime.dataDir ? { dataDir: runtime.dataDir } : {}),
     });
     try {
       const result = await ingestFile(handle, target, download.file, {

@@ -25,6 +25,7 @@ import {
   systemLookup,
 } from './address-check.ts';
 import { SourceError, errorCodeOf, sourceTimeout, sourceTooLarge } from './errors.ts';
+import { makeTempDir } from '../temp-files.ts';
 
 const MAX_REDIRECTS = 5;
 
@@ -35,6 +36,8 @@ export interface HttpFetchOptions {
   maxBytes: number;
   timeoutMs: number;
   lookup?: Lookup;
+  /** The data directory, under which the download is kept (see temp-files.ts); else the system's temporary directory. */
+  dataDir?: string;
 }
 
 export interface Downloaded {
@@ -113,7 +116,9 @@ export async function fetchHttp(options: HttpFetchOptions): Promise<Downloaded> 
   const controller = new AbortController();
   const seconds = Math.round(options.timeoutMs / 1000);
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'huitong-connector-'));
+  const dir = options.dataDir
+    ? await makeTempDir(options.dataDir, 'connector')
+    : await fs.promises.mkdtemp(path.join(os.tmpdir(), 'huitong-connector-'));
   const cleanup = () => fs.promises.rm(dir, { recursive: true, force: true });
   try {
     let url = parseSourceUrl(options.url);

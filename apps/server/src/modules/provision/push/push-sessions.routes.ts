@@ -4,7 +4,6 @@
  * systems with their organisation's API credential (or the department's providers).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,6 +25,7 @@ import {
 import * as provision from '../provision.service.ts';
 import * as push from './push-sessions.ts';
 import { receiveToFile } from '../receive-body.ts';
+import { makeTempDir } from '../temp-files.ts';
 
 const Report = validationReport(
   'The running validation report of all rows received: the first 1,000 problems listed, all counted; per-field completeness and valid share',
@@ -289,7 +289,7 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       (stream: NodeJS.ReadableStream, reply: FastifyReply, dirs: string[], state: { read: boolean }) =>
       async (): Promise<push.ReceivedBody> => {
         state.read = true;
-        const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'huitong-push-'));
+        const dir = await makeTempDir(app.config.dataDir, 'push');
         dirs.push(dir);
         const file = path.join(dir, 'body');
         const { bytes, sm3 } = await receiveToFile(stream, reply, file, {

@@ -141,6 +141,13 @@ export async function ownedSession(
   return { session, entry };
 }
 
+/** Which of these ids are uploads (have their row). */
+export async function sessionIdsAmong(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('upload_sessions').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** The upload was used: it lives another day from now. */
 export async function touchSession(db: Db, id: string): Promise<void> {
   await db
