@@ -279,3 +279,9 @@ export const MeAccount = Type.Object({
 export type MeAccount = Static<typeof MeAccount>;
 export const Me = Type.Object({ account: MeAccount, csrfToken: Nullable(Type.String()) });
 export type Me = Static<typeof Me>;
+/**
+ * Whoever calls, signed in or not, as `GET /api/auth/session` answers (always 200): the caller as
+ * `/api/auth/me` describes them, or null for an anonymous caller.
+ */
+export const CurrentSession = Type.Object({ me: Nullable(Me) });
+export type CurrentSession = Static<typeof CurrentSession>;

@@ -70,6 +70,7 @@ export const routes = {
   'POST /api/auth/register': { body: org.RegisterBody, response: { 201: org.Me } },
   'POST /api/auth/sign-out': { response: { 204: NoContent } },
   'GET /api/auth/me': { response: { 200: org.Me } },
+  'GET /api/auth/session': { response: { 200: org.CurrentSession } },
   'POST /api/auth/password': { body: org.ChangePasswordBody, response: { 204: NoContent } },
 
   // ---------- organisations, accounts, credentials ----------

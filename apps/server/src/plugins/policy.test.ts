@@ -94,6 +94,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/auth/register': EVERYONE,
   'POST /api/auth/sign-out': PEOPLE,
   'GET /api/auth/me': SIGNED_IN,
+  'GET /api/auth/session': EVERYONE,
   'POST /api/auth/password': PEOPLE,
   'GET /api/roles': EVERYONE,
   'GET /api/divisions': EVERYONE,

@@ -3,7 +3,7 @@ import { actorOf, SESSION_COOKIE, sessionCookieOptions } from '../../plugins/aut
 import { NoContent, responses } from '../../shared/schemas.ts';
 import { UnauthenticatedError } from '../../shared/errors.ts';
 import * as auth from './auth.service.ts';
-import { ChangePasswordBody, Me, RegisterBody, SignInBody, meDto } from './org.schemas.ts';
+import { ChangePasswordBody, CurrentSession, Me, RegisterBody, SignInBody, meDto } from './org.schemas.ts';
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cfg = app.config;
@@ -84,6 +84,23 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!request.principal) throw new UnauthenticatedError();
       return meDto(request.principal);
     },
+  );
+
+  // The web asks this on every page load: an anonymous visitor is an answer, not an error (a 401
+  // here made every anonymous page load log a failed request in the browser's console).
+  app.get(
+    '/auth/session',
+    {
+      config: { policy: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is calling: the signed-in account, or null when anonymous / 当前会话',
+        description:
+          'Always 200: `{"me": Me}` for a signed-in caller (as `GET /api/auth/me`), `{"me": null}` for an anonymous one. `GET /api/auth/me` answers 401 to an anonymous caller.',
+        response: responses({ 200: CurrentSession }),
+      },
+    },
+    async (request) => ({ me: request.principal ? meDto(request.principal) : null }),
   );
 
   app.post(

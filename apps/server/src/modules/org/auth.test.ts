@@ -324,6 +324,29 @@ describe('session', () => {
     expect(await caps('citizen')).toEqual(['public', 'signedIn', 'person']);
   });
 
+  it('answers who is calling with 200 to everyone: null for an anonymous caller, the account otherwise', async () => {
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/auth/session' });
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual({ me: null });
+    // An unknown or ended session is anonymous too, not an error.
+    const stale = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      headers: { cookie: 'huitong_sid=not-a-session' },
+    });
+    expect(stale.statusCode).toBe(200);
+    expect(stale.json()).toEqual({ me: null });
+    const s = await signIn(t.app, 'scjg.user');
+    const session = await s.request('GET', '/api/auth/session');
+    expect(session.statusCode).toBe(200);
+    expect(session.json()).toEqual({ me: (await s.request('GET', '/api/auth/me')).json() });
+    expect(session.json().me.csrfToken).toBe(s.csrf);
+    // /api/auth/me itself still answers 401 to an anonymous caller.
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
+    await s.request('POST', '/api/auth/sign-out');
+    expect((await s.request('GET', '/api/auth/session')).json()).toEqual({ me: null });
+  });
+
   it('signs out: the session cookie stops working', async () => {
     const s = await signIn(t.app, 'scjg.security');
     expect((await s.request('POST', '/api/auth/sign-out')).statusCode).toBe(204);

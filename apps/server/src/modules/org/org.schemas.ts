@@ -328,6 +328,9 @@ export const Me = Type.Object({
   csrfToken: Nullable(Type.String()),
 });
 
+/** Whoever calls, signed in or not (`GET /api/auth/session`): the caller as /auth/me says, or null. */
+export const CurrentSession = Type.Object({ me: Nullable(Me) });
+
 export function meDto(p: Principal): Static<typeof Me> {
   switch (p.kind) {
     case 'staff':

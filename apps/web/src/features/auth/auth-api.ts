@@ -4,6 +4,8 @@ import { call } from '../../api/client';
 
 export const authApi = {
   me: () => call('GET /api/auth/me'),
+  /** Who is calling, signed in or not (200 either way; `me` is null when anonymous). */
+  session: () => call('GET /api/auth/session'),
   signIn: (username: string, password: string) =>
     call('POST /api/auth/sign-in', { body: { username, password } }),
   signOut: () => call('POST /api/auth/sign-out'),
