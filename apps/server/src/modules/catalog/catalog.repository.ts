@@ -100,6 +100,33 @@ export async function lockEntry(db: Db, id: string) {
   await sql`select id from catalog_entries where id = ${id} for update`.execute(db);
 }
 
+/** Published entries with their published version (the catalog's read API, catalog.read.ts). */
+export async function publishedEntries(
+  db: Db,
+  f: { ids?: readonly string[]; orgIds?: readonly string[]; name?: string },
+) {
+  let q = db
+    .selectFrom('catalog_entries as e')
+    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
+    .select([
+      'e.id',
+      'e.code',
+      'e.org_id',
+      'e.first_published_at',
+      'v.id as version_id',
+      'v.version_no',
+      'v.name',
+      'v.format',
+      'v.update_cycle',
+      'v.metadata',
+      'v.created_at as version_created_at',
+    ]);
+  if (f.ids) q = q.where('e.id', 'in', [...f.ids]);
+  if (f.orgIds) q = q.where('e.org_id', 'in', [...f.orgIds]);
+  if (f.name !== undefined) q = q.where('v.name', '=', f.name);
+  return q.orderBy('e.code').execute();
+}
+
 export async function updateEntry(
   db: Db,
   id: string,

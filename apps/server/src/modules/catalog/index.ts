@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.types.ts';
+import type { Db } from '../../db/database.ts';
 import type { AppModule } from '../../shared/app-module.ts';
 import { catalogJobs } from './catalog.jobs.ts';
 import { catalogRoutes } from './catalog.routes.ts';
@@ -19,6 +18,9 @@ export const catalogModule: AppModule = {
 
 export { DATA_TYPES } from './catalog.model.ts';
 export type { DataItem, DataType, EntryMetadata, UpdateCycle } from './catalog.model.ts';
+// What other modules read of the catalog.
+export { lockEntry, publishedEntries, publishedEntry } from './catalog.read.ts';
+export type { PublishedEntry, PublishedFilter } from './catalog.read.ts';
 // The open catalog, read by the opening module.
 export { search as searchCatalog, openEntry, restrictedOpen } from './catalog.service.ts';
 export { basisDto, iso, searchDto } from './catalog.dto.ts';
@@ -28,7 +30,7 @@ export { OpenEntrySchema, RestrictedList, SearchQuery, SearchResult } from './ca
  * Loads the demo catalog once, after the demo city (see demo-loader.ts). The loader and the demo
  * catalog's data file are imported only when called, so a server without the demo never reads them.
  */
-export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
+export async function loadDemoCatalog(db: Db): Promise<boolean> {
   const { loadDemoCatalog: load } = await import('./demo-loader.ts');
   return load(db);
 }

@@ -19,5 +19,5 @@ export { resolveCredential, resolveSession } from './auth.service.ts';
 export { RateLimitedError } from './org.errors.ts';
 export { hashPassword } from './password.ts';
 export { activeAuthorities, countOrgs } from './org.repository.ts';
-export { assertScopeOrg, findOrgRef, providingOrgsIn } from './org.jurisdiction.ts';
+export { assertScopeOrg, findOrgRef, orgById, providingOrgsIn, usernames } from './org.jurisdiction.ts';
 export type { ProvidingOrg } from './org.jurisdiction.ts';

@@ -27,6 +27,23 @@ export async function providingOrgsIn(db: Db, scope: Jurisdiction): Promise<Prov
   return q.orderBy('level').orderBy('name').execute();
 }
 
+/** One organisation with its name, level and division, active or not; undefined when there is none. */
+export async function orgById(db: Db, id: string) {
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'name', 'kind', 'level', 'division_code'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The usernames of accounts by id (for lists that show who did something); unknown ids are left out. */
+export async function usernames(db: Db, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('accounts').select(['id', 'username']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.username]));
+}
+
 /** An organisation as the policy module sees it, or undefined when there is none with this id. */
 export async function findOrgRef(db: Db, id: string): Promise<OrgRef | undefined> {
   const row = await db

@@ -456,7 +456,7 @@ export async function deleteStaleThrottle(db: Db, before: Date, now: Date) {
 export async function activeAuthorities(db: Db) {
   return db
     .selectFrom('organisations')
-    .select(['id', 'level', 'division_code'])
+    .select(['id', 'name', 'level', 'division_code'])
     .where('kind', '=', 'authority')
     .where('active', '=', true)
     .orderBy('created_at')

@@ -15,13 +15,13 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DatabaseHandle } from '../../db/database.ts';
+import type { DatabaseHandle, Db } from '../../db/database.ts';
 import { DEMO_DATASETS, DEMO_FILES, demoRows, type DemoDataset, type DemoFile } from '../../demo/datasets.ts';
 import { demoPath } from '../../demo/read.ts';
+import { publishedEntries } from '../catalog/index.ts';
 import { describeFile, recordFilesVersion } from './files/files.ts';
 import { ingestRows, type RowInput } from './versions/ingest.ts';
 
-type Db = DatabaseHandle['db'];
 const DAY_MS = 86_400_000;
 
 async function* rowsOf(dataset: DemoDataset, keep: (values: (string | null)[]) => boolean) {
@@ -35,12 +35,7 @@ async function* rowsOf(dataset: DemoDataset, keep: (values: (string | null)[]) =
 }
 
 async function publishedEntry(db: Db, name: string) {
-  return db
-    .selectFrom('catalog_entries as e')
-    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-    .select('e.id')
-    .where('v.name', '=', name)
-    .executeTakeFirst();
+  return (await publishedEntries(db, { name }))[0];
 }
 
 async function hasData(db: Db, entryId: string): Promise<boolean> {

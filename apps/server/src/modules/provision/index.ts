@@ -42,6 +42,16 @@ export { connectorFailures } from './connectors/index.ts';
 // Read by the supervision module's quality watch.
 export { assertProvider, entryNotFound, loadEntry } from './provision.service.ts';
 export type { FieldSummary } from './versions/validation.ts';
+// What the quality watch reads of the entries' versions, and the declaration it records.
+export {
+  currentFacts,
+  declarations,
+  fileDigests,
+  previousFacts,
+  upsertSettings,
+  versionTrend,
+} from './versions/versions.repository.ts';
+export type { VersionFactsRow } from './versions/versions.repository.ts';
 
 /**
  * Loads the demo datasets still missing (see demo-loader.ts). The loader and the demo's data files

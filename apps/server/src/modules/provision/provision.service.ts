@@ -3,7 +3,6 @@
  * policy, enumerations, key fields), its versions, and the three ways in (upload, push, connectors)
  * on top of `ingest.ts` and `data-store.ts`.
  */
-import { sql } from 'kysely';
 import type { DatabaseHandle, Db } from '../../db/database.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
 import { staffOf, type Actor, type StaffPrincipal as Staff } from '../../shared/principal.ts';
@@ -17,7 +16,9 @@ import {
   type HolderRef,
 } from '../../shared/policy.ts';
 import { appendAudit, maskValue } from '../security/index.ts';
-import type { DataItem, EntryMetadata } from '../catalog/index.ts';
+import { publishedEntry, type DataItem } from '../catalog/index.ts';
+import { findOrgRef, usernames } from '../org/index.ts';
+import * as repo from './versions/versions.repository.ts';
 import {
   DuplicateVersionKey,
   compareVersions,
@@ -54,23 +55,17 @@ export interface ProvisionEntry {
 
 /** A published entry with its current data items. */
 export async function loadEntry(db: Db, id: string): Promise<ProvisionEntry> {
-  const row = await db
-    .selectFrom('catalog_entries as e')
-    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-    .innerJoin('organisations as o', 'o.id', 'e.org_id')
-    .select(['e.id', 'e.org_id', 'o.level', 'o.division_code', 'v.metadata'])
-    .where('e.id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw entryNotFound();
-  const m = row.metadata as EntryMetadata;
+  const entry = await publishedEntry(db, id);
+  const org = entry && (await findOrgRef(db, entry.orgId));
+  if (!entry || !org) throw entryNotFound();
   return {
-    id: row.id,
-    orgId: row.org_id,
-    orgLevel: row.level,
-    divisionCode: row.division_code,
-    name: m.name,
-    format: m.format,
-    items: m.dataItems,
+    id: entry.id,
+    orgId: entry.orgId,
+    orgLevel: org.level,
+    divisionCode: org.divisionCode,
+    name: entry.name,
+    format: entry.format,
+    items: entry.dataItems,
   };
 }
 
@@ -132,11 +127,7 @@ const exportRefused = () =>
 const accountOf = (p: Staff) => (p.kind === 'staff' ? p.accountId : null);
 
 export async function settingsOf(db: Db, entryId: string) {
-  const row = await db
-    .selectFrom('provision_settings')
-    .selectAll()
-    .where('entry_id', '=', entryId)
-    .executeTakeFirst();
+  const row = await repo.findSettings(db, entryId);
   return {
     errorPolicy: row?.error_policy ?? 'reject',
     enumerations: row?.enumerations ?? {},
@@ -176,11 +167,7 @@ export async function updateSettings(
     updated_at: new Date(),
   };
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('provision_settings')
-      .values({ entry_id: entry.id, ...next })
-      .onConflict((oc) => oc.column('entry_id').doUpdateSet(next))
-      .execute();
+    await repo.upsertSettings(trx, entry.id, next);
     await appendAudit(trx, actor, {
       action: 'provision.settings',
       targetType: 'catalog_entry',
@@ -292,12 +279,7 @@ export async function pushRows(
 }
 
 async function versionRow(db: Db, entryId: string, versionId: string) {
-  const v = await db
-    .selectFrom('data_versions')
-    .selectAll()
-    .where('entry_id', '=', entryId)
-    .where('id', '=', versionId)
-    .executeTakeFirst();
+  const v = await repo.findVersion(db, entryId, versionId);
   if (!v) throw versionNotFound();
   return v;
 }
@@ -317,32 +299,16 @@ export function resultOf(v: Awaited<ReturnType<typeof versionRow>>): IngestResul
 export async function listVersions(db: Db, actor: Actor, entry: ProvisionEntry) {
   assertViewer(actor, entry);
   const current = await currentVersion(db, entry.id);
-  const rows = await db
-    .selectFrom('data_versions as v')
-    .leftJoin('accounts as a', 'a.id', 'v.created_by')
-    .select([
-      'v.id',
-      'v.version_no',
-      'v.state',
-      'v.kind',
-      'v.source',
-      'v.format',
-      'v.encoding',
-      'v.file_name',
-      'v.row_count',
-      'v.excluded_row_count',
-      'v.byte_count',
-      'v.sm3',
-      'v.based_on',
-      'v.created_at',
-      'v.completed_at',
-      'a.username as created_by_name',
-      sql<unknown>`v.error -> 'message'`.as('error_message'),
-    ])
-    .where('v.entry_id', '=', entry.id)
-    .orderBy('v.version_no', 'desc')
-    .execute();
-  return { currentVersionId: current?.id ?? null, versions: rows };
+  const rows = await repo.listVersions(db, entry.id);
+  const names = await usernames(
+    db,
+    rows.map((r) => r.created_by),
+  );
+  const versions = rows.map(({ created_by, ...r }) => ({
+    ...r,
+    created_by_name: created_by === null ? null : (names.get(created_by) ?? null),
+  }));
+  return { currentVersionId: current?.id ?? null, versions };
 }
 
 export async function getVersion(db: Db, actor: Actor, entry: ProvisionEntry, versionId: string) {
@@ -374,42 +340,29 @@ export async function restoreVersion(
     const id = crypto.randomUUID();
     // A files version lists the same stored files again (stored files never change).
     const table = old.kind === 'table' ? versionTableName(id) : null;
-    if (table) {
-      await sql`create table ${sql.id('resource_data', table)} as table ${sql.id('resource_data', old.table_name ?? '')}`.execute(
-        trx,
-      );
-      await sql`alter table ${sql.id('resource_data', table)} add primary key (_row)`.execute(trx);
-    }
-    const row = await trx
-      .insertInto('data_versions')
-      .values({
-        id,
-        entry_id: entry.id,
-        version_no: versionNo,
-        kind: old.kind,
-        state: 'ready',
-        source: 'restore',
-        table_name: table,
-        columns: JSON.stringify(old.columns),
-        row_count: old.row_count,
-        excluded_row_count: old.excluded_row_count,
-        byte_count: old.byte_count,
-        format: old.format,
-        encoding: old.encoding,
-        file_name: old.file_name,
-        sm3: old.sm3,
-        report: old.report === null ? null : JSON.stringify(old.report),
-        based_on: old.id,
-        created_by: accountOf(p),
-        completed_at: new Date(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (old.kind === 'files') {
-      await sql`insert into data_files (version_id, position, file_name, media_type, byte_count, sm3, storage_key)
-        select cast(${id} as uuid), position, file_name, media_type, byte_count, sm3, storage_key
-        from data_files where version_id = ${old.id}`.execute(trx);
-    }
+    if (table) await repo.copyVersionTable(trx, old.table_name ?? '', table);
+    const row = await repo.insertVersion(trx, {
+      id,
+      entry_id: entry.id,
+      version_no: versionNo,
+      kind: old.kind,
+      state: 'ready',
+      source: 'restore',
+      table_name: table,
+      columns: JSON.stringify(old.columns),
+      row_count: old.row_count,
+      excluded_row_count: old.excluded_row_count,
+      byte_count: old.byte_count,
+      format: old.format,
+      encoding: old.encoding,
+      file_name: old.file_name,
+      sm3: old.sm3,
+      report: old.report === null ? null : JSON.stringify(old.report),
+      based_on: old.id,
+      created_by: accountOf(p),
+      completed_at: new Date(),
+    });
+    if (old.kind === 'files') await repo.copyFiles(trx, old.id, id);
     await makeCurrent(trx, entry.id, id, accountOf(p));
     await appendAudit(trx, actor, {
       action: 'provision.version_restored',
@@ -467,13 +420,7 @@ export async function readData(
   const access = assertDataReader(actor, entry);
   const masked = maskedItems(entry, access);
   const version = q.versionNo
-    ? await db
-        .selectFrom('data_versions')
-        .selectAll()
-        .where('entry_id', '=', entry.id)
-        .where('version_no', '=', q.versionNo)
-        .where('state', '=', 'ready')
-        .executeTakeFirst()
+    ? await repo.readyVersion(db, entry.id, q.versionNo)
     : await currentVersion(db, entry.id);
   if (!version) throw versionNotFound();
   const columns = version.columns as ColumnSpec[];
@@ -535,13 +482,7 @@ export async function readData(
 export async function compare(db: Db, actor: Actor, entry: ProvisionEntry, fromNo: number, toNo: number) {
   const masked = maskedItems(entry, assertDataReader(actor, entry));
   const pick = async (no: number) => {
-    const v = await db
-      .selectFrom('data_versions')
-      .selectAll()
-      .where('entry_id', '=', entry.id)
-      .where('version_no', '=', no)
-      .where('state', '=', 'ready')
-      .executeTakeFirst();
+    const v = await repo.readyVersion(db, entry.id, no);
     if (!v) throw versionNotFound();
     return v;
   };

@@ -6,7 +6,6 @@
  * what it provided. Departments see their own entries, authorities their jurisdiction; a daily scan
  * tells the responsible people once about each new problem.
  */
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { ForbiddenError, type Message } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, staffOf, type Actor } from '../../shared/principal.ts';
@@ -20,13 +19,26 @@ import {
 } from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
-import { assertScopeOrg, providingOrgsIn, type ProvidingOrg } from '../org/index.ts';
-import type { UpdateCycle } from '../catalog/index.ts';
+import {
+  activeAuthorities,
+  assertScopeOrg,
+  orgById,
+  providingOrgsIn,
+  type ProvidingOrg,
+} from '../org/index.ts';
+import { publishedEntries, type UpdateCycle } from '../catalog/index.ts';
 import {
   assertProvider,
   connectorFailures,
+  currentFacts,
+  declarations,
   entryNotFound,
+  fileDigests,
   loadEntry,
+  previousFacts,
+  upsertSettings,
+  versionTrend,
+  type VersionFactsRow,
   type FieldSummary,
 } from '../provision/index.ts';
 
@@ -441,19 +453,7 @@ export function qualityScope(actor: Actor): Jurisdiction {
 
 // ---------- gathering the facts ----------
 
-interface VersionRow {
-  entry_id: string;
-  id: string;
-  version_no: number;
-  kind: 'table' | 'files';
-  source: string;
-  row_count: number | string | null;
-  excluded_row_count: number | string | null;
-  sm3: string | null;
-  completed_at: Date | null;
-  created_at: Date;
-  fields: unknown;
-}
+type VersionRow = VersionFactsRow;
 
 const factsOf = (v: VersionRow, fileSm3: string | null = null): VersionFacts => ({
   id: v.id,
@@ -468,19 +468,6 @@ const factsOf = (v: VersionRow, fileSm3: string | null = null): VersionFacts => 
   fields: Array.isArray(v.fields) ? (v.fields as FieldSummary[]) : null,
 });
 
-const VERSION_COLUMNS = [
-  'v.entry_id',
-  'v.id',
-  'v.version_no',
-  'v.kind',
-  'v.source',
-  'v.row_count',
-  'v.excluded_row_count',
-  'v.sm3',
-  'v.completed_at',
-  'v.created_at',
-] as const;
-
 /** The published entries of the given organisations with their current and previous versions and declarations. */
 export async function watchedEntries(
   db: Db,
@@ -488,59 +475,18 @@ export async function watchedEntries(
   entryId?: string,
 ): Promise<WatchedEntry[]> {
   if (orgIds.length === 0) return [];
-  let q = db
-    .selectFrom('catalog_entries as e')
-    .innerJoin('catalog_versions as cv', 'cv.id', 'e.published_version_id')
-    .select([
-      'e.id',
-      'e.code',
-      'e.org_id',
-      'e.first_published_at',
-      'cv.name',
-      'cv.update_cycle',
-      'cv.format',
-      'cv.created_at',
-    ])
-    .where('e.org_id', 'in', [...orgIds]);
-  if (entryId) q = q.where('e.id', '=', entryId);
-  const entries = await q.execute();
+  const entries = await publishedEntries(db, entryId ? { orgIds, ids: [entryId] } : { orgIds });
   if (entries.length === 0) return [];
   const ids = entries.map((e) => e.id);
-  const current = (await db
-    .selectFrom('data_current as c')
-    .innerJoin('data_versions as v', 'v.id', 'c.version_id')
-    .select([...VERSION_COLUMNS, sql<unknown>`v.report -> 'fields'`.as('fields')])
-    .where('c.entry_id', 'in', ids)
-    .execute()) as VersionRow[];
-  const previous = (await db
-    .selectFrom('data_versions as v')
-    .innerJoin('data_current as c', 'c.entry_id', 'v.entry_id')
-    .innerJoin('data_versions as cur', 'cur.id', 'c.version_id')
-    .distinctOn('v.entry_id')
-    .select([...VERSION_COLUMNS, sql<unknown>`v.report -> 'fields'`.as('fields')])
-    .where('v.entry_id', 'in', ids)
-    .where('v.state', '=', 'ready')
-    .whereRef('v.version_no', '<', 'cur.version_no')
-    .orderBy('v.entry_id')
-    .orderBy('v.version_no', 'desc')
-    .execute()) as VersionRow[];
-  const fileVersions = current.filter((v) => v.kind === 'files').map((v) => v.id);
-  const files =
-    fileVersions.length === 0
-      ? []
-      : await db
-          .selectFrom('data_files')
-          .select(['version_id', 'sm3'])
-          .where('version_id', 'in', fileVersions)
-          .execute();
+  const current = await currentFacts(db, ids);
+  const previous = await previousFacts(db, ids);
+  const files = await fileDigests(
+    db,
+    current.filter((v) => v.kind === 'files').map((v) => v.id),
+  );
   const onlyFile = new Map<string, string | null>();
   for (const f of files) onlyFile.set(f.version_id, onlyFile.has(f.version_id) ? null : f.sm3);
-  const declared = await db
-    .selectFrom('provision_settings')
-    .select(['entry_id', 'declared_row_count', 'declared_checksum', 'declared_at'])
-    .where('entry_id', 'in', ids)
-    .where('declared_at', 'is not', null)
-    .execute();
+  const declared = await declarations(db, ids);
   const curBy = new Map(current.map((v) => [v.entry_id, v]));
   const prevBy = new Map(previous.map((v) => [v.entry_id, v]));
   const declBy = new Map(declared.map((d) => [d.entry_id, d]));
@@ -552,10 +498,10 @@ export async function watchedEntries(
       entryId: e.id,
       code: e.code,
       name: e.name,
-      orgId: e.org_id,
-      updateCycle: e.update_cycle as UpdateCycle,
+      orgId: e.orgId,
+      updateCycle: e.updateCycle,
       format: e.format,
-      publishedAt: e.first_published_at ?? e.created_at,
+      publishedAt: e.firstPublishedAt ?? e.versionCreatedAt,
       current: c ? factsOf(c, onlyFile.get(c.id) ?? null) : null,
       previous: p ? factsOf(p) : null,
       declared:
@@ -568,16 +514,6 @@ export async function watchedEntries(
           : null,
     };
   });
-}
-
-async function authorityList(db: Db) {
-  return db
-    .selectFrom('organisations')
-    .select(['id', 'name', 'level', 'division_code'])
-    .where('kind', '=', 'authority')
-    .where('active', '=', true)
-    .orderBy('created_at')
-    .execute();
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
@@ -593,7 +529,7 @@ async function problemsOf(
   const found = (await Promise.all(sources.map((s) => s(db, entries, now)))).flat();
   const orgById = new Map(orgs.map((o) => [o.id, o]));
   const entryById = new Map(entries.map((e) => [e.entryId, e]));
-  const auths = found.length > 0 ? await authorityList(db) : [];
+  const auths = found.length > 0 ? await activeAuthorities(db) : [];
   return found
     .flatMap((f): QualityProblem[] => {
       const e = entryById.get(f.entryId);
@@ -743,35 +679,14 @@ export async function entryQuality(
 ) {
   qualityScope(actor);
   const entry = await loadEntry(db, entryId);
-  const org = await db
-    .selectFrom('organisations')
-    .select(['id', 'name', 'kind', 'level', 'division_code'])
-    .where('id', '=', entry.orgId)
-    .executeTakeFirstOrThrow();
+  const org = await orgById(db, entry.orgId);
+  if (!org) throw entryNotFound();
   const orgRef = { id: org.id, kind: org.kind, level: org.level, divisionCode: org.division_code };
   if (!can(staffOf(actor), 'view', { kind: 'oversight', ref: orgRef })) throw entryNotFound();
   const [watched] = await watchedEntries(db, [org.id], entryId);
   if (!watched) throw entryNotFound();
   const problems = await problemsOf(db, [org], [watched], now, sources);
-  const versions = await db
-    .selectFrom('data_versions')
-    .select([
-      'id',
-      'version_no',
-      'state',
-      'source',
-      'row_count',
-      'excluded_row_count',
-      'created_at',
-      'completed_at',
-      sql<unknown>`coalesce(report, error -> 'report') -> 'fields'`.as('fields'),
-      sql<unknown>`coalesce(report, error -> 'report') -> 'totalRows'`.as('total_rows'),
-    ])
-    .where('entry_id', '=', entryId)
-    .where('state', 'in', ['ready', 'failed'])
-    .orderBy('version_no', 'desc')
-    .limit(100)
-    .execute();
+  const versions = await versionTrend(db, entryId);
   return {
     entry: {
       id: watched.entryId,
@@ -839,11 +754,7 @@ export async function declare(
     updated_at: new Date(),
   };
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('provision_settings')
-      .values({ entry_id: entry.id, ...values })
-      .onConflict((oc) => oc.column('entry_id').doUpdateSet(values))
-      .execute();
+    await upsertSettings(trx, entry.id, values);
     await appendAudit(trx, actor, {
       action: 'provision.declared',
       targetType: 'catalog_entry',

@@ -18,6 +18,7 @@ import type {
 import { AppError, ForbiddenError, invalidField, type Message } from '../../../shared/errors.ts';
 import { ROUTE_POLICIES } from '../../../shared/policy.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../../shared/principal.ts';
+import { publishedEntry } from '../../catalog/index.ts';
 import { appendAudit } from '../../security/index.ts';
 import { holdsFiles } from '../files/files.ts';
 import {
@@ -346,13 +347,7 @@ function normalise(input: ConnectorInput, entry: ProvisionEntry) {
 }
 
 async function updateCycleOf(db: Db, entryId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('catalog_entries as e')
-    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-    .select('v.update_cycle')
-    .where('e.id', '=', entryId)
-    .executeTakeFirst();
-  return row?.update_cycle ?? null;
+  return (await publishedEntry(db, entryId))?.updateCycle ?? null;
 }
 
 type ConnectorRow = Awaited<ReturnType<typeof connectorRow>>;

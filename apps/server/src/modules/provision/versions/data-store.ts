@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DataVersionSource } from '../../../db/database.types.ts';
-import type { DatabaseHandle, Lease, Db } from '../../../db/database.ts';
-import type { DataItem, DataType } from '../../catalog/index.ts';
+import type { DatabaseHandle, Lease, Db, Trx } from '../../../db/database.ts';
+import { lockEntry as lockCatalogEntry, type DataItem, type DataType } from '../../catalog/index.ts';
 import { containsPattern } from '../../../shared/sql.ts';
 import { CopyWriter } from './copy-writer.ts';
 
@@ -50,8 +50,8 @@ export function columnsFor(items: readonly DataItem[]): ColumnSpec[] {
 export const versionTableName = (versionId: string) => `v_${versionId.replaceAll('-', '')}`;
 
 /** Locks the catalog entry for the rest of the transaction: one new version of its data at a time. */
-export async function lockEntry(db: Db, entryId: string): Promise<void> {
-  await sql`select id from catalog_entries where id = ${entryId} for update`.execute(db);
+export async function lockEntry(trx: Trx, entryId: string): Promise<void> {
+  await lockCatalogEntry(trx, entryId);
 }
 
 /** The next version number of an entry's data; call after `lockEntry` in the same transaction. */
