@@ -24,6 +24,7 @@ import { securityModule } from './modules/security/index.ts';
 import { supervisionModule } from './modules/supervision/index.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin, frameworkError } from './plugins/error-handler.ts';
+import { contractPlugin } from './plugins/contract.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { policyPlugin } from './plugins/policy.ts';
 import { JobQueue } from './plugins/jobs.ts';
@@ -142,6 +143,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       resolveSession: (token) => resolveSession(database.db, config, token),
     });
     await app.register(policyPlugin);
+    await app.register(contractPlugin);
     await app.register(openapiPlugin);
     await app.register(
       async (api) => {

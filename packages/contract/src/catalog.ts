@@ -376,25 +376,6 @@ export const Restriction = Type.Object({
 export type Restriction = Static<typeof Restriction>;
 export const RestrictedList = Type.Object({ items: Type.Array(Restriction) });
 
-// ---------- the inbox ----------
-
-export const Notification = Type.Object({
-  id: Uuid,
-  kind: Type.String(),
-  title: LocalisedMessage,
-  link: Nullable(Type.String()),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  createdAt: DateTime,
-  read: Type.Boolean(),
-});
-export type Notification = Static<typeof Notification>;
-export const Inbox = Type.Object({ items: Type.Array(Notification), unread: Type.Integer() });
-export type Inbox = Static<typeof Inbox>;
-export const InboxQuery = Type.Object(
-  { unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
-  { additionalProperties: false },
-);
-
 // ---------- upkeep (Art. 12): re-confirmation on the authority's schedule ----------
 
 export const UpkeepStatusSchema = StringEnum(UPKEEP_STATUSES, {

@@ -66,6 +66,7 @@ export const ERROR_CODES = [
   'push_session_busy',
   'push_session_expired',
   'push_session_cancelled',
+  'push_session_closed',
   'push_session_has_file',
   'push_session_has_batches',
   'push_already_committed',
@@ -125,5 +126,8 @@ export const ERROR_CODES = [
   'connector_http_interrupted',
 ] as const;
 
-/** The code of a problem+json answer (a tus refusal passed on carries its HTTP status). */
-export type ErrorCode = (typeof ERROR_CODES)[number] | `upload_protocol_${number}`;
+/**
+ * The code of a problem+json answer. Two carry an HTTP status: a refusal of the resumable-upload
+ * (tus) server passed on, and another client error of the framework.
+ */
+export type ErrorCode = (typeof ERROR_CODES)[number] | `upload_protocol_${number}` | `http_${number}`;

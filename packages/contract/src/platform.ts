@@ -1,6 +1,6 @@
-/** Health, the working-day calendar and its administration. */
+/** Health, the working-day calendar and its administration, the inbox. */
 import { Type, type Static } from 'typebox';
-import { DateString, DateTime, Nullable, Prose, StringEnum } from './common.ts';
+import { DateString, DateTime, LocalisedMessage, Nullable, Prose, StringEnum, Uuid } from './common.ts';
 import { DAY_SOURCES, YEAR_SOURCES } from './values.ts';
 
 export const Health = Type.Object({
@@ -85,3 +85,22 @@ export const CalendarYear = Type.Object({
 /** A year with holiday data, from the package or declared by an administrator. */
 export type CalendarYear = Static<typeof CalendarYear>;
 export const YearList = Type.Object({ items: Type.Array(CalendarYear) });
+
+// ---------- the inbox ----------
+
+export const Notification = Type.Object({
+  id: Uuid,
+  kind: Type.String(),
+  title: LocalisedMessage,
+  link: Nullable(Type.String()),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: DateTime,
+  read: Type.Boolean(),
+});
+export type Notification = Static<typeof Notification>;
+export const Inbox = Type.Object({ items: Type.Array(Notification), unread: Type.Integer() });
+export type Inbox = Static<typeof Inbox>;
+export const InboxQuery = Type.Object(
+  { unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  { additionalProperties: false },
+);

@@ -282,6 +282,11 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.String({ minLength: 1, maxLength: 200 }),
 });
 
+/** An upload may name an idempotency key: a retry with it answers the first outcome. */
+export const OptionalIdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })),
+});
+
 export const PushRowsBody = Type.Object(
   { rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, maxItems: 10_000 }) },
   { additionalProperties: false },

@@ -183,7 +183,7 @@ export const routes = {
   'GET /api/open/restrictions': { response: { 200: catalog.RestrictedList } },
 
   // ---------- the inbox ----------
-  'GET /api/notifications': { querystring: catalog.InboxQuery, response: { 200: catalog.Inbox } },
+  'GET /api/notifications': { querystring: platform.InboxQuery, response: { 200: platform.Inbox } },
   'POST /api/notifications/:id/read': { params: IdParams, response: { 204: NoContent } },
 
   // ---------- resource data ----------
@@ -227,6 +227,7 @@ export const routes = {
   'POST /api/provision/entries/:id/upload': {
     params: provision.EntryParams,
     querystring: provision.FileUploadQuery,
+    headers: provision.OptionalIdempotencyHeaders,
     rawBody: true,
     response: { 201: provision.IngestOutcome, 422: provision.IngestOutcome },
   },

@@ -1,10 +1,11 @@
+import * as values from '@huitong/contract/values';
 import type { Geometry } from './geometry.ts';
 
-export type SourceFormat = 'csv' | 'xlsx' | 'json' | 'ndjson' | 'geojson';
-export const SOURCE_FORMATS: readonly SourceFormat[] = ['csv', 'xlsx', 'json', 'ndjson', 'geojson'];
+import type { SourceEncoding, SourceFormat } from '@huitong/contract/values';
 
-/** The encoding an uploader may choose for a text file: `auto` detects it. */
-export type SourceEncoding = 'auto' | 'utf8' | 'gbk' | 'gb18030';
+/** The formats read and the encodings an uploader may choose (`auto` detects it): the contract's lists. */
+export type { SourceEncoding, SourceFormat };
+export const SOURCE_FORMATS: readonly SourceFormat[] = values.SOURCE_FORMATS;
 /** The encoding a text file was read in (UTF-16 only when the file starts with its byte-order mark). */
 export type TextEncoding = 'utf8' | 'gbk' | 'gb18030' | 'utf16le' | 'utf16be';
 

@@ -1,20 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, type FieldProblem, type Message } from '../shared/errors.ts';
+import type { Problem } from '@huitong/contract/common';
+import { AppError, type ErrorCode, type FieldProblem, type Message } from '../shared/errors.ts';
 import { TEXT_KEYWORD } from '../shared/text-input.ts';
 import { reportedErrors, schemaErrorMessage, type SchemaError } from './validation-messages.ts';
 
-interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  message: Message;
-  fields?: FieldProblem[];
-  requestId: string;
-  [extra: string]: unknown;
-}
+/** The contract's Problem with the members an error adds (e.g. `duplicates`). */
+type ProblemBody = Problem & { requestId: string; [extra: string]: unknown };
 
 export function problem(err: AppError, requestId: string): ProblemBody {
   const detail =
@@ -92,7 +84,7 @@ function fieldProblem(e: AjvError, context: string, keyReason?: AjvError): Field
   }
 }
 
-const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: Message }> = {
+const FRAMEWORK_ERRORS: Record<string, { status: number; code: ErrorCode; message: Message }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
     status: 413,
     code: 'body_too_large',

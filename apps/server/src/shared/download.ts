@@ -1,5 +1,5 @@
 /** The media type of an Excel workbook (.xlsx). */
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { XLSX_MIME } from '@huitong/contract/values';
 
 /** The name with every character outside printable ASCII (and `"`, `\`) as `_`. */
 function asciiName(name: string): string {

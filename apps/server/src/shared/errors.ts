@@ -1,3 +1,7 @@
+import type { ErrorCode } from '@huitong/contract/errors';
+
+export type { ErrorCode };
+
 /** A localised message: Chinese first, English second. */
 export interface Message {
   zh: string;
@@ -10,13 +14,14 @@ export interface FieldProblem {
 }
 
 /**
- * A failure the client may see. Every module throws subclasses with a literal `code` and an HTTP
+ * A failure the client may see. Every module throws subclasses with a literal `code` (one of the
+ * contract's ErrorCode, so a code the web cannot know does not compile) and an HTTP
  * status; the error handler turns them into `application/problem+json`. Anything that is not an
  * AppError becomes a generic 500 and is only logged.
  */
 export class AppError extends Error {
   constructor(
-    public readonly code: string,
+    public readonly code: ErrorCode,
     public readonly status: number,
     public readonly messages: Message,
     public readonly fields: FieldProblem[] = [],
@@ -60,7 +65,7 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(code: string, messages: Message, fields: FieldProblem[] = []) {
+  constructor(code: ErrorCode, messages: Message, fields: FieldProblem[] = []) {
     super(code, 409, messages, fields);
   }
 }

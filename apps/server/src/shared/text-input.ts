@@ -13,18 +13,19 @@
  *   NUL — a dataset may legitimately carry tabs, line breaks or other controls in its cells.
  * - `fileName` (shared/file-name.ts): `line`, plus the file-name rule.
  */
+import { FILE_NAME_MAX_LENGTH } from '@huitong/contract/common';
 import type { Message } from './errors.ts';
 
 export type TextKind = 'line' | 'multiline' | 'value' | 'fileName';
 
-/** The schema keyword that names a string's text rule (`line` when absent). */
-export const TEXT_KEYWORD = 'x-text';
+/** The schema keyword that names a string's text rule (`line` when absent): the contract's. */
+export { TEXT_KEYWORD } from '@huitong/contract/common';
 
 /** The length a schema string may have when its schema gives no maxLength. */
 export const DEFAULT_MAX_LENGTH: Record<'line' | 'multiline' | 'fileName', number> = {
   line: 1000,
   multiline: 20_000,
-  fileName: 255,
+  fileName: FILE_NAME_MAX_LENGTH,
 };
 
 // In a `u` expression surrogate pairs are one code point, so this finds only unpaired halves.

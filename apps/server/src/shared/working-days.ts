@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import chineseDays from 'chinese-days';
+import type { DaySource } from '@huitong/contract/values';
 
 /**
  * Working days under the State Council's holiday notices: weekends and statutory holidays are off,
@@ -19,7 +20,7 @@ export interface CalendarData {
   declaredYears: ReadonlySet<number>;
 }
 
-export type DaySource = 'override' | 'package' | 'weekday';
+export type { DaySource };
 
 export interface DayInfo {
   date: string;

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { sql, type RawBuilder } from 'kysely';
 import type { Database, VersionState } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
+import type { FacetName } from '@huitong/contract/values';
 import type { EntryMetadata } from './catalog.model.ts';
 
 // ---------- legal bases ----------
@@ -441,8 +442,7 @@ export function emptyFacets(): Record<FacetName, { value: string; label: string;
   };
 }
 
-export type FacetName =
-  'org' | 'division' | 'classification' | 'shareType' | 'openType' | 'format' | 'updateCycle' | 'domain';
+export type { FacetName };
 
 /** Counts per value of every facet over the filtered set. */
 export async function facets(

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { ForbiddenError } from '../../shared/errors.ts';
 import { IdParams, responses } from '../../shared/schemas.ts';
@@ -8,14 +7,14 @@ import * as catalog from './catalog.service.ts';
 import {
   CreateLegalBasisBody,
   DiffQuery,
-  DiffSchema,
   DuplicateCheckBody,
   DuplicateList,
+  Entry,
+  EntryMetadata,
   EntryParams,
-  EntrySchema,
+  LegalBasesQuery,
+  LegalBasis,
   LegalBasisList,
-  LegalBasisSchema,
-  MetadataSchema,
   OwnEntries,
   ReviewBody,
   ReviewQueue,
@@ -23,8 +22,9 @@ import {
   SearchResult,
   SubmitBody,
   UpdateLegalBasisBody,
+  VersionDiff,
   VersionList,
-} from './catalog.schemas.ts';
+} from '@huitong/contract/catalog';
 
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.db;
@@ -38,7 +38,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'The legal-basis library / 法律依据库',
-        querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        querystring: LegalBasesQuery,
         response: responses({ 200: LegalBasisList }),
       },
     },
@@ -54,7 +54,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Add a legal basis / 新增法律依据',
         body: CreateLegalBasisBody,
-        response: responses({ 201: LegalBasisSchema }),
+        response: responses({ 201: LegalBasis }),
       },
     },
     async (request, reply) =>
@@ -69,7 +69,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Edit or withdraw a legal basis / 修改法律依据',
         params: IdParams,
         body: UpdateLegalBasisBody,
-        response: responses({ 200: LegalBasisSchema }),
+        response: responses({ 200: LegalBasis }),
       },
     },
     async (request) =>
@@ -123,8 +123,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Draft a new catalog entry / 新建目录',
-        body: MetadataSchema,
-        response: responses({ 201: EntrySchema }),
+        body: EntryMetadata,
+        response: responses({ 201: Entry }),
       },
     },
     async (request, reply) =>
@@ -138,7 +138,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'One entry: published version and, for insiders, the version in progress / 目录详情',
         params: EntryParams,
-        response: responses({ 200: EntrySchema }),
+        response: responses({ 200: Entry }),
       },
     },
     async (request) => entryDto(await catalog.getEntry(db, actorOf(request), request.params.id)),
@@ -151,8 +151,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Save the version in progress / 保存草稿',
         params: EntryParams,
-        body: MetadataSchema,
-        response: responses({ 200: EntrySchema }),
+        body: EntryMetadata,
+        response: responses({ 200: Entry }),
       },
     },
     async (request) =>
@@ -167,7 +167,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Submit for review / 提交审核',
         params: EntryParams,
         body: SubmitBody,
-        response: responses({ 200: EntrySchema }),
+        response: responses({ 200: Entry }),
       },
     },
     async (request) =>
@@ -189,7 +189,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Approve (publish) or return with comments / 审核',
         params: EntryParams,
         body: ReviewBody,
-        response: responses({ 200: EntrySchema }),
+        response: responses({ 200: Entry }),
       },
     },
     async (request) => entryDto(await catalog.review(db, actorOf(request), request.params.id, request.body)),
@@ -202,7 +202,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Start a new version of a published entry / 发起变更',
         params: EntryParams,
-        response: responses({ 200: EntrySchema }),
+        response: responses({ 200: Entry }),
       },
     },
     async (request) => entryDto(await catalog.revise(db, actorOf(request), request.params.id)),
@@ -236,7 +236,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Field-by-field difference between two versions / 版本对比',
         params: EntryParams,
         querystring: DiffQuery,
-        response: responses({ 200: DiffSchema }),
+        response: responses({ 200: VersionDiff }),
       },
     },
     async (request) => ({

@@ -4,6 +4,7 @@
  * field-by-field difference between two versions.
  */
 import type { FieldProblem } from '../../shared/errors.ts';
+import { TOPICS } from '@huitong/contract/values';
 import type { BaseKind, DataItem, EntryMetadata } from './catalog.model.ts';
 
 const BASE_KIND_CODES: Record<BaseKind, string> = {
@@ -14,20 +15,8 @@ const BASE_KIND_CODES: Record<BaseKind, string> = {
   e_licence: '05',
 };
 
-/** Topic (主题) resources named in Art. 19, numbered for the resource code; others are 99. */
-export const TOPICS = [
-  '健康保障',
-  '社会保障',
-  '食品药品安全',
-  '应急管理',
-  '价格监管',
-  '信用体系',
-  '城乡建设',
-  '社区治理',
-  '生态环保',
-  '社会维稳',
-  '营商环境',
-] as const;
+/** Topic (主题) resources named in Art. 19 (the contract's list), numbered for the resource code; others are 99. */
+export { TOPICS };
 
 /**
  * 前段码 of a resource code: 1 + base kind for 基础, 2 + topic number for 主题, 3 + the provider's

@@ -19,11 +19,12 @@ import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
 import { assertScopeOrg, providingOrgsIn } from '../org/index.ts';
+import type { UpkeepStatus } from '@huitong/contract/values';
 
 export const DEFAULT_UPKEEP = { intervalDays: 180, noticeDays: 30 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type UpkeepStatus = 'current' | 'due' | 'overdue' | 'outdated';
+export type { UpkeepStatus };
 
 interface OrgRow {
   id: string;

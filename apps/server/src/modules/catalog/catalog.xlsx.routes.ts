@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { AppError } from '../../shared/errors.ts';
-import { LocalisedMessage, Nullable, Uuid, problemRef, responses } from '../../shared/schemas.ts';
-import { SearchQuery } from './catalog.schemas.ts';
+import { problemRef, responses } from '../../shared/schemas.ts';
+import { SearchQuery, XlsxImportResult, XlsxProblem } from '@huitong/contract/catalog';
 import {
   EXPORT_CAP,
   XLSX_LIMITS,
@@ -27,45 +27,6 @@ const xlsxResponses = () => ({
     content: { [XLSX_MIME]: { schema: XlsxFile } },
   },
 });
-
-const XlsxIssue = Type.Object({
-  sheet: Type.String({ description: 'Sheet name, e.g. 目录' }),
-  row: Nullable(Type.Integer({ description: 'Row number as Excel shows it (1 is the header)' })),
-  column: Nullable(Type.String({ description: 'Column letter, e.g. J' })),
-  header: Nullable(Type.String({ description: 'Column header, e.g. 共享类型' })),
-  message: LocalisedMessage,
-});
-
-const ImportResult = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      id: Uuid,
-      name: Type.String(),
-      row: Type.Integer({ description: 'Row of the entry in the sheet 目录' }),
-    }),
-  ),
-  warnings: Type.Array(XlsxIssue, {
-    description: 'Rules that drafts need not meet yet but a submission for review will',
-  }),
-});
-
-/** problem+json; for `xlsx_invalid` with every error (and warning) of the file. */
-const XlsxProblem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String(),
-    message: LocalisedMessage,
-    fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: LocalisedMessage }))),
-    errorCount: Type.Optional(Type.Integer()),
-    errors: Type.Optional(Type.Array(XlsxIssue)),
-    warnings: Type.Optional(Type.Array(XlsxIssue)),
-    requestId: Type.Optional(Type.String()),
-  },
-  { description: 'Problem details; code xlsx_invalid lists every error with sheet, row and column' },
-);
 
 const ACCEPTED = [XLSX_MIME, 'application/octet-stream'];
 
@@ -128,7 +89,7 @@ export const catalogXlsxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: `The body is the .xlsx file itself (Content-Type ${XLSX_MIME}), at most ${XLSX_LIMITS.bodyBytes / 1024 / 1024} MB. Every row is checked first; any error answers 400 xlsx_invalid listing each error with sheet, row and column, and nothing is imported.`,
         consumes: ACCEPTED,
         response: {
-          ...responses({ 201: ImportResult }),
+          ...responses({ 201: XlsxImportResult }),
           400: XlsxProblem,
           413: problemRef,
           415: problemRef,

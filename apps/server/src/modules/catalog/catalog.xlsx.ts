@@ -41,20 +41,14 @@ import {
   SHARE_METHODS,
   SHARE_TYPES,
   UPDATE_CYCLES,
-  type BaseKind,
-  type Classification,
   type DataItem,
-  type DataType,
   type EntryMetadata,
-  type OpenType,
-  type ResourceFormat,
-  type ShareMethod,
-  type ShareType,
-  type UpdateCycle,
 } from './catalog.model.ts';
 import * as repo from './catalog.repository.ts';
 import { conceptOf, submissionProblems, TOPICS } from './catalog.rules.ts';
-import { MetadataSchema } from './catalog.schemas.ts';
+import { EntryMetadata as MetadataSchema } from '@huitong/contract/catalog';
+import * as values from '@huitong/contract/values';
+import type { Label, Labels } from '@huitong/contract/values';
 import { toTsQuery } from './search-text.ts';
 import { beijingDay } from '../../shared/beijing-time.ts';
 
@@ -89,67 +83,22 @@ export const EXPORT_CAP = 5000;
 
 export const SHEETS = { entries: '目录', items: '信息项', guide: '填写说明', lists: '值列表' } as const;
 
-// ---------- Chinese labels of the value lists ----------
+// ---------- Chinese labels of the value lists (the contract's) ----------
 
-export const CLASSIFICATION_LABELS: Record<Classification, string> = {
-  base: '基础',
-  topic: '主题',
-  department: '部门',
-};
-export const BASE_KIND_LABELS: Record<BaseKind, string> = {
-  population: '人口',
-  legal_entity: '法人单位',
-  natural_resources_geo: '自然资源和空间地理',
-  social_credit: '社会信用',
-  e_licence: '电子证照',
-};
-export const FORMAT_LABELS: Record<ResourceFormat, string> = {
-  file: '电子文件',
-  spreadsheet: '电子表格',
-  database: '数据库',
-  image: '图形图像',
-  stream: '流媒体',
-  self_describing: '自描述格式',
-  service: '服务接口',
-};
-export const SHARE_TYPE_LABELS: Record<ShareType, string> = {
-  unconditional: '无条件共享',
-  conditional: '有条件共享',
-  none: '不予共享',
-};
-export const SHARE_METHOD_LABELS: Record<ShareMethod, string> = {
-  platform_database: '共享平台（数据库）',
-  platform_file: '共享平台（文件）',
-  platform_api: '共享平台（接口）',
-  other: '其他方式',
-};
-export const OPEN_TYPE_LABELS: Record<OpenType, string> = {
-  open: '无条件开放',
-  on_application: '依申请开放',
-  closed: '不予开放',
-};
-export const UPDATE_CYCLE_LABELS: Record<UpdateCycle, string> = {
-  realtime: '实时',
-  daily: '每日',
-  weekly: '每周',
-  monthly: '每月',
-  quarterly: '每季度',
-  half_yearly: '每半年',
-  yearly: '每年',
-};
-export const DATA_TYPE_LABELS: Record<DataType, string> = {
-  string: '字符串',
-  integer: '整数',
-  decimal: '小数',
-  date: '日期',
-  datetime: '日期时间',
-  boolean: '布尔',
-  id_number: '公民身份号码',
-  credit_code: '统一社会信用代码',
-  phone: '电话号码',
-  geometry: '空间几何',
-  binary: '二进制',
-};
+const zhLabels = <T extends string>(labels: Labels<T>): Record<T, string> =>
+  Object.fromEntries(Object.entries<Label>(labels).map(([code, label]) => [code, label.zh])) as Record<
+    T,
+    string
+  >;
+
+const CLASSIFICATION_LABELS = zhLabels(values.CLASSIFICATION_LABELS);
+const BASE_KIND_LABELS = zhLabels(values.BASE_KIND_LABELS);
+const FORMAT_LABELS = zhLabels(values.FORMAT_LABELS);
+const SHARE_TYPE_LABELS = zhLabels(values.SHARE_TYPE_LABELS);
+const SHARE_METHOD_LABELS = zhLabels(values.SHARE_METHOD_LABELS);
+const OPEN_TYPE_LABELS = zhLabels(values.OPEN_TYPE_LABELS);
+const UPDATE_CYCLE_LABELS = zhLabels(values.UPDATE_CYCLE_LABELS);
+const DATA_TYPE_LABELS = zhLabels(values.DATA_TYPE_LABELS);
 
 const YES = '是';
 const NO = '否';
@@ -464,7 +413,7 @@ export interface XlsxIssue {
 }
 
 class XlsxFileError extends AppError {
-  constructor(code: string, zh: string, en: string) {
+  constructor(code: 'xlsx_unreadable' | 'xlsx_empty' | 'xlsx_too_large', zh: string, en: string) {
     super(code, 400, { zh, en });
   }
 }

@@ -24,7 +24,6 @@ export type { PublishedEntry, PublishedFilter } from './catalog.read.ts';
 // The open catalog, read by the opening module.
 export { search as searchCatalog, openEntry, restrictedOpen } from './catalog.service.ts';
 export { basisDto, iso, searchDto } from './catalog.dto.ts';
-export { OpenEntrySchema, RestrictedList, SearchQuery, SearchResult } from './catalog.schemas.ts';
 
 /**
  * Loads the demo catalog once, after the demo city (see demo-loader.ts). The loader and the demo

@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams, responses } from '../../shared/schemas.ts';
+import { OpenEntry, RestrictedList, SearchQuery, SearchResult } from '@huitong/contract/catalog';
 import {
-  OpenEntrySchema,
-  RestrictedList,
-  SearchQuery,
-  SearchResult,
   basisDto,
   iso,
   openEntry,
@@ -48,7 +45,7 @@ export const openingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The published metadata of an entry that is 无条件开放 or 依申请开放, with its data items and the legal bases of a restriction. Drafts, entries under review and entries that are not open answer 404.',
         params: IdParams,
-        response: responses({ 200: OpenEntrySchema }),
+        response: responses({ 200: OpenEntry }),
       },
     },
     async (request) => {

@@ -3,7 +3,8 @@ import { actorOf, SESSION_COOKIE, sessionCookieOptions } from '../../plugins/aut
 import { NoContent, responses } from '../../shared/schemas.ts';
 import { UnauthenticatedError } from '../../shared/errors.ts';
 import * as auth from './auth.service.ts';
-import { ChangePasswordBody, CurrentSession, Me, RegisterBody, SignInBody, meDto } from './org.schemas.ts';
+import { ChangePasswordBody, CurrentSession, Me, RegisterBody, SignInBody } from '@huitong/contract/org';
+import { meDto } from './org.dto.ts';
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cfg = app.config;

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../plugins/auth.ts';
-import { IdParams, NoContent, Paged, responses } from '../../shared/schemas.ts';
+import { IdParams, NoContent, responses } from '../../shared/schemas.ts';
 import * as orgs from './org.service.ts';
 import {
   Account,
+  AccountPage,
   CreateAccountBody,
   CreateCredentialBody,
   CreateDivisionBody,
@@ -18,16 +19,14 @@ import {
   ListCredentialsQuery,
   ListOrgsQuery,
   Organisation,
+  OrganisationPage,
   ResetPasswordBody,
   RoleList,
   UpdateAccountBody,
   UpdateDivisionBody,
   UpdateOrgBody,
-  accountDto,
-  credentialDto,
-  divisionDto,
-  orgDto,
-} from './org.schemas.ts';
+} from '@huitong/contract/org';
+import { accountDto, credentialDto, divisionDto, orgDto } from './org.dto.ts';
 
 export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.db;
@@ -98,7 +97,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['organisations'],
         summary: 'List organisations / 机构列表',
         querystring: ListOrgsQuery,
-        response: responses({ 200: Paged(Organisation) }),
+        response: responses({ 200: OrganisationPage }),
       },
     },
     async (request) => {
@@ -158,7 +157,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['accounts'],
         summary: 'Staff accounts you manage / 账号列表',
         querystring: ListAccountsQuery,
-        response: responses({ 200: Paged(Account) }),
+        response: responses({ 200: AccountPage }),
       },
     },
     async (request) => {

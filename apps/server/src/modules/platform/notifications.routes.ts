@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
-import { IdParams, responses } from '../../shared/schemas.ts';
+import { IdParams, NoContent, responses } from '../../shared/schemas.ts';
 import { inbox, markRead } from './notifications.ts';
-import { Inbox, InboxQuery } from './platform.schemas.ts';
+import { Inbox, InboxQuery } from '@huitong/contract/platform';
 
 /** A staff member's inbox of notifications. */
 export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -46,7 +45,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['notifications'],
         summary: 'Mark read / 标记已读',
         params: IdParams,
-        response: responses({ 204: Type.Unsafe<void>({ type: 'null' }) }),
+        response: responses({ 204: NoContent }),
       },
     },
     async (request, reply) => {

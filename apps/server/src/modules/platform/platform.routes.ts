@@ -4,21 +4,37 @@ import { appliedMigration } from '../../db/migrate.ts';
 import { NoContent, responses } from '../../shared/schemas.ts';
 import { VERSION } from '../../shared/version.ts';
 import {
+  CalendarYear,
   DateParams,
   DaysQuery,
   DaysResponse,
   DeadlineQuery,
   DeadlineResponse,
   Health,
+  Override,
   OverrideBody,
   OverrideList,
-  OverrideSchema,
   YearBody,
   YearList,
   YearParams,
-  YearSchema,
-  overrideDto,
-} from './platform.schemas.ts';
+  type Override as OverrideDto,
+} from '@huitong/contract/platform';
+
+function overrideDto(o: {
+  date: string;
+  is_workday: boolean;
+  name: string;
+  note: string | null;
+  updated_at: Date;
+}): OverrideDto {
+  return {
+    date: o.date,
+    isWorkday: o.is_workday,
+    name: o.name,
+    note: o.note,
+    updatedAt: o.updated_at.toISOString(),
+  };
+}
 
 export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const calendar = app.calendar;
@@ -95,7 +111,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Set a day as working day or day off / 设置调整',
         params: DateParams,
         body: OverrideBody,
-        response: responses({ 200: OverrideSchema }),
+        response: responses({ 200: Override }),
       },
     },
     async (request) =>
@@ -141,7 +157,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Declare a year's holidays entered in full in the overrides / 声明年度放假安排已录入",
         params: YearParams,
         body: YearBody,
-        response: responses({ 200: YearSchema }),
+        response: responses({ 200: CalendarYear }),
       },
     },
     async (request) => {

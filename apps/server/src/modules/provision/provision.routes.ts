@@ -1,78 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { actorOf } from '../../plugins/auth.ts';
-import { Nullable, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
-import { DATA_ACTIONS } from '../../shared/policy.ts';
+import { responses } from '../../shared/schemas.ts';
 import type { IngestResult } from './versions/ingest.ts';
 import {
+  CompareQuery,
+  DataRows,
+  DataVersionList,
   EntryParams,
   FileUploadQuery,
+  IdempotencyHeaders,
   IngestOutcome,
+  OptionalIdempotencyHeaders,
+  ProvisionSettings,
+  ProvisionSettingsBody,
+  PushRowsBody,
+  RowsQuery,
+  VersionComparison,
   VersionParams,
-  fileOptionsOf,
-} from './provision.schemas.ts';
+} from '@huitong/contract/provision';
+import { fileOptionsOf } from './file-options.ts';
 import * as provision from './provision.service.ts';
 import { receiveToFile } from './receive-body.ts';
 import { makeTempDir } from './temp-files.ts';
-
-const Settings = Type.Object(
-  {
-    errorPolicy: StringEnum(['reject', 'exclude'] as const, {
-      description:
-        'reject: a version with any invalid row is not published; exclude: invalid rows are left out and listed',
-    }),
-    enumerations: Type.Record(Type.String(), Type.Array(Type.String())),
-    keyFields: Type.Array(Type.String(), {
-      description: 'Data items that identify a row (for comparing versions)',
-    }),
-    declaredRowCount: Nullable(Type.Integer()),
-    declaredChecksum: Nullable(Type.String()),
-    actions: Type.Array(StringEnum(DATA_ACTIONS), {
-      description:
-        "What the caller may do with the entry's data (the policy module decides): provide (upload, push, settings), read (rows, comparisons), export (exports and file downloads)",
-    }),
-  },
-  { $id: 'ProvisionSettings' },
-);
-
-const SettingsBody = Type.Object(
-  {
-    errorPolicy: Type.Optional(StringEnum(['reject', 'exclude'] as const)),
-    enumerations: Type.Optional(
-      Type.Record(
-        Type.String({ maxLength: 64 }),
-        Type.Array(Type.String({ maxLength: 200 }), { maxItems: 500 }),
-      ),
-    ),
-    keyFields: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10, uniqueItems: true })),
-  },
-  { additionalProperties: false },
-);
-
-const VersionSummary = Type.Object({
-  id: Uuid,
-  versionNo: Type.Integer(),
-  state: StringEnum(['receiving', 'open', 'ready', 'failed', 'cancelled'] as const),
-  current: Type.Boolean(),
-  kind: StringEnum(['table', 'files'] as const, {
-    description: 'table: rows of data items; files: documents, images, audio, video (file resources)',
-  }),
-  source: Type.String(),
-  format: Nullable(Type.String()),
-  encoding: Nullable(Type.String()),
-  fileName: Nullable(Type.String()),
-  rowCount: Nullable(Type.Integer()),
-  excludedRowCount: Nullable(Type.Integer()),
-  byteCount: Nullable(Type.Integer()),
-  sm3: Nullable(Type.String()),
-  basedOn: Nullable(Uuid),
-  createdBy: Nullable(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
-  completedAt: Nullable(Type.String({ format: 'date-time' })),
-  error: Nullable(Type.Object({ zh: Type.String(), en: Type.String() })),
-});
 
 const outcome = (r: IngestResult, replayed?: boolean) => ({ ...r, ...(replayed ? { replayed } : {}) });
 /** 201 when a version was published; 422 with the report when the data were refused. */
@@ -92,7 +43,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Provision settings of an entry / 数据提供设置',
         params: EntryParams,
-        response: responses({ 200: Settings }),
+        response: responses({ 200: ProvisionSettings }),
       },
     },
     async (request) => {
@@ -112,8 +63,8 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Set the error policy, enumerations and key fields / 修改数据提供设置',
         params: EntryParams,
-        body: SettingsBody,
-        response: responses({ 200: Settings }),
+        body: ProvisionSettingsBody,
+        response: responses({ 200: ProvisionSettings }),
       },
     },
     async (request) => {
@@ -131,7 +82,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Versions of the entry’s data / 数据版本',
         params: EntryParams,
-        response: responses({ 200: Type.Object({ items: Type.Array(VersionSummary) }) }),
+        response: responses({ 200: DataVersionList }),
       },
     },
     async (request) => {
@@ -212,48 +163,8 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The current version, or `version` (a ready version number). `fields=a,b` picks data items; `sort=a` or `sort=-a`; `filter=a=value` (equals) or `filter=a~value` (contains), repeatable. Values come as text. The department’s data providers and approvers read everything (`access: full`); reviewers of its supervising authority read for the quality watch with the items of sensitivity 3 and 4 masked (`access: masked`, `masked: true` on those fields; filtering or sorting on them is refused with 403 `masked_item`). Everyone else is refused.',
         params: EntryParams,
-        querystring: Type.Object(
-          {
-            version: Type.Optional(Type.Integer({ minimum: 1 })),
-            page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-            pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
-            fields: Type.Optional(Type.String({ maxLength: 2000 })),
-            sort: Type.Optional(Type.String({ maxLength: 100 })),
-            filter: Type.Optional(
-              Type.Union([
-                Type.String({ maxLength: 500 }),
-                Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20 }),
-              ]),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: responses({
-          200: Type.Object({
-            version: Type.Object({ id: Uuid, versionNo: Type.Integer() }),
-            access: Type.Union([Type.Literal('full'), Type.Literal('masked')], {
-              description:
-                'full: the department itself; masked: its supervising authority (sensitive items masked)',
-            }),
-            fields: Type.Array(
-              Type.Object({
-                name: Type.String(),
-                label: Type.String(),
-                dataType: Type.String(),
-                masked: Type.Boolean({ description: 'The values of this item are masked for the caller' }),
-              }),
-            ),
-            rows: Type.Array(
-              Type.Object({
-                row: Type.Integer(),
-                values: Type.Record(Type.String(), Nullable(Type.String())),
-              }),
-            ),
-            total: Type.Integer(),
-            page: Type.Integer(),
-            pageSize: Type.Integer(),
-          }),
-        }),
+        querystring: RowsQuery,
+        response: responses({ 200: DataRows }),
       },
     },
     async (request) => {
@@ -278,35 +189,8 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Compare two versions: row counts, fields, rows added/removed/changed by key / 版本比较',
         params: EntryParams,
-        querystring: Type.Object(
-          { from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) },
-          { additionalProperties: false },
-        ),
-        response: responses({
-          200: Type.Object({
-            from: Type.Object({ versionNo: Type.Integer(), rowCount: Type.Integer() }),
-            to: Type.Object({ versionNo: Type.Integer(), rowCount: Type.Integer() }),
-            keyFields: Type.Array(Type.String()),
-            fields: Type.Object({
-              added: Type.Array(Type.String()),
-              removed: Type.Array(Type.String()),
-              common: Type.Array(Type.String()),
-            }),
-            rows: Nullable(
-              Type.Object({
-                added: Type.Integer(),
-                removed: Type.Integer(),
-                changed: Type.Integer(),
-                unchanged: Type.Integer(),
-                examples: Type.Object({
-                  added: Type.Array(Type.String()),
-                  removed: Type.Array(Type.String()),
-                  changed: Type.Array(Type.String()),
-                }),
-              }),
-            ),
-          }),
-        }),
+        querystring: CompareQuery,
+        response: responses({ 200: VersionComparison }),
       },
     },
     async (request) => {
@@ -325,11 +209,8 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Rows are objects keyed by data item name; all of them form one new version, validated under the entry’s error policy. The `Idempotency-Key` header is required: a retry with the same key answers the first outcome (`replayed: true`) and creates nothing.',
         params: EntryParams,
-        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 200 }) }),
-        body: Type.Object(
-          { rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, maxItems: 10_000 }) },
-          { additionalProperties: false },
-        ),
+        headers: IdempotencyHeaders,
+        body: PushRowsBody,
         response: responses({ 200: IngestOutcome, 201: IngestOutcome, 422: IngestOutcome }),
       },
     },
@@ -362,7 +243,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'The body is the file itself (any Content-Type), streamed to disk. Columns map to data items by name or Chinese label, or by `mapping`. Answers the outcome with the validation report; a file that cannot be read answers 400 naming the row and column.',
           params: EntryParams,
           querystring: FileUploadQuery,
-          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+          headers: OptionalIdempotencyHeaders,
           response: responses({ 201: IngestOutcome, 422: IngestOutcome }),
         },
       },

@@ -1,49 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { auditScope } from '../../shared/policy.ts';
 import { ForbiddenError } from '../../shared/errors.ts';
-import { DateTime, Nullable, PageQuery, Paged, StringEnum, Uuid, responses } from '../../shared/schemas.ts';
+import { AuditPage, AuditQuery, ChainReport } from '@huitong/contract/security';
+import { responses } from '../../shared/schemas.ts';
 import { listAudit, verifyChain, type AssertScopeOrg } from './audit.service.ts';
-
-const AuditEntry = Type.Object({
-  seq: Type.Integer(),
-  at: DateTime,
-  actorId: Nullable(Type.String()),
-  actorName: Nullable(Type.String()),
-  actorKind: StringEnum(['staff', 'public', 'credential', 'anonymous', 'system'] as const),
-  orgId: Nullable(Type.String()),
-  orgName: Nullable(Type.String()),
-  action: Type.String(),
-  targetType: Nullable(Type.String()),
-  targetId: Nullable(Type.String()),
-  ip: Nullable(Type.String()),
-  result: StringEnum(['success', 'failure', 'denied'] as const),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  prevHash: Type.String(),
-  hash: Type.String(),
-});
-
-const AuditQuery = Type.Object(
-  {
-    action: Type.Optional(
-      Type.String({ maxLength: 100, description: 'Prefix, e.g. `auth.` or `org.create`' }),
-    ),
-    actorId: Type.Optional(Uuid),
-    orgId: Type.Optional(Uuid),
-    result: Type.Optional(StringEnum(['success', 'failure', 'denied'] as const)),
-    from: Type.Optional(DateTime),
-    to: Type.Optional(DateTime),
-    ...PageQuery,
-  },
-  { additionalProperties: false },
-);
-
-const ChainReport = Type.Object({
-  ok: Type.Boolean(),
-  checked: Type.Integer(),
-  firstBrokenSeq: Nullable(Type.Integer()),
-  reason: Nullable(Type.String()),
-});
 
 export interface AuditRouteOptions {
   assertScopeOrg: AssertScopeOrg;
@@ -58,7 +18,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
         tags: ['audit'],
         summary: 'The audit trail (auditors, read-only) / 审计日志',
         querystring: AuditQuery,
-        response: responses({ 200: Paged(AuditEntry) }),
+        response: responses({ 200: AuditPage }),
       },
     },
     async (request) => {

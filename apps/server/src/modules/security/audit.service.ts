@@ -1,4 +1,5 @@
 import { inTransaction, type Db, type Trx } from '../../db/database.ts';
+import type { ChainReport } from '@huitong/contract/security';
 import type { AuditResult, AuditRow } from '../../db/database.types.ts';
 import { canonicalJson, sm3Hex } from '../../shared/crypto.ts';
 import type { Actor } from '../../shared/principal.ts';
@@ -97,13 +98,6 @@ export async function appendAudit(db: Db, actor: Actor, input: AuditInput): Prom
   };
   if (inTransaction(db)) await run(db);
   else await db.transaction().execute(run);
-}
-
-export interface ChainReport {
-  ok: boolean;
-  checked: number;
-  firstBrokenSeq: number | null;
-  reason: string | null;
 }
 
 /** Re-computes the chain from the first entry and reports the first entry that does not fit. */

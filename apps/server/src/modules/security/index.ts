@@ -17,5 +17,5 @@ export function securityModule(org: AuditRouteOptions): AppModule {
 }
 
 export { appendAudit, verifyChain, entryHash, GENESIS_HASH } from './audit.service.ts';
-export type { AssertScopeOrg, AuditInput, ChainReport } from './audit.service.ts';
+export type { AssertScopeOrg, AuditInput } from './audit.service.ts';
 export { maskValue } from './masking.ts';

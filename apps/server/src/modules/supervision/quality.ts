@@ -6,6 +6,14 @@
  * what it provided. Departments see their own entries, authorities their jurisdiction; a daily scan
  * tells the responsible people once about each new problem.
  */
+import { CHECKSUM_PATTERN, type QualityProblem, type QualityQuery } from '@huitong/contract/quality';
+import {
+  PROBLEM_KINDS,
+  SEVERITIES,
+  type ActingRole,
+  type ProblemKind,
+  type Severity,
+} from '@huitong/contract/values';
 import type { Db } from '../../db/database.ts';
 import { ForbiddenError, type Message } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, staffOf, type Actor } from '../../shared/principal.ts';
@@ -76,19 +84,8 @@ export const QUALITY_RULES = {
 
 // ---------- problems ----------
 
-export const PROBLEM_KINDS = [
-  'no_data',
-  'overdue',
-  'low_quality',
-  'quality_drop',
-  'rows_excluded',
-  'declared_mismatch',
-  'connector_failing',
-] as const;
-export type ProblemKind = (typeof PROBLEM_KINDS)[number];
-export const SEVERITIES = ['high', 'medium', 'low'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export type ActingRole = 'provider' | 'cataloguer' | 'reviewer';
+export { PROBLEM_KINDS, SEVERITIES };
+export type { ActingRole, ProblemKind, QualityProblem, Severity };
 
 /** A problem as a source finds it. */
 export interface FoundProblem {
@@ -103,24 +100,6 @@ export interface FoundProblem {
   details: Record<string, unknown>;
   /** Who in the department must act (default: its data providers). */
   roles?: ActingRole[];
-}
-
-export interface QualityProblem {
-  entryId: string;
-  entryCode: string | null;
-  entryName: string;
-  orgId: string;
-  orgName: string;
-  kind: ProblemKind;
-  severity: Severity;
-  since: string;
-  ageDays: number;
-  message: Message;
-  details: Record<string, unknown>;
-  /** Who must act: the department's providers (or cataloguers), and its supervising authority once escalated. */
-  mustAct: { orgId: string; orgName: string; role: ActingRole }[];
-  escalated: boolean;
-  subject: string;
 }
 
 /** What a source knows of one version of an entry's data. */
@@ -573,19 +552,11 @@ async function problemsOf(
 
 const emptyKinds = () => Object.fromEntries(PROBLEM_KINDS.map((k) => [k, 0])) as Record<ProblemKind, number>;
 
-export interface QualityFilter {
-  kind?: ProblemKind | undefined;
-  orgId?: string | undefined;
-  severity?: Severity | undefined;
-  page?: number | undefined;
-  pageSize?: number | undefined;
-}
-
 /** The dashboard: per-organisation counts, then the problems (filtered, paged). */
 export async function overview(
   db: Db,
   actor: Actor,
-  filter: QualityFilter = {},
+  filter: QualityQuery = {},
   now = new Date(),
   sources: readonly ProblemSource[] = problemSources,
 ) {
@@ -731,7 +702,7 @@ export async function entryQuality(
 
 // ---------- the department's declaration ----------
 
-export const CHECKSUM_PATTERN = '^[0-9A-Fa-f]{64}$';
+export { CHECKSUM_PATTERN };
 
 /**
  * The department states what it holds: the row count and/or the SM3 checksum (hex) of the file it

@@ -3,7 +3,7 @@ import { Badge, Button, Empty, Popover, Segmented, Spin, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import type { Inbox, Notification } from '@huitong/contract/catalog';
+import type { Inbox, Notification } from '@huitong/contract/platform';
 import { call } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';

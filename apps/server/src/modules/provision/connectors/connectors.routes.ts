@@ -1,140 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { actorOf } from '../../../plugins/auth.ts';
 import {
-  Delimiter,
-  NoContent,
-  Nullable,
-  Prose,
-  StringEnum,
-  Uuid,
-  problemRef,
-  responses,
-} from '../../../shared/schemas.ts';
+  AllowBody,
+  AllowEntry,
+  AllowList,
+  AllowParams,
+  Connector,
+  ConnectorBody,
+  ConnectorList,
+  ConnectorParams,
+  ConnectorRunList,
+  ConnectorRunsQuery,
+  EntryParams,
+  RunFinished,
+  RunQueued,
+} from '@huitong/contract/provision';
+import { NoContent, problemRef, responses } from '../../../shared/schemas.ts';
 import { loadEntry } from '../provision.service.ts';
 import { CONNECTOR_RUN_JOB } from './connectors.jobs.ts';
 import * as connectors from './connectors.service.ts';
-
-const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-const ConnectorParams = Type.Object({ id: Uuid, connectorId: Uuid }, { additionalProperties: false });
-const AllowParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-const Message = Type.Object({ zh: Type.String(), en: Type.String() });
-
-const Connector = Type.Object(
-  {
-    id: Uuid,
-    entryId: Uuid,
-    kind: StringEnum(['http', 'postgres', 'mysql'] as const),
-    url: Nullable(Type.String()),
-    format: Nullable(StringEnum(connectors.HTTP_FORMATS)),
-    encoding: Nullable(StringEnum(connectors.HTTP_ENCODINGS)),
-    delimiter: Nullable(Type.String()),
-    headerName: Nullable(Type.String()),
-    host: Nullable(Type.String()),
-    port: Nullable(Type.Integer()),
-    database: Nullable(Type.String()),
-    user: Nullable(Type.String()),
-    query: Nullable(Type.String()),
-    mapping: Type.Record(Type.String(), Type.String()),
-    hasSecret: Type.Boolean({ description: 'A secret is stored (SM4-encrypted); it is never answered' }),
-    secretUpdatedAt: Nullable(Type.String({ format: 'date-time' })),
-    schedule: StringEnum(['cycle', 'cron', 'manual'] as const),
-    cron: Nullable(Type.String()),
-    effectiveCron: Nullable(
-      Type.String({ description: 'The cron expression followed (Beijing time); null: manual only' }),
-    ),
-    updateCycle: Nullable(Type.String()),
-    enabled: Type.Boolean(),
-    nextRunAt: Nullable(Type.String({ format: 'date-time' })),
-    lastRunAt: Nullable(Type.String({ format: 'date-time' })),
-    lastState: Nullable(StringEnum(['running', 'succeeded', 'failed'] as const)),
-    consecutiveFailures: Type.Integer(),
-    failing: Type.Boolean({ description: 'Three or more failed runs in a row' }),
-    failingSince: Nullable(Type.String({ format: 'date-time' })),
-    lastError: Nullable(Message),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'Connector' },
-);
-
-const ConnectorBody = Type.Object(
-  {
-    kind: StringEnum(['http', 'postgres', 'mysql'] as const),
-    enabled: Type.Boolean(),
-    schedule: StringEnum(['cycle', 'cron', 'manual'] as const, {
-      description: "cycle: the entry's update cycle; cron: `cron` (Beijing time); manual: only “run now”",
-    }),
-    cron: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-    url: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-    format: Type.Optional(Nullable(StringEnum(connectors.HTTP_FORMATS))),
-    encoding: Type.Optional(Nullable(StringEnum(connectors.HTTP_ENCODINGS))),
-    delimiter: Type.Optional(Nullable(Delimiter)),
-    headerName: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-    host: Type.Optional(Nullable(Type.String({ maxLength: 253 }))),
-    port: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 65535 }))),
-    database: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    user: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    query: Type.Optional(Nullable(Prose({ maxLength: 20_000 }))),
-    mapping: Type.Optional(
-      Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 64 }), {
-        description: 'Source column → data item name',
-      }),
-    ),
-    secret: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 4000,
-        description:
-          'Password (databases) or header value (HTTP); write-only, stored SM4-encrypted. Absent keeps the stored one',
-      }),
-    ),
-    clearSecret: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
-
-const Run = Type.Object(
-  {
-    id: Uuid,
-    connectorId: Uuid,
-    trigger: StringEnum(['schedule', 'retry', 'manual'] as const),
-    attempt: Type.Integer(),
-    state: StringEnum(['running', 'succeeded', 'failed'] as const),
-    startedAt: Type.String({ format: 'date-time' }),
-    finishedAt: Nullable(Type.String({ format: 'date-time' })),
-    durationMs: Nullable(Type.Integer()),
-    rowCount: Nullable(Type.Integer()),
-    excludedRowCount: Nullable(Type.Integer()),
-    byteCount: Nullable(Type.Integer()),
-    versionId: Nullable(Uuid),
-    error: Nullable(Type.Object({ code: Type.String(), message: Message, detail: Nullable(Type.String()) })),
-  },
-  { $id: 'ConnectorRun' },
-);
-
-const AllowEntry = Type.Object(
-  {
-    id: Uuid,
-    host: Type.String({ description: 'Host name, IP address or CIDR block' }),
-    portFrom: Nullable(Type.Integer()),
-    portTo: Nullable(Type.Integer()),
-    note: Nullable(Type.String()),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'ConnectorAllowEntry' },
-);
-
-const AllowBody = Type.Object(
-  {
-    host: Type.String({ minLength: 1, maxLength: 253 }),
-    portFrom: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 65535 }))),
-    portTo: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 65535 }))),
-    note: Type.Optional(Nullable(Prose({ maxLength: 500 }))),
-  },
-  { additionalProperties: false },
-);
 
 const with422 = <T extends Parameters<typeof responses>[0]>(ok: T) => ({ ...responses(ok), 422: problemRef });
 
@@ -152,7 +36,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The entry’s pull connector (none or one) / 数据连接器',
         params: EntryParams,
-        response: responses({ 200: Type.Object({ items: Type.Array(Connector) }) }),
+        response: responses({ 200: ConnectorList }),
       },
     },
     async (request) => {
@@ -232,10 +116,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'With the job queue running, the run is queued (202) and appears in the run history; otherwise it runs in the request (200, the finished run). 409 `connector_busy` while a run is in progress.',
         params: ConnectorParams,
-        response: responses({
-          200: Type.Object({ queued: Type.Literal(false), run: Run }),
-          202: Type.Object({ queued: Type.Literal(true) }),
-        }),
+        response: responses({ 200: RunFinished, 202: RunQueued }),
       },
     },
     async (request, reply) => {
@@ -269,11 +150,8 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Run history of the connector, latest first / 运行记录',
         params: ConnectorParams,
-        querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) },
-          { additionalProperties: false },
-        ),
-        response: responses({ 200: Type.Object({ items: Type.Array(Run) }) }),
+        querystring: ConnectorRunsQuery,
+        response: responses({ 200: ConnectorRunList }),
       },
     },
     async (request) => {
@@ -297,7 +175,7 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Addresses connectors may reach / 连接器地址清单',
-        response: responses({ 200: Type.Object({ items: Type.Array(AllowEntry) }) }),
+        response: responses({ 200: AllowList }),
       },
     },
     async (request) => ({ items: await connectors.listAllowList(db, actorOf(request)) }),

@@ -69,6 +69,7 @@ import {
   type PlatformDatabase,
 } from './platform-database.ts';
 import { installationBox, type SecretBox } from './secrets.ts';
+import type { HttpFormat, SourceEncoding as HttpEncoding } from '@huitong/contract/values';
 
 /** Where a failed run's raw error goes (the server log): never the run history or an answer. */
 export interface ConnectorLog {
@@ -225,10 +226,8 @@ export async function deleteAllowEntry(db: Db, actor: Actor, id: string) {
 
 /* ------------------------------------------------------------------ connectors */
 
-export const HTTP_FORMATS = ['csv', 'json', 'ndjson', 'geojson'] as const;
-export type HttpFormat = (typeof HTTP_FORMATS)[number];
-export const HTTP_ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030'] as const;
-export type HttpEncoding = (typeof HTTP_ENCODINGS)[number];
+export { HTTP_FORMATS, SOURCE_ENCODINGS as HTTP_ENCODINGS } from '@huitong/contract/values';
+export type { HttpEncoding, HttpFormat };
 
 export interface ConnectorInput {
   kind: ConnectorKind;

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../../plugins/auth.ts';
-import { StringEnum, Uuid, problemRef, responses } from '../../../shared/schemas.ts';
-import { CSV_VARIANTS, EXPORT_ENCODINGS, EXPORT_FORMATS, HEADER_KINDS, prepareExport } from './export.ts';
+import { EntryParams, ExportQuery } from '@huitong/contract/provision';
+import { problemRef, responses } from '../../../shared/schemas.ts';
+import { prepareExport } from './export.ts';
 import {
   EXPORT_RETRY_AFTER_SECONDS,
   ExportLimiter,
@@ -12,40 +13,6 @@ import {
 } from './export-limits.ts';
 import * as provision from '../provision.service.ts';
 import { contentDisposition } from '../../../shared/download.ts';
-
-const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-
-const ExportQuery = Type.Object(
-  {
-    format: StringEnum(EXPORT_FORMATS),
-    encoding: Type.Optional(
-      StringEnum(EXPORT_ENCODINGS, {
-        description: 'CSV only: utf-8 (default, with BOM so that Excel reads Chinese), gbk or gb18030',
-      }),
-    ),
-    version: Type.Optional(
-      Type.String({
-        pattern: '^([0-9]{1,9}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$',
-        description: 'A ready version, by number or id; default the current version',
-      }),
-    ),
-    fields: Type.Optional(
-      Type.String({ maxLength: 2000, description: 'Data items by name, comma-separated; default all' }),
-    ),
-    header: Type.Optional(
-      StringEnum(HEADER_KINDS, {
-        description: 'CSV and XLSX header row: data item names (default) or their Chinese labels',
-      }),
-    ),
-    variant: Type.Optional(
-      StringEnum(CSV_VARIANTS, {
-        description:
-          "CSV only: spreadsheet (default: text values beginning with = + - @, a tab or a carriage return get a ' before them, and UTF-8 has a BOM) or machine (the data as stored, no BOM: in UTF-8 the header and exactly what PostgreSQL's COPY writes)",
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 const FileBody = Type.Unsafe<Readable>({
   type: 'string',

@@ -31,7 +31,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import type { DatabaseHandle, Lease, Db } from '../../../db/database.ts';
-import { AppError, ConflictError, invalidField } from '../../../shared/errors.ts';
+import { AppError, ConflictError, invalidField, type ErrorCode } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
 import { appendAudit } from '../../security/index.ts';
 import type { ColumnSpec } from '../versions/data-store.ts';
@@ -39,16 +39,11 @@ import { assertExporter, versionNotFound, type ProvisionEntry } from '../provisi
 import { XLSX_MIME } from '../../../shared/download.ts';
 import { holdsText, neutralised, neutralisedSql } from '../../../formats/formula-like.ts';
 
+import type { CsvVariant, ExportEncoding, ExportFormat, HeaderKind } from '@huitong/contract/values';
 type Row = (string | null)[];
 
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'geojson'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const EXPORT_ENCODINGS = ['utf-8', 'gbk', 'gb18030'] as const;
-export type ExportEncoding = (typeof EXPORT_ENCODINGS)[number];
-export const HEADER_KINDS = ['name', 'label'] as const;
-export type HeaderKind = (typeof HEADER_KINDS)[number];
-export const CSV_VARIANTS = ['spreadsheet', 'machine'] as const;
-export type CsvVariant = (typeof CSV_VARIANTS)[number];
+export { CSV_VARIANTS, EXPORT_ENCODINGS, EXPORT_FORMATS, HEADER_KINDS } from '@huitong/contract/values';
+export type { CsvVariant, ExportEncoding, ExportFormat, HeaderKind };
 
 export interface ExportQuery {
   format: ExportFormat;
@@ -90,7 +85,7 @@ export const XLSX_MAX_CELL = 32_767;
 const BATCH = 2000;
 
 class ExportError extends AppError {
-  constructor(code: string, status: number, zh: string, en: string) {
+  constructor(code: ErrorCode, status: number, zh: string, en: string) {
     super(code, status, { zh, en });
   }
 }

@@ -4,22 +4,19 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../../plugins/auth.ts';
-import { Prose, Uuid, responses } from '../../../shared/schemas.ts';
-import { MAX_FILES_PER_VERSION, createFilesVersion, listFiles, storedFile } from './files.ts';
+import {
+  CreateFilesVersionBody,
+  CreatedFilesVersion,
+  EntryParams,
+  FileParams,
+  FilesOfVersion,
+  VersionParams,
+} from '@huitong/contract/provision';
+import { responses } from '../../../shared/schemas.ts';
+import { createFilesVersion, listFiles, storedFile } from './files.ts';
 import { loadEntry } from '../provision.service.ts';
 import { ownedSession } from '../uploads/upload-sessions.ts';
 import { contentDisposition } from '../../../shared/download.ts';
-
-const StoredFile = Type.Object({
-  position: Type.Integer({ minimum: 1 }),
-  fileName: Type.String(),
-  mediaType: Type.String({ description: 'Recognised from the content, else from the extension' }),
-  byteCount: Type.Integer(),
-  sm3: Type.String({ description: 'SM3 digest, hex' }),
-});
-
-const EntryParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-const VersionParams = Type.Object({ id: Uuid, versionId: Uuid }, { additionalProperties: false });
 
 /** File resources: versions made of files, their list and their download. */
 export const filesRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,21 +34,8 @@ export const filesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'For an entry whose resource format is not structured (电子文件, 图形图像, 流媒体). `uploads` are completed resumable uploads of the caller, for this entry; in that order they become the files of a new version, current at once. The uploads are used up.',
         params: EntryParams,
-        body: Type.Object(
-          {
-            uploads: Type.Array(Uuid, { minItems: 1, maxItems: MAX_FILES_PER_VERSION, uniqueItems: true }),
-            note: Type.Optional(Prose({ maxLength: 500 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: responses({
-          201: Type.Object({
-            versionId: Uuid,
-            versionNo: Type.Integer(),
-            state: Type.Literal('ready'),
-            files: Type.Array(StoredFile),
-          }),
-        }),
+        body: CreateFilesVersionBody,
+        response: responses({ 201: CreatedFilesVersion }),
       },
     },
     async (request, reply) => {
@@ -80,9 +64,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Files of a files version / 文件版本的文件',
         params: VersionParams,
-        response: responses({
-          200: Type.Object({ versionId: Uuid, versionNo: Type.Integer(), files: Type.Array(StoredFile) }),
-        }),
+        response: responses({ 200: FilesOfVersion }),
       },
     },
     async (request) => {
@@ -100,14 +82,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Download one file of a files version / 下载文件',
         description:
           'Streams the file as stored, with its media type, `Content-Disposition: attachment` carrying the exact (e.g. Chinese) name as `filename*` (RFC 5987) and an ASCII fallback, and its SM3 digest in `X-Content-SM3`.',
-        params: Type.Object(
-          {
-            id: Uuid,
-            versionId: Uuid,
-            position: Type.Integer({ minimum: 1, maximum: MAX_FILES_PER_VERSION }),
-          },
-          { additionalProperties: false },
-        ),
+        params: FileParams,
         response: responses({
           200: Type.Unsafe<Readable>({ type: 'string', format: 'binary', description: 'The file' }),
         }),

@@ -6,6 +6,8 @@
  * under `<dataDir>/files/<version>/` before the transaction that makes the version current; if that
  * transaction fails they go back to their uploads, so nothing half-made is ever visible.
  */
+import { MAX_FILES_PER_VERSION } from '@huitong/contract/provision';
+import * as values from '@huitong/contract/values';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,20 +31,14 @@ import {
   type UploadSession,
 } from '../uploads/upload-sessions.ts';
 
-/** The catalog's structured resource formats (数据库, 电子表格, 自描述格式, 服务接口): their data are tables. */
-export const STRUCTURED_FORMATS: readonly string[] = [
-  'database',
-  'spreadsheet',
-  'self_describing',
-  'service',
-];
+/** The catalog's structured resource formats: their data are tables (the contract's list). */
+export const STRUCTURED_FORMATS: readonly string[] = values.STRUCTURED_FORMATS;
 
 /** Whether the entry's data are files rather than a table. */
-export const holdsFiles = (entry: Pick<ProvisionEntry, 'format'>) =>
-  !STRUCTURED_FORMATS.includes(entry.format);
+export const holdsFiles = (entry: Pick<ProvisionEntry, 'format'>) => values.isFileFormat(entry.format);
 
-/** Files of one version, at most. */
-export const MAX_FILES_PER_VERSION = 100;
+/** Files of one version, at most (the contract's limit). */
+export { MAX_FILES_PER_VERSION };
 
 // ---------------------------------------------------------------------------------------------
 // Media type

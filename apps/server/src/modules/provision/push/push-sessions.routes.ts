@@ -7,101 +7,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import type { TSchema } from 'typebox';
 import { actorOf } from '../../../plugins/auth.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { Nullable, Problem, Prose, StringEnum, Uuid, responses } from '../../../shared/schemas.ts';
+import { responses } from '../../../shared/schemas.ts';
 import type { IngestResult } from '../versions/ingest.ts';
 import {
   EntryParams,
   FileUploadQuery,
-  IngestOutcome,
-  Message,
-  ProblemItem,
+  IdempotencyHeaders,
+  PushBatchAnswer,
+  PushBatchHeaders,
+  PushCommitBody,
+  PushCommitOutcome,
+  PushFileAnswer,
+  PushProblem,
+  PushSession,
+  PushSessionBody,
   VersionParams,
-  fileOptionsOf,
-  validationReport,
-} from '../provision.schemas.ts';
+} from '@huitong/contract/provision';
+import { fileOptionsOf } from '../file-options.ts';
 import * as provision from '../provision.service.ts';
 import * as push from './push-sessions.ts';
 import { receiveToFile } from '../receive-body.ts';
 import { makeTempDir } from '../temp-files.ts';
 
-const Report = validationReport(
-  'The running validation report of all rows received: the first 1,000 problems listed, all counted; per-field completeness and valid share',
-);
-
-const PushSession = Type.Object({
-  versionId: Uuid,
-  versionNo: Type.Integer({ description: 'The version number, reserved when the session was opened' }),
-  entryId: Uuid,
-  state: StringEnum(['open', 'busy', 'committed', 'failed', 'cancelled', 'expired'] as const),
-  errorPolicy: StringEnum(['reject', 'exclude'] as const),
-  mapping: Type.Record(Type.String(), Type.String()),
-  note: Nullable(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
-  expiresAt: Nullable(
-    Type.String({ format: 'date-time', description: 'While open: expiry unless a request comes' }),
-  ),
-  closedAt: Nullable(Type.String({ format: 'date-time' })),
-  rowsReceived: Type.Integer(),
-  rowsAppended: Type.Integer(),
-  invalidRows: Type.Integer(),
-  batches: Type.Integer(),
-  committable: Type.Boolean({ description: 'Whether a commit now would publish the version' }),
-  file: Nullable(
-    Type.Object({
-      fileName: Nullable(Type.String()),
-      format: Nullable(Type.String()),
-      encoding: Nullable(Type.String()),
-      byteCount: Nullable(Type.Integer()),
-      sm3: Nullable(Type.String()),
-    }),
-  ),
-  error: Nullable(Type.Object({ code: Type.String(), message: Message })),
-  report: Report,
-});
-
-const BatchAnswer = Type.Object({
-  session: PushSession,
-  batch: Type.Object({
-    sequence: Type.Integer(),
-    firstRow: Type.Integer({ description: 'The batch’s first row, numbered over the whole session' }),
-    rows: Type.Integer(),
-    invalidRows: Type.Integer(),
-    appended: Type.Integer(),
-    replayed: Type.Boolean({ description: 'A retry of a batch already taken: nothing was appended' }),
-    problemCount: Type.Integer(),
-    problems: Type.Array(ProblemItem),
-  }),
-});
-
-const FileAnswer = Type.Object({
-  session: PushSession,
-  replayed: Type.Boolean(),
-  problems: Type.Array(ProblemItem, { description: 'The file’s problems (the first 1,000)' }),
-});
-
-/** The outcome of a commit (no `replayed`: a second commit is a conflict). */
-const Outcome = Type.Omit(IngestOutcome, ['replayed']);
-
-/** problem+json with what push-session conflicts name (the version, when it was committed, its state…). */
-const PushProblem = Type.Object(
-  {
-    ...Problem.properties,
-    versionId: Type.Optional(Uuid),
-    versionNo: Type.Optional(Type.Integer()),
-    committedAt: Type.Optional(Type.String()),
-    expiresAt: Type.Optional(Nullable(Type.String())),
-    state: Type.Optional(Type.String()),
-    sequence: Type.Optional(Type.Integer()),
-    sm3: Type.Optional(Nullable(Type.String())),
-    received: Type.Optional(Type.Integer()),
-    expected: Type.Optional(Type.Integer()),
-  },
-  { description: 'problem+json; push-session conflicts also name the version and its state' },
-);
-const pushResponses = <T extends Record<number, ReturnType<typeof Type.Object>>>(ok: T) => ({
+const pushResponses = <T extends Record<number, TSchema>>(ok: T) => ({
   ...responses(ok),
   404: PushProblem,
   409: PushProblem,
@@ -178,23 +109,8 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'For departments’ systems (API credential) and providers. `Idempotency-Key` is required: a retry with the same key answers the same session (200) instead of a new one (201). One open session per entry: while one is open, another is refused (409 `push_session_open`, naming it). The session expires after 24 hours without a request.',
         params: EntryParams,
-        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 200 }) }),
-        body: Type.Object(
-          {
-            errorPolicy: Type.Optional(
-              StringEnum(['reject', 'exclude'] as const, {
-                description: 'This session only; the entry’s setting by default',
-              }),
-            ),
-            mapping: Type.Optional(
-              Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 64 }), {
-                description: 'Field of the pushed rows (or file column) → data item name',
-              }),
-            ),
-            note: Type.Optional(Prose({ maxLength: 500 })),
-          },
-          { additionalProperties: false },
-        ),
+        headers: IdempotencyHeaders,
+        body: PushSessionBody,
         response: pushResponses({ 200: PushSession, 201: PushSession }),
       },
     },
@@ -240,11 +156,8 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           '201 with the new current version; 422 with the full validation report when the rows are refused (none received, or invalid rows under `reject`) — the version failed and the current one is untouched. A second commit is 409 `push_already_committed`, naming the version and when it was committed; a failed, cancelled or expired session is 409 with its state. `expectedRows`, when given, must equal the rows received (else 409 `push_count_mismatch`, the session stays open).',
         params: VersionParams,
-        body: Type.Object(
-          { expectedRows: Type.Optional(Type.Integer({ minimum: 0 })) },
-          { additionalProperties: false },
-        ),
-        response: pushResponses({ 201: Outcome, 422: Outcome }),
+        body: PushCommitBody,
+        response: pushResponses({ 201: PushCommitOutcome, 422: PushCommitOutcome }),
       },
     },
     async (request, reply) => {
@@ -334,10 +247,8 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           description:
             'The body is a JSON array of objects (`Content-Type: application/json`) or NDJSON, one object per line (`application/x-ndjson`), streamed; keys are data item names, Chinese labels, or as the session’s mapping says. Rows are validated and appended at once (rows numbered over the whole session); the answer gives the running counts and this batch’s problems. With `Batch-Sequence: n`, a retry of batch n with the same content (SM3) is acknowledged (200, `replayed`) without appending; other content under a used number is 409 `push_batch_conflict`. Without it the batch takes the next number. Two batches of one session are written one after the other.',
           params: VersionParams,
-          headers: Type.Object({
-            'batch-sequence': Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
-          }),
-          response: pushResponses({ 200: BatchAnswer, 201: BatchAnswer }),
+          headers: PushBatchHeaders,
+          response: pushResponses({ 200: PushBatchAnswer, 201: PushBatchAnswer }),
         },
       },
       async (request, reply) =>
@@ -367,7 +278,7 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'Instead of batches: the body is the file (CSV, XLSX, JSON, NDJSON, GeoJSON; any Content-Type), with the same options as an upload. Only into a session without batches; the same file again (same SM3) is acknowledged (200), another file is 409 `push_file_conflict`. Rows keep the file’s record numbers.',
           params: VersionParams,
           querystring: FileUploadQuery,
-          response: pushResponses({ 200: FileAnswer, 201: FileAnswer }),
+          response: pushResponses({ 200: PushFileAnswer, 201: PushFileAnswer }),
         },
       },
       async (request, reply) =>

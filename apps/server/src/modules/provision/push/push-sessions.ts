@@ -43,6 +43,7 @@ import {
   type ValidationSummary,
 } from '../versions/validation.ts';
 import { beijingDay } from '../../../shared/beijing-time.ts';
+import type { ErrorPolicy } from '@huitong/contract/values';
 
 /** A session without a request for this long expires (its table is dropped, the version cancelled). */
 export const PUSH_IDLE_HOURS = 24;
@@ -53,7 +54,7 @@ const MAX_PROBLEMS = 1000;
 /** Rows per append. */
 const APPEND_BATCH = 1000;
 
-export type ErrorPolicy = 'reject' | 'exclude';
+export type { ErrorPolicy };
 export type PushSessionState = 'open' | 'busy' | 'committed' | 'failed' | 'cancelled' | 'expired';
 
 /** What a session keeps of its creation: the data items and rules its rows are checked against. */

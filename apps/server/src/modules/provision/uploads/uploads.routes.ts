@@ -17,10 +17,19 @@ import { actorOf } from '../../../plugins/auth.ts';
 import { problem } from '../../../plugins/error-handler.ts';
 import { AppError, invalidField } from '../../../shared/errors.ts';
 import { fileNameProblem } from '../../../shared/file-name.ts';
-import { Delimiter, Nullable, StringEnum, Uuid, responses } from '../../../shared/schemas.ts';
+import { responses } from '../../../shared/schemas.ts';
+import { SOURCE_ENCODINGS } from '@huitong/contract/values';
 import { SOURCE_FORMATS } from '../../../formats/index.ts';
 import type { IngestResult } from '../versions/ingest.ts';
-import { IngestOutcome } from '../provision.schemas.ts';
+import {
+  EntryUploadParams,
+  IngestOutcome,
+  IngestUploadBody,
+  ReadQuery,
+  UploadParams,
+  UploadPreview,
+  type IngestProgressLine,
+} from '@huitong/contract/provision';
 import { assertProvider, loadEntry, type ProvisionEntry } from '../provision.service.ts';
 import {
   insertSession,
@@ -34,7 +43,6 @@ import { UploadBusy, UploadIncomplete, ingestUpload, previewUpload } from './upl
 import { UploadTooLarge } from '../receive-body.ts';
 
 export const TUS_PATH = '/api/provision/uploads';
-const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030'] as const;
 
 const badUpload = (zh: string, en: string) => new AppError('upload_invalid', 400, { zh, en });
 
@@ -94,10 +102,10 @@ function parseMetadata(header: string | undefined) {
       `format must be one of ${SOURCE_FORMATS.join(', ')}`,
     );
   const encoding = meta.encoding ?? null;
-  if (encoding !== null && !(ENCODINGS as readonly string[]).includes(encoding))
+  if (encoding !== null && !(SOURCE_ENCODINGS as readonly string[]).includes(encoding))
     throw badUpload(
-      `encoding 须为 ${ENCODINGS.join('、')} 之一`,
-      `encoding must be one of ${ENCODINGS.join(', ')}`,
+      `encoding 须为 ${SOURCE_ENCODINGS.join('、')} 之一`,
+      `encoding must be one of ${SOURCE_ENCODINGS.join(', ')}`,
     );
   return { entryId, fileName, format, encoding };
 }
@@ -119,55 +127,6 @@ function webRequest(request: FastifyRequest): Request {
   }
   return new Request(new URL(request.url, 'http://huitong.invalid'), init);
 }
-
-const UploadParams = Type.Object({ uploadId: Uuid }, { additionalProperties: false });
-const EntryUploadParams = Type.Object({ id: Uuid, uploadId: Uuid }, { additionalProperties: false });
-
-const ReadQuery = {
-  format: Type.Optional(StringEnum(SOURCE_FORMATS)),
-  encoding: Type.Optional(StringEnum(ENCODINGS)),
-  delimiter: Type.Optional(Delimiter),
-  sheet: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-};
-
-const Preview = Type.Object({
-  uploadId: Uuid,
-  fileName: Type.String(),
-  byteCount: Type.Integer(),
-  format: StringEnum(SOURCE_FORMATS),
-  encoding: Nullable(Type.String()),
-  delimiter: Nullable(Type.String()),
-  sheet: Nullable(Type.String()),
-  sheets: Type.Array(Type.String(), { description: 'XLSX: the sheets of the workbook, in tab order' }),
-  headers: Type.Array(Type.String()),
-  rows: Type.Array(Type.Object({ record: Type.Integer(), values: Type.Array(Nullable(Type.String())) })),
-  mapping: Type.Object({
-    matches: Type.Array(
-      Type.Object({
-        item: Type.String(),
-        label: Type.String(),
-        dataType: Type.String(),
-        required: Type.Boolean(),
-        header: Nullable(Type.String({ description: 'The header matched by name or Chinese label' })),
-      }),
-    ),
-    unmatchedHeaders: Type.Array(Type.String()),
-    missingRequired: Type.Array(Type.String()),
-  }),
-});
-
-const IngestBody = Type.Object(
-  {
-    ...ReadQuery,
-    errorPolicy: Type.Optional(StringEnum(['reject', 'exclude'] as const)),
-    mapping: Type.Optional(
-      Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 64 }), {
-        description: 'File header → data item name, for headers that do not match by name or label',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 export const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['data provision'];
@@ -349,8 +308,8 @@ export const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Reads the header and the first 20 rows; `format`, `encoding`, `delimiter`, `sheet` as for the ingest (detected when absent). `mapping.matches` pairs each data item with the header of the same name or Chinese label; `missingRequired` lists required items without a column.',
         params: EntryUploadParams,
-        querystring: Type.Object(ReadQuery, { additionalProperties: false }),
-        response: responses({ 200: Preview }),
+        querystring: ReadQuery,
+        response: responses({ 200: UploadPreview }),
       },
     },
     async (request) => {
@@ -371,7 +330,7 @@ export const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Answers as the one-shot upload: 201 with the outcome when published, 422 with the report when refused. The upload is removed once published; after a refusal it stays, so another `mapping`, `encoding` or `sheet` can be tried without sending the file again. With `Accept: application/x-ndjson` the answer (200) streams lines `{"type":"progress","rows","bytes","totalBytes"}` while the rows are read, then `{"type":"result","status","outcome"}` or `{"type":"error","status","problem"}`.',
         params: EntryUploadParams,
-        body: IngestBody,
+        body: IngestUploadBody,
         response: responses({
           200: Type.Unsafe<Readable>({
             type: 'string',
@@ -413,7 +372,7 @@ export const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // Progress as it happens: one JSON line per thousand rows, then the result.
       const out = new PassThrough();
-      const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
+      const line = (o: IngestProgressLine) => out.write(`${JSON.stringify(o)}\n`);
       const abort = new AbortController();
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) abort.abort();

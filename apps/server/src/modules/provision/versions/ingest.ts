@@ -20,7 +20,8 @@ import { openRowSource, type OpenOptions, type RowSource, type SourceRow } from 
 import { ValidationReport, createValidator, type TypedValue, type ValidationSummary } from './validation.ts';
 import { beijingDay } from '../../../shared/beijing-time.ts';
 
-export type ErrorPolicy = 'reject' | 'exclude';
+import type { ErrorPolicy } from '@huitong/contract/values';
+export type { ErrorPolicy };
 
 export interface IngestSettings {
   errorPolicy: ErrorPolicy;

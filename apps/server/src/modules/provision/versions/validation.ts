@@ -39,6 +39,7 @@
  * - A problem's value is the text as given, cut to 200 characters, and masked for items of
  *   sensitivity 3 and 4 (REFERENCE.md's masking styles), so a report can be shown and stored.
  */
+import { VALIDATION_RULES, type ValidationRule } from '@huitong/contract/values';
 import type { Geometry, Position } from '../../../formats/index.ts';
 import { holdsText, isFormulaLike } from '../../../formats/formula-like.ts';
 import { storableText, textProblem } from '../../../shared/text-input.ts';
@@ -56,24 +57,9 @@ import {
 // Types
 // ---------------------------------------------------------------------------------------------
 
-export const VALIDATION_RULES = [
-  'text',
-  'required',
-  'length',
-  'integer',
-  'decimal',
-  'date',
-  'datetime',
-  'boolean',
-  'id_number',
-  'credit_code',
-  'phone',
-  'coordinates',
-  'geometry',
-  'enumeration',
-] as const;
-/** Machine code of the rule a value broke. */
-export type ValidationRule = (typeof VALIDATION_RULES)[number];
+/** Machine codes of the rules a value may break (the contract's list, with their labels). */
+export { VALIDATION_RULES };
+export type { ValidationRule };
 
 export interface LocalisedText {
   zh: string;
