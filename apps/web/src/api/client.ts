@@ -8,7 +8,7 @@
  * fails the typecheck. The contract is imported for its types only (nothing of TypeBox is bundled).
  */
 import type { ErrorCode } from '@huitong/contract/errors';
-import type { FieldProblem, LocalisedMessage, Page } from '@huitong/contract/common';
+import type { FieldProblem, LocalisedMessage, Page, Problem } from '@huitong/contract/common';
 import type {
   BodyOf,
   FileRouteKey,
@@ -22,16 +22,14 @@ import type {
 
 export type { FieldProblem, LocalisedMessage, Page };
 
-/** A problem+json answer as read (members the body lacks are absent); `network` when none came. */
-export type ClientProblem = {
+/**
+ * A problem+json answer as read: the contract's Problem, each member absent when the body lacks it
+ * (a proxy's HTML error has none), the code `network` when no answer came, and the members beyond
+ * the standard ones in `extra` (e.g. `duplicates` of `duplicate_justification_required`).
+ */
+export type ClientProblem = Partial<Pick<Problem, 'type' | 'title' | 'detail' | 'message' | 'fields'>> & {
   status: number;
-  type?: string;
-  title?: string;
-  detail?: string;
   code?: ErrorCode | 'network';
-  message?: LocalisedMessage;
-  fields?: FieldProblem[];
-  /** Members beyond the standard ones (e.g. `duplicates` of `duplicate_justification_required`). */
   extra?: Record<string, unknown>;
 };
 
