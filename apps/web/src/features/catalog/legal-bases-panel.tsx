@@ -5,7 +5,6 @@ import {
   Checkbox,
   Form,
   Input,
-  Modal,
   Popconfirm,
   Select,
   Space,
@@ -19,6 +18,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
+import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { rowTestId } from '../../components/row-test-id';
@@ -49,9 +49,7 @@ function BasisModal({
   onSaved: () => void;
 }) {
   const { t } = useI18n();
-  const showError = useShowError();
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (!open) return;
@@ -59,94 +57,79 @@ function BasisModal({
     if (basis) form.setFieldsValue(basis);
   }, [open, basis, form]);
 
-  const onFinish = async (v: Values) => {
-    setSaving(true);
-    try {
-      const input: LegalBasisInput = {
-        title: v.title.trim(),
-        kind: v.kind,
-        article: v.article.trim(),
-        quote: v.quote.trim(),
-        quoteIsSummary: v.quoteIsSummary,
-      };
-      if (basis) {
-        const patch: Partial<LegalBasisInput> = {};
-        if (input.title !== basis.title) patch.title = input.title;
-        if (input.kind !== basis.kind) patch.kind = input.kind;
-        if (input.article !== basis.article) patch.article = input.article;
-        if (input.quote !== basis.quote) patch.quote = input.quote;
-        if (input.quoteIsSummary !== basis.quoteIsSummary) patch.quoteIsSummary = input.quoteIsSummary;
-        if (Object.keys(patch).length > 0) await catalogApi.updateLegalBasis(basis.id, patch);
-      } else {
-        await catalogApi.createLegalBasis(input);
-      }
-      onSaved();
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
+  const onSubmit = async (v: Values) => {
+    const input: LegalBasisInput = {
+      title: v.title.trim(),
+      kind: v.kind,
+      article: v.article.trim(),
+      quote: v.quote.trim(),
+      quoteIsSummary: v.quoteIsSummary,
+    };
+    if (basis) {
+      const patch: Partial<LegalBasisInput> = {};
+      if (input.title !== basis.title) patch.title = input.title;
+      if (input.kind !== basis.kind) patch.kind = input.kind;
+      if (input.article !== basis.article) patch.article = input.article;
+      if (input.quote !== basis.quote) patch.quote = input.quote;
+      if (input.quoteIsSummary !== basis.quoteIsSummary) patch.quoteIsSummary = input.quoteIsSummary;
+      if (Object.keys(patch).length > 0) await catalogApi.updateLegalBasis(basis.id, patch);
+    } else {
+      await catalogApi.createLegalBasis(input);
     }
+    onSaved();
   };
 
   return (
-    <Modal
+    <FormModal<Values>
       open={open}
       title={basis ? t('catalog.basis.edit') : t('catalog.basis.create')}
+      form={form}
+      onSubmit={onSubmit}
       onCancel={onClose}
-      onOk={() => form.submit()}
       okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
       width={640}
-      destroyOnHidden
+      initialValues={{ kind: 'law', quoteIsSummary: false }}
+      formTestId="legal-basis-form"
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        initialValues={{ kind: 'law', quoteIsSummary: false }}
-        onFinish={(v) => void onFinish(v)}
-        data-testid="legal-basis-form"
+      <Form.Item
+        name="title"
+        label={t('catalog.basis.title')}
+        rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 200 }]}
       >
+        <Input placeholder={t('catalog.basis.title.placeholder')} data-testid="legal-basis-title" />
+      </Form.Item>
+      <Space.Compact block>
         <Form.Item
-          name="title"
-          label={t('catalog.basis.title')}
-          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 200 }]}
+          name="kind"
+          label={t('catalog.basis.kind')}
+          rules={[{ required: true, message: t('form.required') }]}
+          style={{ width: '45%' }}
         >
-          <Input placeholder={t('catalog.basis.title.placeholder')} data-testid="legal-basis-title" />
+          <Select
+            options={LEGAL_BASIS_KINDS.map((k) => ({ value: k, label: t(`catalog.basisKind.${k}`) }))}
+            data-testid="legal-basis-kind"
+          />
         </Form.Item>
-        <Space.Compact block>
-          <Form.Item
-            name="kind"
-            label={t('catalog.basis.kind')}
-            rules={[{ required: true, message: t('form.required') }]}
-            style={{ width: '45%' }}
-          >
-            <Select
-              options={LEGAL_BASIS_KINDS.map((k) => ({ value: k, label: t(`catalog.basisKind.${k}`) }))}
-              data-testid="legal-basis-kind"
-            />
-          </Form.Item>
-          <Form.Item
-            name="article"
-            label={t('catalog.basis.article')}
-            rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 100 }]}
-            style={{ width: '55%', paddingInlineStart: 12 }}
-          >
-            <Input placeholder={t('catalog.basis.article.placeholder')} data-testid="legal-basis-article" />
-          </Form.Item>
-        </Space.Compact>
         <Form.Item
-          name="quote"
-          label={t('catalog.basis.quote')}
-          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 4000 }]}
+          name="article"
+          label={t('catalog.basis.article')}
+          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 100 }]}
+          style={{ width: '55%', paddingInlineStart: 12 }}
         >
-          <Input.TextArea rows={5} data-testid="legal-basis-quote" />
+          <Input placeholder={t('catalog.basis.article.placeholder')} data-testid="legal-basis-article" />
         </Form.Item>
-        <Form.Item name="quoteIsSummary" valuePropName="checked">
-          <Checkbox data-testid="legal-basis-summary">{t('catalog.basis.quoteIsSummary')}</Checkbox>
-        </Form.Item>
-      </Form>
-    </Modal>
+      </Space.Compact>
+      <Form.Item
+        name="quote"
+        label={t('catalog.basis.quote')}
+        rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 4000 }]}
+      >
+        <Input.TextArea rows={5} data-testid="legal-basis-quote" />
+      </Form.Item>
+      <Form.Item name="quoteIsSummary" valuePropName="checked">
+        <Checkbox data-testid="legal-basis-summary">{t('catalog.basis.quoteIsSummary')}</Checkbox>
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,8 +1,8 @@
 import { ThunderboltOutlined } from '@ant-design/icons';
-import { Button, Form, Input, Modal, Select, Space, Typography } from 'antd';
+import { Button, Form, Input, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
-import { useShowError } from '../../components/hooks/use-show-error';
+import { FormModal } from '../../components/form-modal';
 import { USERNAME_PATTERN } from '../auth/password-policy';
 import { usePasswordRules } from '../auth/use-password-rules';
 import { orgApi } from './org-api';
@@ -55,11 +55,9 @@ export function CreateAccountModal({
   onCreated: () => void;
 }) {
   const { t } = useI18n();
-  const showError = useShowError();
   const { roles, loading: rolesLoading } = useRoleCatalog();
   const [form] = Form.useForm<CreateValues>();
   const [orgKind, setOrgKind] = useState<OrgKind | undefined>(undefined);
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (!open) return;
@@ -84,73 +82,60 @@ export function CreateAccountModal({
     );
   };
 
-  const onFinish = async (v: CreateValues) => {
-    setSaving(true);
-    try {
-      await orgApi.createAccount({
-        username: v.username.trim(),
-        displayName: v.displayName.trim(),
-        orgId: v.orgId,
-        roles: v.roles ?? [],
-        password: v.password,
-      });
-      onCreated();
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
-    }
+  const onSubmit = async (v: CreateValues) => {
+    await orgApi.createAccount({
+      username: v.username.trim(),
+      displayName: v.displayName.trim(),
+      orgId: v.orgId,
+      roles: v.roles ?? [],
+      password: v.password,
+    });
+    onCreated();
   };
 
   return (
-    <Modal
+    <FormModal<CreateValues>
       open={open}
       title={t('account.create')}
+      form={form}
+      onSubmit={onSubmit}
       onCancel={onClose}
-      onOk={() => form.submit()}
       okText={t('common.create')}
-      okButtonProps={{ loading: saving, 'data-testid': 'account-save' }}
-      destroyOnHidden
+      okTestId="account-save"
+      formTestId="account-form"
+      initialValues={{ roles: [] }}
       width={560}
     >
-      <Form<CreateValues>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => void onFinish(v)}
-        data-testid="account-form"
-        initialValues={{ roles: [] }}
+      <Form.Item
+        name="username"
+        label={t('auth.username')}
+        extra={t('register.username.hint')}
+        rules={[
+          { required: true, whitespace: true, message: t('form.required') },
+          { pattern: USERNAME_PATTERN, message: t('register.username.invalid') },
+        ]}
       >
-        <Form.Item
-          name="username"
-          label={t('auth.username')}
-          extra={t('register.username.hint')}
-          rules={[
-            { required: true, whitespace: true, message: t('form.required') },
-            { pattern: USERNAME_PATTERN, message: t('register.username.invalid') },
-          ]}
-        >
-          <Input autoComplete="off" data-testid="account-username" />
-        </Form.Item>
-        <Form.Item
-          name="displayName"
-          label={t('account.displayName')}
-          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 50 }]}
-        >
-          <Input data-testid="account-display-name" />
-        </Form.Item>
-        <Form.Item
-          name="orgId"
-          label={t('account.organisation')}
-          rules={[{ required: true, message: t('form.required') }]}
-        >
-          <OrganisationSelect onPick={onPick} allowClear={false} testId="account-org" />
-        </Form.Item>
-        <Form.Item name="roles" label={t('account.roles')} extra={t('account.roles.hint')}>
-          <RoleSelect roles={roles} orgKind={orgKind} loading={rolesLoading} testId="account-roles" />
-        </Form.Item>
-        <PasswordField name="password" testId="account-password" />
-      </Form>
-    </Modal>
+        <Input autoComplete="off" data-testid="account-username" />
+      </Form.Item>
+      <Form.Item
+        name="displayName"
+        label={t('account.displayName')}
+        rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 50 }]}
+      >
+        <Input data-testid="account-display-name" />
+      </Form.Item>
+      <Form.Item
+        name="orgId"
+        label={t('account.organisation')}
+        rules={[{ required: true, message: t('form.required') }]}
+      >
+        <OrganisationSelect onPick={onPick} allowClear={false} testId="account-org" />
+      </Form.Item>
+      <Form.Item name="roles" label={t('account.roles')} extra={t('account.roles.hint')}>
+        <RoleSelect roles={roles} orgKind={orgKind} loading={rolesLoading} testId="account-roles" />
+      </Form.Item>
+      <PasswordField name="password" testId="account-password" />
+    </FormModal>
   );
 }
 
@@ -166,11 +151,9 @@ export function EditAccountModal({
   onSaved: () => void;
 }) {
   const { t } = useI18n();
-  const showError = useShowError();
   const { roles, loading: rolesLoading } = useRoleCatalog();
   const [form] = Form.useForm<EditValues>();
   const [orgKind, setOrgKind] = useState<OrgKind | undefined>(undefined);
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (!account) return;
@@ -182,71 +165,58 @@ export function EditAccountModal({
     );
   }, [account, form]);
 
-  const onFinish = async (v: EditValues) => {
+  const onSubmit = async (v: EditValues) => {
     if (!account) return;
-    setSaving(true);
-    try {
-      const patch: UpdateAccountBody = {};
-      if (v.displayName.trim() !== account.displayName) patch.displayName = v.displayName.trim();
-      const sortedBefore = [...account.roles].sort().join(',');
-      const sortedAfter = [...(v.roles ?? [])].sort().join(',');
-      if (sortedBefore !== sortedAfter) patch.roles = v.roles ?? [];
-      if (v.status !== account.status) patch.status = v.status;
-      if (Object.keys(patch).length > 0) await orgApi.updateAccount(account.id, patch);
-      onSaved();
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
-    }
+    const patch: UpdateAccountBody = {};
+    if (v.displayName.trim() !== account.displayName) patch.displayName = v.displayName.trim();
+    const sortedBefore = [...account.roles].sort().join(',');
+    const sortedAfter = [...(v.roles ?? [])].sort().join(',');
+    if (sortedBefore !== sortedAfter) patch.roles = v.roles ?? [];
+    if (v.status !== account.status) patch.status = v.status;
+    if (Object.keys(patch).length > 0) await orgApi.updateAccount(account.id, patch);
+    onSaved();
   };
 
   return (
-    <Modal
+    <FormModal<EditValues>
       open={account !== null}
       title={t('account.edit.title', { username: account?.username ?? '' })}
+      form={form}
+      onSubmit={onSubmit}
       onCancel={onClose}
-      onOk={() => form.submit()}
       okText={t('common.save')}
-      okButtonProps={{ loading: saving, 'data-testid': 'account-edit-save' }}
-      destroyOnHidden
+      okTestId="account-edit-save"
+      formTestId="account-edit-form"
       width={560}
     >
-      <Form<EditValues>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => void onFinish(v)}
-        data-testid="account-edit-form"
+      <Form.Item label={t('account.organisation')}>
+        <Typography.Text>{account?.orgName ?? ''}</Typography.Text>
+      </Form.Item>
+      <Form.Item
+        name="displayName"
+        label={t('account.displayName')}
+        rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 50 }]}
       >
-        <Form.Item label={t('account.organisation')}>
-          <Typography.Text>{account?.orgName ?? ''}</Typography.Text>
-        </Form.Item>
-        <Form.Item
-          name="displayName"
-          label={t('account.displayName')}
-          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 50 }]}
-        >
-          <Input data-testid="account-edit-display-name" />
-        </Form.Item>
-        <Form.Item name="roles" label={t('account.roles')} extra={t('account.roles.hint')}>
-          <RoleSelect
-            roles={roles}
-            orgKind={orgKind}
-            loading={rolesLoading || !orgKind}
-            testId="account-edit-roles"
-          />
-        </Form.Item>
-        <Form.Item name="status" label={t('account.status')}>
-          <Select
-            data-testid="account-edit-status"
-            options={[
-              { value: 'active', label: t('account.status.active') },
-              { value: 'disabled', label: t('account.status.disabled') },
-            ]}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input data-testid="account-edit-display-name" />
+      </Form.Item>
+      <Form.Item name="roles" label={t('account.roles')} extra={t('account.roles.hint')}>
+        <RoleSelect
+          roles={roles}
+          orgKind={orgKind}
+          loading={rolesLoading || !orgKind}
+          testId="account-edit-roles"
+        />
+      </Form.Item>
+      <Form.Item name="status" label={t('account.status')}>
+        <Select
+          data-testid="account-edit-status"
+          options={[
+            { value: 'active', label: t('account.status.active') },
+            { value: 'disabled', label: t('account.status.disabled') },
+          ]}
+        />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -262,41 +232,30 @@ export function ResetPasswordModal({
   onDone: (password: string) => void;
 }) {
   const { t } = useI18n();
-  const showError = useShowError();
   const [form] = Form.useForm<ResetValues>();
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (account) form.setFieldsValue({ password: generatePassword() });
   }, [account, form]);
 
-  const onFinish = async (v: ResetValues) => {
+  const onSubmit = async (v: ResetValues) => {
     if (!account) return;
-    setSaving(true);
-    try {
-      await orgApi.resetPassword(account.id, v.password);
-      onDone(v.password);
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
-    }
+    await orgApi.resetPassword(account.id, v.password);
+    onDone(v.password);
   };
 
   return (
-    <Modal
+    <FormModal<ResetValues>
       open={account !== null}
       title={t('account.resetPassword.title', { username: account?.username ?? '' })}
+      form={form}
+      onSubmit={onSubmit}
       onCancel={onClose}
-      onOk={() => form.submit()}
       okText={t('account.resetPassword')}
-      okButtonProps={{ loading: saving, 'data-testid': 'account-reset-save' }}
-      destroyOnHidden
+      okTestId="account-reset-save"
     >
       <Typography.Paragraph type="secondary">{t('account.resetPassword.description')}</Typography.Paragraph>
-      <Form<ResetValues> form={form} layout="vertical" onFinish={(v) => void onFinish(v)}>
-        <PasswordField name="password" testId="account-temp-password" />
-      </Form>
-    </Modal>
+      <PasswordField name="password" testId="account-temp-password" />
+    </FormModal>
   );
 }

@@ -4,7 +4,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { copyText } from '../../components/copy-text';
-import { useShowError } from '../../components/hooks/use-show-error';
+import { FormModal } from '../../components/form-modal';
 import type { CreatedCredential } from '@huitong/contract/org';
 import { orgApi } from './org-api';
 import type { Organisation } from '@huitong/contract/org';
@@ -26,11 +26,9 @@ type CreateProps = {
 
 export function CreateCredentialModal({ open, fixedOrg, defaultOrgId, onClose, onCreated }: CreateProps) {
   const { t } = useI18n();
-  const showError = useShowError();
   const { roles, loading: rolesLoading } = useRoleCatalog();
   const [form] = Form.useForm<Values>();
   const [orgKind, setOrgKind] = useState<OrgKind | undefined>(undefined);
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (!open) return;
@@ -59,90 +57,77 @@ export function CreateCredentialModal({ open, fixedOrg, defaultOrgId, onClose, o
     );
   };
 
-  const onFinish = async (v: Values) => {
-    setSaving(true);
-    try {
-      const created = await orgApi.createCredential({
-        orgId: v.orgId,
-        name: v.name.trim(),
-        roles: v.roles ?? [],
-        ...(v.expiresAt ? { expiresAt: v.expiresAt.endOf('day').toISOString() } : {}),
-      });
-      onCreated(created);
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
-    }
+  const onSubmit = async (v: Values) => {
+    const created = await orgApi.createCredential({
+      orgId: v.orgId,
+      name: v.name.trim(),
+      roles: v.roles ?? [],
+      ...(v.expiresAt ? { expiresAt: v.expiresAt.endOf('day').toISOString() } : {}),
+    });
+    onCreated(created);
   };
 
   return (
-    <Modal
+    <FormModal<Values>
       open={open}
       title={t('credential.create')}
+      form={form}
+      onSubmit={onSubmit}
       onCancel={onClose}
-      onOk={() => form.submit()}
       okText={t('common.create')}
-      okButtonProps={{ loading: saving, 'data-testid': 'credential-save' }}
-      destroyOnHidden
+      okTestId="credential-save"
+      formTestId="credential-form"
+      initialValues={{ roles: [] }}
       width={560}
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => void onFinish(v)}
-        data-testid="credential-form"
-        initialValues={{ roles: [] }}
-      >
-        {fixedOrg ? (
-          <>
-            <Form.Item name="orgId" hidden>
-              <Input />
-            </Form.Item>
-            <Form.Item label={t('account.organisation')}>
-              <Typography.Text data-testid="credential-org-fixed">{fixedOrg.name}</Typography.Text>
-            </Form.Item>
-          </>
-        ) : (
-          <Form.Item
-            name="orgId"
-            label={t('account.organisation')}
-            rules={[{ required: true, message: t('form.required') }]}
-          >
-            <OrganisationSelect onPick={onPick} allowClear={false} testId="credential-org" />
+      {fixedOrg ? (
+        <>
+          <Form.Item name="orgId" hidden>
+            <Input />
           </Form.Item>
-        )}
+          <Form.Item label={t('account.organisation')}>
+            <Typography.Text data-testid="credential-org-fixed">{fixedOrg.name}</Typography.Text>
+          </Form.Item>
+        </>
+      ) : (
         <Form.Item
-          name="name"
-          label={t('credential.name')}
-          extra={t('credential.name.hint')}
-          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 100 }]}
+          name="orgId"
+          label={t('account.organisation')}
+          rules={[{ required: true, message: t('form.required') }]}
         >
-          <Input data-testid="credential-name" />
+          <OrganisationSelect onPick={onPick} allowClear={false} testId="credential-org" />
         </Form.Item>
-        <Form.Item
-          name="roles"
-          label={t('account.roles')}
-          extra={t('credential.roles.hint')}
-          rules={[{ required: true, type: 'array', min: 1, message: t('credential.roles.required') }]}
-        >
-          <RoleSelect
-            roles={roles}
-            orgKind={orgKind}
-            forSystems
-            loading={rolesLoading}
-            testId="credential-roles"
-          />
-        </Form.Item>
-        <Form.Item name="expiresAt" label={t('credential.expiresAt')} extra={t('credential.expiresAt.hint')}>
-          <DatePicker
-            style={{ width: '100%' }}
-            disabledDate={(d) => d.isBefore(dayjs(), 'day')}
-            data-testid="credential-expires"
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+      )}
+      <Form.Item
+        name="name"
+        label={t('credential.name')}
+        extra={t('credential.name.hint')}
+        rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 100 }]}
+      >
+        <Input data-testid="credential-name" />
+      </Form.Item>
+      <Form.Item
+        name="roles"
+        label={t('account.roles')}
+        extra={t('credential.roles.hint')}
+        rules={[{ required: true, type: 'array', min: 1, message: t('credential.roles.required') }]}
+      >
+        <RoleSelect
+          roles={roles}
+          orgKind={orgKind}
+          forSystems
+          loading={rolesLoading}
+          testId="credential-roles"
+        />
+      </Form.Item>
+      <Form.Item name="expiresAt" label={t('credential.expiresAt')} extra={t('credential.expiresAt.hint')}>
+        <DatePicker
+          style={{ width: '100%' }}
+          disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+          data-testid="credential-expires"
+        />
+      </Form.Item>
+    </FormModal>
   );
 }
 

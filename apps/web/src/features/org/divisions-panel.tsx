@@ -1,9 +1,9 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, Select, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../../app/i18n';
-import { useShowError } from '../../components/hooks/use-show-error';
+import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { rowTestId } from '../../components/row-test-id';
@@ -31,12 +31,10 @@ export function DivisionsPanel() {
   const { t } = useI18n();
   const { account } = useAuth();
   const { message } = App.useApp();
-  const showError = useShowError();
   const divisions = useDivisions();
   const canEdit = isCityAdmin(account);
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<Division | null>(null);
-  const [saving, setSaving] = useState(false);
   const [createForm] = Form.useForm<CreateValues>();
   const [renameForm] = Form.useForm<RenameValues>();
   const [q, setQ] = useState('');
@@ -50,38 +48,24 @@ export function DivisionsPanel() {
   }, [renaming, renameForm]);
 
   const create = async (v: CreateValues) => {
-    setSaving(true);
-    try {
-      await orgApi.createDivision({
-        code: v.code.trim(),
-        name: v.name.trim(),
-        kind: v.kind,
-        parentCode: v.parentCode ?? null,
-      });
-      void message.success(t('common.saved'));
-      setCreating(false);
-      createForm.resetFields();
-      divisions.reload();
-    } catch (err) {
-      showError(err, createForm);
-    } finally {
-      setSaving(false);
-    }
+    await orgApi.createDivision({
+      code: v.code.trim(),
+      name: v.name.trim(),
+      kind: v.kind,
+      parentCode: v.parentCode ?? null,
+    });
+    void message.success(t('common.saved'));
+    setCreating(false);
+    createForm.resetFields();
+    divisions.reload();
   };
 
   const rename = async (v: RenameValues) => {
     if (!renaming) return;
-    setSaving(true);
-    try {
-      await orgApi.renameDivision(renaming.code, v.name.trim());
-      void message.success(t('common.saved'));
-      setRenaming(null);
-      divisions.reload();
-    } catch (err) {
-      showError(err, renameForm);
-    } finally {
-      setSaving(false);
-    }
+    await orgApi.renameDivision(renaming.code, v.name.trim());
+    void message.success(t('common.saved'));
+    setRenaming(null);
+    divisions.reload();
   };
 
   const columns: TableColumnsType<Division> = [
@@ -162,74 +146,65 @@ export function DivisionsPanel() {
           onRow={rowTestId('division-row')}
         />
       </div>
-      <Modal
+      <FormModal<CreateValues>
         open={creating}
         title={t('division.create')}
+        form={createForm}
+        onSubmit={create}
         onCancel={() => setCreating(false)}
-        onOk={() => createForm.submit()}
         okText={t('common.save')}
-        okButtonProps={{ loading: saving, 'data-testid': 'division-save' }}
-        destroyOnHidden
+        okTestId="division-save"
+        initialValues={{ kind: 'district' }}
+        preserve={false}
       >
-        <Form<CreateValues>
-          form={createForm}
-          layout="vertical"
-          initialValues={{ kind: 'district' }}
-          onFinish={(v) => void create(v)}
-          preserve={false}
+        <Form.Item
+          name="code"
+          label={t('division.code')}
+          extra={t('division.code.hint')}
+          rules={[
+            { required: true, message: t('form.required') },
+            { pattern: /^\d{6}$/, message: t('division.code.invalid') },
+          ]}
         >
-          <Form.Item
-            name="code"
-            label={t('division.code')}
-            extra={t('division.code.hint')}
-            rules={[
-              { required: true, message: t('form.required') },
-              { pattern: /^\d{6}$/, message: t('division.code.invalid') },
-            ]}
-          >
-            <Input maxLength={6} data-testid="division-code" />
-          </Form.Item>
-          <Form.Item
-            name="name"
-            label={t('division.name')}
-            rules={[{ required: true, whitespace: true, message: t('form.required') }]}
-          >
-            <Input data-testid="division-name" />
-          </Form.Item>
-          <Form.Item
-            name="kind"
-            label={t('division.kind')}
-            rules={[{ required: true, message: t('form.required') }]}
-          >
-            <Select
-              data-testid="division-kind"
-              options={DIVISION_KINDS.map((k) => ({ value: k, label: t(`division.kind.${k}`) }))}
-            />
-          </Form.Item>
-          <Form.Item name="parentCode" label={t('division.parent')}>
-            <DivisionSelect divisions={all} testId="division-parent" />
-          </Form.Item>
-        </Form>
-      </Modal>
-      <Modal
+          <Input maxLength={6} data-testid="division-code" />
+        </Form.Item>
+        <Form.Item
+          name="name"
+          label={t('division.name')}
+          rules={[{ required: true, whitespace: true, message: t('form.required') }]}
+        >
+          <Input data-testid="division-name" />
+        </Form.Item>
+        <Form.Item
+          name="kind"
+          label={t('division.kind')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
+          <Select
+            data-testid="division-kind"
+            options={DIVISION_KINDS.map((k) => ({ value: k, label: t(`division.kind.${k}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="parentCode" label={t('division.parent')}>
+          <DivisionSelect divisions={all} testId="division-parent" />
+        </Form.Item>
+      </FormModal>
+      <FormModal<RenameValues>
         open={renaming !== null}
         title={t('division.rename.title', { code: renaming?.code ?? '' })}
+        form={renameForm}
+        onSubmit={rename}
         onCancel={() => setRenaming(null)}
-        onOk={() => renameForm.submit()}
         okText={t('common.save')}
-        okButtonProps={{ loading: saving }}
-        destroyOnHidden
       >
-        <Form<RenameValues> form={renameForm} layout="vertical" onFinish={(v) => void rename(v)}>
-          <Form.Item
-            name="name"
-            label={t('division.name')}
-            rules={[{ required: true, whitespace: true, message: t('form.required') }]}
-          >
-            <Input data-testid="division-rename-name" />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item
+          name="name"
+          label={t('division.name')}
+          rules={[{ required: true, whitespace: true, message: t('form.required') }]}
+        >
+          <Input data-testid="division-rename-name" />
+        </Form.Item>
+      </FormModal>
     </PageContainer>
   );
 }

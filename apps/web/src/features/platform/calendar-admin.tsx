@@ -1,11 +1,12 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Input, InputNumber, Popconfirm, Table, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
+import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/load-error';
 import { rowTestId } from '../../components/row-test-id';
 import type { Override as CalendarOverride, CalendarYear } from '@huitong/contract/platform';
@@ -150,21 +151,13 @@ export function YearsCard({ canEdit, version, onChanged }: Omit<Props, 'onEdit'>
   const showError = useShowError();
   const list = useAsync((signal) => calendarApi.years(signal), [version]);
   const [declaring, setDeclaring] = useState(false);
-  const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<YearValues>();
 
   const declare = async (v: YearValues) => {
-    setSaving(true);
-    try {
-      await calendarApi.declareYear(v.year, v.note?.trim() || null);
-      void message.success(t('calendar.years.declared', { year: v.year }));
-      setDeclaring(false);
-      onChanged();
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
-    }
+    await calendarApi.declareYear(v.year, v.note?.trim() || null);
+    void message.success(t('calendar.years.declared', { year: v.year }));
+    setDeclaring(false);
+    onChanged();
   };
 
   const withdraw = async (y: CalendarYear) => {
@@ -245,39 +238,38 @@ export function YearsCard({ canEdit, version, onChanged }: Omit<Props, 'onEdit'>
         pagination={{ pageSize: 8, hideOnSinglePage: true, size: 'small' }}
         onRow={rowTestId('year-row')}
       />
-      <Modal
+      <FormModal<YearValues>
         open={declaring}
         title={t('calendar.years.declare')}
+        form={form}
+        onSubmit={declare}
         onCancel={() => setDeclaring(false)}
-        onOk={() => form.submit()}
         okText={t('calendar.years.declare.submit')}
-        okButtonProps={{ loading: saving, 'data-testid': 'year-declare-save' }}
+        okTestId="year-declare-save"
         forceRender
       >
         <p className="ht-muted">{t('calendar.years.declare.description')}</p>
-        <Form<YearValues> form={form} layout="vertical" onFinish={(v) => void declare(v)}>
-          <Form.Item
-            name="year"
-            label={t('calendar.years.year')}
-            rules={[{ required: true, message: t('form.required') }]}
-          >
-            <InputNumber
-              min={2000}
-              max={2100}
-              precision={0}
-              style={{ width: '100%' }}
-              data-testid="year-declare-year"
-            />
-          </Form.Item>
-          <Form.Item name="note" label={t('calendar.override.note')} rules={[{ max: 500 }]}>
-            <Input.TextArea
-              rows={3}
-              placeholder={t('calendar.years.declare.notePlaceholder')}
-              data-testid="year-declare-note"
-            />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item
+          name="year"
+          label={t('calendar.years.year')}
+          rules={[{ required: true, message: t('form.required') }]}
+        >
+          <InputNumber
+            min={2000}
+            max={2100}
+            precision={0}
+            style={{ width: '100%' }}
+            data-testid="year-declare-year"
+          />
+        </Form.Item>
+        <Form.Item name="note" label={t('calendar.override.note')} rules={[{ max: 500 }]}>
+          <Input.TextArea
+            rows={3}
+            placeholder={t('calendar.years.declare.notePlaceholder')}
+            data-testid="year-declare-note"
+          />
+        </Form.Item>
+      </FormModal>
     </Card>
   );
 }

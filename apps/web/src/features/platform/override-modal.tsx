@@ -1,8 +1,8 @@
-import { DatePicker, Form, Input, Modal, Radio } from 'antd';
+import { DatePicker, Form, Input, Radio } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useI18n } from '../../app/i18n';
-import { useShowError } from '../../components/hooks/use-show-error';
+import { FormModal } from '../../components/form-modal';
 import type { Override as CalendarOverride } from '@huitong/contract/platform';
 import { calendarApi } from './calendar-api';
 
@@ -31,9 +31,7 @@ export function OverrideModal({
   onSaved: () => void;
 }) {
   const { t } = useI18n();
-  const showError = useShowError();
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (!draft) return;
@@ -45,76 +43,63 @@ export function OverrideModal({
     });
   }, [draft, form]);
 
-  const onFinish = async (v: Values) => {
-    setSaving(true);
-    try {
-      await calendarApi.setOverride(v.date.format('YYYY-MM-DD'), {
-        isWorkday: v.isWorkday,
-        name: v.name.trim(),
-        note: v.note?.trim() || null,
-      });
-      onSaved();
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
-    }
+  const onSubmit = async (v: Values) => {
+    await calendarApi.setOverride(v.date.format('YYYY-MM-DD'), {
+      isWorkday: v.isWorkday,
+      name: v.name.trim(),
+      note: v.note?.trim() || null,
+    });
+    onSaved();
   };
 
   return (
-    <Modal
+    <FormModal<Values>
       open={draft !== null}
       title={draft?.existing ? t('calendar.override.edit') : t('calendar.override.create')}
+      form={form}
+      onSubmit={onSubmit}
       onCancel={onClose}
-      onOk={() => form.submit()}
       okText={t('common.save')}
-      okButtonProps={{ loading: saving, 'data-testid': 'override-save' }}
-      destroyOnHidden
+      okTestId="override-save"
+      formTestId="override-form"
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => void onFinish(v)}
-        data-testid="override-form"
+      <Form.Item
+        name="date"
+        label={t('calendar.date')}
+        rules={[{ required: true, message: t('form.required') }]}
       >
-        <Form.Item
-          name="date"
-          label={t('calendar.date')}
-          rules={[{ required: true, message: t('form.required') }]}
-        >
-          <DatePicker
-            style={{ width: '100%' }}
-            disabled={draft?.existing}
-            allowClear={false}
-            data-testid="override-date"
-          />
-        </Form.Item>
-        <Form.Item
-          name="isWorkday"
-          label={t('calendar.dayType')}
-          rules={[{ required: true, message: t('form.required') }]}
-        >
-          <Radio.Group optionType="button" buttonStyle="solid" data-testid="override-type">
-            <Radio.Button value={false}>
-              <span data-testid="override-type-off">{t('calendar.override.dayOff')}</span>
-            </Radio.Button>
-            <Radio.Button value={true}>
-              <span data-testid="override-type-work">{t('calendar.override.workday')}</span>
-            </Radio.Button>
-          </Radio.Group>
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('calendar.override.name')}
-          extra={t('calendar.override.name.hint')}
-          rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 50 }]}
-        >
-          <Input data-testid="override-name" />
-        </Form.Item>
-        <Form.Item name="note" label={t('calendar.override.note')} rules={[{ max: 500 }]}>
-          <Input.TextArea rows={3} data-testid="override-note" />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <DatePicker
+          style={{ width: '100%' }}
+          disabled={draft?.existing}
+          allowClear={false}
+          data-testid="override-date"
+        />
+      </Form.Item>
+      <Form.Item
+        name="isWorkday"
+        label={t('calendar.dayType')}
+        rules={[{ required: true, message: t('form.required') }]}
+      >
+        <Radio.Group optionType="button" buttonStyle="solid" data-testid="override-type">
+          <Radio.Button value={false}>
+            <span data-testid="override-type-off">{t('calendar.override.dayOff')}</span>
+          </Radio.Button>
+          <Radio.Button value={true}>
+            <span data-testid="override-type-work">{t('calendar.override.workday')}</span>
+          </Radio.Button>
+        </Radio.Group>
+      </Form.Item>
+      <Form.Item
+        name="name"
+        label={t('calendar.override.name')}
+        extra={t('calendar.override.name.hint')}
+        rules={[{ required: true, whitespace: true, message: t('form.required') }, { max: 50 }]}
+      >
+        <Input data-testid="override-name" />
+      </Form.Item>
+      <Form.Item name="note" label={t('calendar.override.note')} rules={[{ max: 500 }]}>
+        <Input.TextArea rows={3} data-testid="override-note" />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,10 +1,11 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Space, Table } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Popconfirm, Space, Table } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
+import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
 import { rowTestId } from '../../components/row-test-id';
@@ -26,9 +27,7 @@ function AllowEntryModal({
   onSaved: () => void;
 }) {
   const { t } = useI18n();
-  const showError = useShowError();
   const [form] = Form.useForm<FormValues>();
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (!open) return;
@@ -49,57 +48,47 @@ function AllowEntryModal({
       portTo: v.portTo ?? v.portFrom ?? null,
       note: v.note?.trim() || null,
     };
-    setSaving(true);
-    try {
-      if (entry) await connectorsApi.updateAllowed(entry.id, input);
-      else await connectorsApi.addAllowed(input);
-      onSaved();
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
-    }
+    if (entry) await connectorsApi.updateAllowed(entry.id, input);
+    else await connectorsApi.addAllowed(input);
+    onSaved();
   };
 
   return (
-    <Modal
+    <FormModal<FormValues>
       open={open}
       title={entry ? t('connectors.allow.edit') : t('connectors.allow.add')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
+      form={form}
+      onSubmit={submit}
       onCancel={onClose}
-      okButtonProps={{ 'data-testid': 'allow-save' }}
+      okText={t('common.save')}
+      okTestId="allow-save"
       forceRender
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
-        <Form.Item
-          name="host"
-          label={t('connectors.allow.host')}
-          extra={t('connectors.allow.host.hint')}
-          rules={[{ required: true }]}
-        >
-          <Input data-testid="allow-host" />
+      <Form.Item
+        name="host"
+        label={t('connectors.allow.host')}
+        extra={t('connectors.allow.host.hint')}
+        rules={[{ required: true }]}
+      >
+        <Input data-testid="allow-host" />
+      </Form.Item>
+      <Space size="middle">
+        <Form.Item name="portFrom" label={t('connectors.allow.portFrom')}>
+          <InputNumber
+            min={1}
+            max={65535}
+            placeholder={t('connectors.allow.anyPort')}
+            data-testid="allow-port-from"
+          />
         </Form.Item>
-        <Space size="middle">
-          <Form.Item name="portFrom" label={t('connectors.allow.portFrom')}>
-            <InputNumber
-              min={1}
-              max={65535}
-              placeholder={t('connectors.allow.anyPort')}
-              data-testid="allow-port-from"
-            />
-          </Form.Item>
-          <Form.Item name="portTo" label={t('connectors.allow.portTo')}>
-            <InputNumber min={1} max={65535} />
-          </Form.Item>
-        </Space>
-        <Form.Item name="note" label={t('connectors.allow.note')}>
-          <Input maxLength={500} />
+        <Form.Item name="portTo" label={t('connectors.allow.portTo')}>
+          <InputNumber min={1} max={65535} />
         </Form.Item>
-      </Form>
-    </Modal>
+      </Space>
+      <Form.Item name="note" label={t('connectors.allow.note')}>
+        <Input maxLength={500} />
+      </Form.Item>
+    </FormModal>
   );
 }
 

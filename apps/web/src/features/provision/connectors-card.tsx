@@ -10,7 +10,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Popconfirm,
   Radio,
   Select,
@@ -26,6 +25,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
+import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/load-error';
 import { rowTestId } from '../../components/row-test-id';
 import { formatTime } from '../catalog/catalog-labels';
@@ -147,9 +147,7 @@ type FormProps = {
 /** The connector form: one source kind at a time; the secret is write-only. */
 function ConnectorForm({ entryId, connector, open, onClose, onSaved }: FormProps) {
   const { t, pick } = useI18n();
-  const showError = useShowError();
   const [form] = Form.useForm<FormValues>();
-  const [saving, setSaving] = useState(false);
   const kind = Form.useWatch('kind', form) ?? connector?.kind ?? 'http';
   const schedule = Form.useWatch('schedule', form) ?? connector?.schedule ?? 'cycle';
   const format = Form.useWatch('format', form) ?? 'csv';
@@ -164,20 +162,13 @@ function ConnectorForm({ entryId, connector, open, onClose, onSaved }: FormProps
       form.setFields([{ name: 'mapping', errors: [t('connectors.mapping.invalid', { line: mapping })] }]);
       return;
     }
-    setSaving(true);
-    try {
-      const input = inputOf(v, mapping);
-      const saved = connector
-        ? await connectorsApi.update(entryId, connector.id, input)
-        : await connectorsApi.create(entryId, input);
-      // The secret leaves the page once it is stored.
-      form.setFieldsValue({ secret: undefined, clearSecret: false });
-      onSaved(saved);
-    } catch (err) {
-      showError(err, form);
-    } finally {
-      setSaving(false);
-    }
+    const input = inputOf(v, mapping);
+    const saved = connector
+      ? await connectorsApi.update(entryId, connector.id, input)
+      : await connectorsApi.create(entryId, input);
+    // The secret leaves the page once it is stored.
+    form.setFieldsValue({ secret: undefined, clearSecret: false });
+    onSaved(saved);
   };
 
   const keptSecret =
@@ -186,133 +177,130 @@ function ConnectorForm({ entryId, connector, open, onClose, onSaved }: FormProps
       : undefined;
 
   return (
-    <Modal
+    <FormModal<FormValues>
       open={open}
       width={720}
       title={connector ? t('connectors.edit') : t('connectors.configure')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
+      form={form}
+      onSubmit={submit}
       onCancel={() => {
         form.setFieldsValue({ secret: undefined });
         onClose();
       }}
-      okButtonProps={{ 'data-testid': 'connector-save' }}
-      destroyOnHidden
+      okText={t('common.save')}
+      okTestId="connector-save"
+      formTestId="connector-form"
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} data-testid="connector-form">
-        <Form.Item name="kind" label={t('connectors.kind')} rules={[{ required: true }]}>
-          <Radio.Group
-            optionType="button"
-            options={CONNECTOR_KINDS.map((k) => ({ value: k, label: t(`connectors.kind.${k}`) }))}
-          />
-        </Form.Item>
-        {kind === 'http' ? (
-          <>
-            <Form.Item
-              name="url"
-              label={t('connectors.url')}
-              extra={t('connectors.url.hint')}
-              rules={[{ required: true }]}
-            >
-              <Input placeholder="https://" data-testid="connector-url" />
-            </Form.Item>
-            <Space size="large" wrap>
-              <Form.Item name="format" label={t('connectors.format')}>
-                <Select
-                  style={{ width: 160 }}
-                  options={HTTP_FORMATS.map((f) => ({ value: f, label: f.toUpperCase() }))}
-                  data-testid="connector-format"
-                />
-              </Form.Item>
-              {format === 'csv' ? (
-                <Form.Item name="encoding" label={t('connectors.encoding')}>
-                  <Select
-                    style={{ width: 200 }}
-                    options={ENCODINGS.map((e) => ({ value: e, label: t(`provision.encoding.${e}`) }))}
-                  />
-                </Form.Item>
-              ) : null}
-            </Space>
-            <Form.Item
-              name="headerName"
-              label={t('connectors.headerName')}
-              extra={t('connectors.headerName.hint')}
-            >
-              <Input placeholder="Authorization" />
-            </Form.Item>
-          </>
-        ) : (
-          <>
-            <Space size="middle" wrap align="start">
-              <Form.Item name="host" label={t('connectors.host')} rules={[{ required: true }]}>
-                <Input style={{ width: 260 }} data-testid="connector-host" />
-              </Form.Item>
-              <Form.Item name="port" label={t('connectors.port')}>
-                <InputNumber min={1} max={65535} placeholder={kind === 'postgres' ? '5432' : '3306'} />
-              </Form.Item>
-              <Form.Item name="database" label={t('connectors.database')} rules={[{ required: true }]}>
-                <Input style={{ width: 180 }} />
-              </Form.Item>
-              <Form.Item name="user" label={t('connectors.user')} rules={[{ required: true }]}>
-                <Input style={{ width: 160 }} autoComplete="off" />
-              </Form.Item>
-            </Space>
-            <Form.Item
-              name="query"
-              label={t('connectors.query')}
-              extra={t('connectors.query.hint')}
-              rules={[{ required: true }]}
-            >
-              <Input.TextArea rows={4} style={{ fontFamily: 'monospace' }} placeholder="select … from …" />
-            </Form.Item>
-          </>
-        )}
-        <Form.Item
-          name="secret"
-          label={kind === 'http' ? t('connectors.secret.http') : t('connectors.secret.db')}
-          extra={keptSecret}
-        >
-          <Input.Password
-            autoComplete="new-password"
-            placeholder={keptSecret ? '••••••••' : t('connectors.secret.none')}
-            visibilityToggle={false}
-            data-testid="connector-secret"
-          />
-        </Form.Item>
-        {keptSecret ? (
-          <Form.Item name="clearSecret" valuePropName="checked">
-            <Checkbox>{t('connectors.secret.clear')}</Checkbox>
-          </Form.Item>
-        ) : null}
-        <Form.Item name="schedule" label={t('connectors.schedule')}>
-          <Radio.Group
-            options={(['cycle', 'cron', 'manual'] as const).map((s) => ({
-              value: s,
-              label: t(`connectors.schedule.${s}`),
-            }))}
-          />
-        </Form.Item>
-        {schedule === 'cron' ? (
+      <Form.Item name="kind" label={t('connectors.kind')} rules={[{ required: true }]}>
+        <Radio.Group
+          optionType="button"
+          options={CONNECTOR_KINDS.map((k) => ({ value: k, label: t(`connectors.kind.${k}`) }))}
+        />
+      </Form.Item>
+      {kind === 'http' ? (
+        <>
           <Form.Item
-            name="cron"
-            label={t('connectors.cron')}
-            extra={t('connectors.cron.hint')}
+            name="url"
+            label={t('connectors.url')}
+            extra={t('connectors.url.hint')}
             rules={[{ required: true }]}
           >
-            <Input style={{ width: 220, fontFamily: 'monospace' }} placeholder="30 2 * * *" />
+            <Input placeholder="https://" data-testid="connector-url" />
           </Form.Item>
-        ) : null}
-        <Form.Item name="enabled" label={t('connectors.enabled')} valuePropName="checked">
-          <Switch />
+          <Space size="large" wrap>
+            <Form.Item name="format" label={t('connectors.format')}>
+              <Select
+                style={{ width: 160 }}
+                options={HTTP_FORMATS.map((f) => ({ value: f, label: f.toUpperCase() }))}
+                data-testid="connector-format"
+              />
+            </Form.Item>
+            {format === 'csv' ? (
+              <Form.Item name="encoding" label={t('connectors.encoding')}>
+                <Select
+                  style={{ width: 200 }}
+                  options={ENCODINGS.map((e) => ({ value: e, label: t(`provision.encoding.${e}`) }))}
+                />
+              </Form.Item>
+            ) : null}
+          </Space>
+          <Form.Item
+            name="headerName"
+            label={t('connectors.headerName')}
+            extra={t('connectors.headerName.hint')}
+          >
+            <Input placeholder="Authorization" />
+          </Form.Item>
+        </>
+      ) : (
+        <>
+          <Space size="middle" wrap align="start">
+            <Form.Item name="host" label={t('connectors.host')} rules={[{ required: true }]}>
+              <Input style={{ width: 260 }} data-testid="connector-host" />
+            </Form.Item>
+            <Form.Item name="port" label={t('connectors.port')}>
+              <InputNumber min={1} max={65535} placeholder={kind === 'postgres' ? '5432' : '3306'} />
+            </Form.Item>
+            <Form.Item name="database" label={t('connectors.database')} rules={[{ required: true }]}>
+              <Input style={{ width: 180 }} />
+            </Form.Item>
+            <Form.Item name="user" label={t('connectors.user')} rules={[{ required: true }]}>
+              <Input style={{ width: 160 }} autoComplete="off" />
+            </Form.Item>
+          </Space>
+          <Form.Item
+            name="query"
+            label={t('connectors.query')}
+            extra={t('connectors.query.hint')}
+            rules={[{ required: true }]}
+          >
+            <Input.TextArea rows={4} style={{ fontFamily: 'monospace' }} placeholder="select … from …" />
+          </Form.Item>
+        </>
+      )}
+      <Form.Item
+        name="secret"
+        label={kind === 'http' ? t('connectors.secret.http') : t('connectors.secret.db')}
+        extra={keptSecret}
+      >
+        <Input.Password
+          autoComplete="new-password"
+          placeholder={keptSecret ? '••••••••' : t('connectors.secret.none')}
+          visibilityToggle={false}
+          data-testid="connector-secret"
+        />
+      </Form.Item>
+      {keptSecret ? (
+        <Form.Item name="clearSecret" valuePropName="checked">
+          <Checkbox>{t('connectors.secret.clear')}</Checkbox>
         </Form.Item>
-        <Form.Item name="mapping" label={t('connectors.mapping')} extra={t('connectors.mapping.hint')}>
-          <Input.TextArea rows={2} style={{ fontFamily: 'monospace' }} placeholder="编号=record_no" />
+      ) : null}
+      <Form.Item name="schedule" label={t('connectors.schedule')}>
+        <Radio.Group
+          options={(['cycle', 'cron', 'manual'] as const).map((s) => ({
+            value: s,
+            label: t(`connectors.schedule.${s}`),
+          }))}
+        />
+      </Form.Item>
+      {schedule === 'cron' ? (
+        <Form.Item
+          name="cron"
+          label={t('connectors.cron')}
+          extra={t('connectors.cron.hint')}
+          rules={[{ required: true }]}
+        >
+          <Input style={{ width: 220, fontFamily: 'monospace' }} placeholder="30 2 * * *" />
         </Form.Item>
-        {connector?.lastError ? <Alert type="warning" showIcon title={pick(connector.lastError)} /> : null}
-      </Form>
-    </Modal>
+      ) : null}
+      <Form.Item name="enabled" label={t('connectors.enabled')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+      <Form.Item name="mapping" label={t('connectors.mapping')} extra={t('connectors.mapping.hint')}>
+        <Input.TextArea rows={2} style={{ fontFamily: 'monospace' }} placeholder="编号=record_no" />
+      </Form.Item>
+      {connector?.lastError ? <Alert type="warning" showIcon title={pick(connector.lastError)} /> : null}
+    </FormModal>
   );
 }
 
