@@ -3,6 +3,14 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Database, VersionState } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
 import type { FacetName } from '@huitong/contract/values';
+import {
+  orgDivisionOf,
+  orgKindOf,
+  orgLevelOf,
+  orgNameOf,
+  organisationsView,
+  usernameOf,
+} from '../org/index.ts';
 import type { EntryMetadata } from './catalog.model.ts';
 
 // ---------- legal bases ----------
@@ -75,15 +83,14 @@ export async function insertEntry(db: Db, e: { org_id: string; created_by: strin
 export async function findEntry(db: Db, id: string) {
   return db
     .selectFrom('catalog_entries as e')
-    .innerJoin('organisations as o', 'o.id', 'e.org_id')
     .select([
       'e.id',
       'e.code',
       'e.org_id',
-      'o.name as org_name',
-      'o.level as org_level',
-      'o.kind as org_kind',
-      'o.division_code',
+      orgNameOf(sql.ref('e.org_id')).as('org_name'),
+      orgLevelOf(sql.ref('e.org_id')).as('org_level'),
+      orgKindOf(sql.ref('e.org_id')).as('org_kind'),
+      orgDivisionOf(sql.ref('e.org_id')).as('division_code'),
       'e.published_version_id',
       'e.working_version_id',
       'e.first_published_at',
@@ -240,15 +247,12 @@ const versionSelect = [
   'v.submitted_at',
   'v.reviewed_at',
   'v.published_at',
-  'sa.username as submitted_by_name',
-  'ra.username as reviewed_by_name',
+  usernameOf(sql.ref('v.submitted_by')).as('submitted_by_name'),
+  usernameOf(sql.ref('v.reviewed_by')).as('reviewed_by_name'),
 ] as const;
 
 function versionQuery(db: Db) {
-  return db
-    .selectFrom('catalog_versions as v')
-    .leftJoin('accounts as sa', 'sa.id', 'v.submitted_by')
-    .leftJoin('accounts as ra', 'ra.id', 'v.reviewed_by');
+  return db.selectFrom('catalog_versions as v');
 }
 
 export async function findVersion(db: Db, id: string) {
@@ -316,19 +320,18 @@ export async function publishedHolders(db: Db, concepts: readonly string[], excl
     .selectFrom('catalog_version_items as i')
     .innerJoin('catalog_entries as e', 'e.published_version_id', 'i.version_id')
     .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-    .innerJoin('organisations as o', 'o.id', 'e.org_id')
     .select([
       'i.concept',
       'i.label',
       'e.id as entry_id',
       'e.code',
       'v.name',
-      'o.id as org_id',
-      'o.name as org_name',
+      'e.org_id',
+      orgNameOf(sql.ref('e.org_id')).as('org_name'),
     ])
     .where('i.concept', 'in', [...concepts])
     .where('e.org_id', '!=', excludeOrgId)
-    .orderBy('o.name')
+    .orderBy('org_name')
     .orderBy('v.name')
     .execute();
 }
@@ -339,8 +342,6 @@ export async function submittedVersions(db: Db, scope: Jurisdiction) {
   let q = db
     .selectFrom('catalog_versions as v')
     .innerJoin('catalog_entries as e', 'e.id', 'v.entry_id')
-    .innerJoin('organisations as o', 'o.id', 'e.org_id')
-    .leftJoin('accounts as sa', 'sa.id', 'v.submitted_by')
     .select([
       'e.id as entry_id',
       'e.code',
@@ -349,17 +350,19 @@ export async function submittedVersions(db: Db, scope: Jurisdiction) {
       'v.name',
       'v.submitted_at',
       'v.duplicate_justification',
-      'o.id as org_id',
-      'o.name as org_name',
-      'o.kind as org_kind',
-      'o.level as org_level',
-      'o.division_code',
-      'sa.username as submitted_by_name',
+      'e.org_id',
+      orgNameOf(sql.ref('e.org_id')).as('org_name'),
+      orgKindOf(sql.ref('e.org_id')).as('org_kind'),
+      orgLevelOf(sql.ref('e.org_id')).as('org_level'),
+      orgDivisionOf(sql.ref('e.org_id')).as('division_code'),
+      usernameOf(sql.ref('v.submitted_by')).as('submitted_by_name'),
     ])
     .where('v.state', '=', 'submitted');
   if (scope.scope === 'division')
-    q = q.where('o.level', '=', 'district').where('o.division_code', '=', scope.divisionCode);
-  if (scope.scope === 'org') q = q.where('o.id', '=', '00000000-0000-0000-0000-000000000000');
+    q = q
+      .where(orgLevelOf(sql.ref('e.org_id')), '=', 'district')
+      .where(orgDivisionOf(sql.ref('e.org_id')), '=', scope.divisionCode);
+  if (scope.scope === 'org') q = q.where('e.org_id', '=', '00000000-0000-0000-0000-000000000000');
   return q.orderBy('v.submitted_at').execute();
 }
 
@@ -384,7 +387,7 @@ function filtered(db: Db, f: CatalogFilter) {
   let q = db
     .selectFrom('catalog_entries as e')
     .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-    .innerJoin('organisations as o', 'o.id', 'e.org_id');
+    .innerJoin(organisationsView(db).as('o'), 'o.id', 'e.org_id');
   if (f.orgId) q = q.where('e.org_id', '=', f.orgId);
   if (f.divisionCode) q = q.where('o.division_code', '=', f.divisionCode);
   if (f.classification) q = q.where('v.classification', '=', f.classification);
@@ -451,12 +454,11 @@ export async function facets(
 ): Promise<Record<FacetName, { value: string; label: string; count: number }[]>> {
   const base = filtered(db, f);
   const grouped = await base
-    .innerJoin('divisions as d', 'd.code', 'o.division_code')
     .select([
       'o.id as org_id',
       'o.name as org_name',
       'o.division_code',
-      'd.name as division_name',
+      'o.division_name',
       'v.classification',
       'v.share_type',
       'v.open_type',
@@ -465,7 +467,7 @@ export async function facets(
       (eb) => eb.fn.countAll<number>().as('n'),
     ])
     .groupBy(
-      sql`grouping sets ((o.id, o.name), (o.division_code, d.name), (v.classification), (v.share_type), (v.open_type), (v.format), (v.update_cycle))`,
+      sql`grouping sets ((o.id, o.name), (o.division_code, o.division_name), (v.classification), (v.share_type), (v.open_type), (v.format), (v.update_cycle))`,
     )
     .execute();
   const domainRows = await filtered(db, f)
@@ -497,7 +499,6 @@ export async function restrictedOpen(db: Db) {
   return db
     .selectFrom('catalog_entries as e')
     .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-    .innerJoin('organisations as o', 'o.id', 'e.org_id')
     .select([
       'e.id',
       'e.code',
@@ -505,10 +506,10 @@ export async function restrictedOpen(db: Db) {
       'v.name',
       'v.open_type',
       'v.metadata',
-      'o.name as org_name',
+      orgNameOf(sql.ref('e.org_id')).as('org_name'),
     ])
     .where('v.open_type', 'in', ['on_application', 'closed'])
-    .orderBy('o.name')
+    .orderBy('org_name')
     .orderBy('v.name')
     .execute();
 }

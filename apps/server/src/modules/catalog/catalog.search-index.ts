@@ -11,6 +11,7 @@
  */
 import type { Db } from '../../db/database.ts';
 import { sql } from 'kysely';
+import { organisationsView } from '../org/index.ts';
 import type { CatalogFilter, FacetName } from './catalog.repository.ts';
 import { emptyFacets } from './catalog.repository.ts';
 import type { EntryMetadata } from './catalog.model.ts';
@@ -250,11 +251,7 @@ export class CatalogSearchIndex {
     const wanted = new Map(current.map((r) => [r.id, r.published_version_id ?? '']));
     const changed = current.filter((r) => this.byEntry.get(r.id)?.versionId !== r.published_version_id);
     const loaded = await this.loadDocs(changed.map((r) => r.id));
-    const orgs = await this.db
-      .selectFrom('organisations as o')
-      .innerJoin('divisions as d', 'd.code', 'o.division_code')
-      .select(['o.id', 'o.name', 'o.division_code', 'd.name as division_name'])
-      .execute();
+    const orgs = await organisationsView(this.db).execute();
     const byEntry = new Map<string, Doc>();
     for (const [id, versionId] of wanted) {
       const doc = loaded.get(id) ?? this.byEntry.get(id);

@@ -18,7 +18,7 @@ import {
 import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
-import { assertScopeOrg, providingOrgsIn } from '../org/index.ts';
+import { activeAuthorities, assertScopeOrg, providingOrgsIn } from '../org/index.ts';
 import type { UpkeepStatus } from '@huitong/contract/values';
 
 export const DEFAULT_UPKEEP = { intervalDays: 180, noticeDays: 30 } as const;
@@ -88,15 +88,29 @@ function upkeepScope(p: Staff): Jurisdiction {
 
 // ---------- schedules ----------
 
+/** The active authorities (oldest first) with their upkeep settings, if they set any. */
 async function authorities(db: Db) {
-  return db
-    .selectFrom('organisations as o')
-    .leftJoin('catalog_upkeep_settings as s', 's.authority_id', 'o.id')
-    .select(['o.id', 'o.level', 'o.division_code', 's.interval_days', 's.notice_days'])
-    .where('o.kind', '=', 'authority')
-    .where('o.active', '=', true)
-    .orderBy('o.created_at')
-    .execute();
+  const auths = await activeAuthorities(db);
+  const settings =
+    auths.length === 0
+      ? []
+      : await db
+          .selectFrom('catalog_upkeep_settings')
+          .select(['authority_id', 'interval_days', 'notice_days'])
+          .where(
+            'authority_id',
+            'in',
+            auths.map((a) => a.id),
+          )
+          .execute();
+  const byAuthority = new Map(settings.map((s) => [s.authority_id, s]));
+  return auths.map((a) => ({
+    id: a.id,
+    level: a.level,
+    division_code: a.division_code,
+    interval_days: byAuthority.get(a.id)?.interval_days ?? null,
+    notice_days: byAuthority.get(a.id)?.notice_days ?? null,
+  }));
 }
 
 type AuthorityRow = Awaited<ReturnType<typeof authorities>>[number];

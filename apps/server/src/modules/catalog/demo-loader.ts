@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../db/database.types.ts';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
 import { SYSTEM_ACTOR } from '../../shared/principal.ts';
-import { appendAudit } from '../security/index.ts';
+import { allOrganisations } from '../org/index.ts';
+import { appendAudit, auditHasAction } from '../security/index.ts';
 import type { EntryMetadata } from './catalog.model.ts';
 import * as repo from './catalog.repository.ts';
 import { codePrefix, resourceCode } from './catalog.rules.ts';
@@ -26,21 +27,16 @@ const LOCK = 0x48544443; // "HTDC"
  * Loads the demo catalog (legal bases and entries in every state) once, after the demo city. Runs
  * in one transaction; the audit entry it leaves marks it done, so a restart never loads it twice.
  */
-export async function loadDemoCatalog(db: Kysely<Database>): Promise<boolean> {
+export async function loadDemoCatalog(db: Db): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${LOCK})`.execute(trx);
-    const done = await trx
-      .selectFrom('audit_log')
-      .select('seq')
-      .where('action', '=', LOADED)
-      .executeTakeFirst();
-    if (done) return false;
+    if (await auditHasAction(trx, LOADED)) return false;
     // The demo's data files are read only now, when the catalog is still to be loaded.
     const [{ DEMO_ORGS }, { DEMO_CATALOG_FILE }] = await Promise.all([
       import('../../demo/city.ts'),
       import('../../demo/catalog.ts'),
     ]);
-    const orgs = await trx.selectFrom('organisations').select(['id', 'name', 'division_code']).execute();
+    const orgs = await allOrganisations(trx);
     const byName = new Map(orgs.map((o) => [o.name, o]));
     const orgOf = new Map<string, { id: string; name: string; division_code: string }>();
     for (const o of DEMO_ORGS) {

@@ -19,5 +19,13 @@ export { resolveCredential, resolveSession } from './auth.service.ts';
 export { RateLimitedError } from './org.errors.ts';
 export { hashPassword } from './password.ts';
 export { activeAuthorities, countOrgs } from './org.repository.ts';
-export { assertScopeOrg, findOrgRef, orgById, providingOrgsIn, usernames } from './org.jurisdiction.ts';
+export {
+  allOrganisations,
+  assertScopeOrg,
+  findOrgRef,
+  orgById,
+  providingOrgsIn,
+  usernames,
+} from './org.jurisdiction.ts';
 export type { ProvidingOrg } from './org.jurisdiction.ts';
+export { orgDivisionOf, orgKindOf, orgLevelOf, orgNameOf, organisationsView, usernameOf } from './org.sql.ts';

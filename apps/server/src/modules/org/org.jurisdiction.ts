@@ -27,6 +27,11 @@ export async function providingOrgsIn(db: Db, scope: Jurisdiction): Promise<Prov
   return q.orderBy('level').orderBy('name').execute();
 }
 
+/** Every organisation, active or not, with its name, level and division. */
+export async function allOrganisations(db: Db) {
+  return db.selectFrom('organisations').select(['id', 'name', 'kind', 'level', 'division_code']).execute();
+}
+
 /** One organisation with its name, level and division, active or not; undefined when there is none. */
 export async function orgById(db: Db, id: string) {
   return db

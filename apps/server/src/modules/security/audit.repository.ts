@@ -27,6 +27,17 @@ export async function insertEntry(
   await trx.insertInto('audit_log').values(row).execute();
 }
 
+/** Whether the trail holds an entry of this action (a one-time step that marks itself done). */
+export async function hasAction(db: Db, action: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('seq')
+    .where('action', '=', action)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export interface AuditFilter {
   action?: string | undefined;
   actorId?: string | undefined;

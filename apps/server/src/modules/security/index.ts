@@ -19,3 +19,4 @@ export function securityModule(org: AuditRouteOptions): AppModule {
 export { appendAudit, verifyChain, entryHash, GENESIS_HASH } from './audit.service.ts';
 export type { AssertScopeOrg, AuditInput } from './audit.service.ts';
 export { maskValue } from './masking.ts';
+export { hasAction as auditHasAction } from './audit.repository.ts';
