@@ -261,34 +261,16 @@ export function checkArchitecture(root) {
     for (const [module, tables] of Object.entries(JSON.parse(fs.readFileSync(ownersFile, 'utf8'))))
       if (Array.isArray(tables)) for (const t of tables) ownerOf.set(t, module);
   const tables = new Set(ownerOf.keys());
-  // Known reaches into another module's tables, listed file by file until they are gone: a reach
-  // that is not listed fails, and so does a listed one that no longer happens (the list only shrinks).
-  const baselineFile = path.join(root, 'scripts/architecture-baseline.json');
-  const baseline = fs.existsSync(baselineFile)
-    ? JSON.parse(fs.readFileSync(baselineFile, 'utf8')).foreignTables
-    : {};
-  const seen = new Set();
   for (const file of files) {
     const from = placeOf(srcDir, file);
     if (from.module === undefined || file.endsWith('.test.ts') || tables.size === 0) continue;
-    const allowed = new Set(baseline[rel(file)] ?? []);
     for (const { table, line } of tablesNamedIn(file, tables)) {
       if (ownerOf.get(table) === from.module) continue;
-      if (allowed.has(table)) {
-        seen.add(`${rel(file)} ${table}`);
-        continue;
-      }
       problems.push(
         `${rel(file)}:${line} names the table ${table}, which belongs to modules/${ownerOf.get(table)}: call its index.ts`,
       );
     }
   }
-  for (const [file, listed] of Object.entries(baseline))
-    for (const table of listed)
-      if (!seen.has(`${file} ${table}`))
-        problems.push(
-          `scripts/architecture-baseline.json lists ${file} naming ${table}, which it no longer does: remove the entry`,
-        );
 
   for (const members of cyclesOf(graph)) {
     const start = [...members].sort()[0];

@@ -14,7 +14,9 @@ import {
   assertScopeOrg,
   bootstrap,
   type BootstrapResult,
+  orgDivisionOf,
   orgModule,
+  orgNameOf,
   resolveCredential,
   resolveSession,
 } from './modules/org/index.ts';
@@ -37,7 +39,7 @@ import { Problem } from './shared/schemas.ts';
 const MODULES: readonly AppModule[] = [
   platformModule,
   orgModule,
-  securityModule({ assertScopeOrg }),
+  securityModule({ assertScopeOrg, orgNameOf, orgDivisionOf }),
   catalogModule,
   openingModule,
   provisionModule,

@@ -1,5 +1,5 @@
 import type { Db, Trx } from '../../db/database.ts';
-import { sql } from 'kysely';
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { AuditRow } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
 import { prefixPattern } from '../../shared/sql.ts';
@@ -48,8 +48,14 @@ export interface AuditFilter {
   scope: Jurisdiction;
 }
 
-function filtered(db: Db, f: AuditFilter) {
-  let q = db.selectFrom('audit_log').leftJoin('organisations as o', 'o.id', 'audit_log.org_id');
+/** SQL pieces over org's tables, from the org module (security names none of its tables). */
+export interface OrgSql {
+  orgNameOf: (orgId: Expression<unknown>) => RawBuilder<string>;
+  orgDivisionOf: (orgId: Expression<unknown>) => RawBuilder<string>;
+}
+
+function filtered(db: Db, f: AuditFilter, org: OrgSql) {
+  let q = db.selectFrom('audit_log');
   if (f.action) q = q.where('audit_log.action', 'like', prefixPattern(f.action));
   if (f.actorId) q = q.where('audit_log.actor_id', '=', f.actorId);
   if (f.orgId) q = q.where('audit_log.org_id', '=', f.orgId);
@@ -57,21 +63,22 @@ function filtered(db: Db, f: AuditFilter) {
   if (f.from) q = q.where('audit_log.at', '>=', new Date(f.from));
   if (f.to) q = q.where('audit_log.at', '<', new Date(f.to));
   const scope = f.scope;
-  if (scope.scope === 'division') q = q.where('o.division_code', '=', scope.divisionCode);
+  if (scope.scope === 'division')
+    q = q.where(org.orgDivisionOf(sql.ref('audit_log.org_id')), '=', scope.divisionCode);
   if (scope.scope === 'org') q = q.where('audit_log.org_id', '=', scope.orgId);
   return q;
 }
 
-export async function listEntries(db: Db, f: AuditFilter, offset: number, limit: number) {
+export async function listEntries(db: Db, f: AuditFilter, org: OrgSql, offset: number, limit: number) {
   const [rows, count] = await Promise.all([
-    filtered(db, f)
+    filtered(db, f, org)
       .selectAll('audit_log')
-      .select('o.name as org_name')
+      .select(sql<string | null>`${org.orgNameOf(sql.ref('audit_log.org_id'))}`.as('org_name'))
       .orderBy('audit_log.seq', 'desc')
       .offset(offset)
       .limit(limit)
       .execute(),
-    filtered(db, f)
+    filtered(db, f, org)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow(),
   ]);

@@ -3,13 +3,11 @@ import { auditScope } from '../../shared/policy.ts';
 import { ForbiddenError } from '../../shared/errors.ts';
 import { AuditPage, AuditQuery, ChainReport } from '@huitong/contract/security';
 import { responses } from '../../shared/schemas.ts';
-import { listAudit, verifyChain, type AssertScopeOrg } from './audit.service.ts';
+import { listAudit, verifyChain, type OrgAccess } from './audit.service.ts';
 
-export interface AuditRouteOptions {
-  assertScopeOrg: AssertScopeOrg;
-}
+export type AuditRouteOptions = OrgAccess;
 
-export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (app, { assertScopeOrg }) => {
+export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (app, org) => {
   app.get(
     '/audit',
     {
@@ -25,7 +23,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteOptions> = async (
       const scope = request.principal ? auditScope(request.principal) : null;
       if (!scope) throw new ForbiddenError();
       const { page = 1, pageSize = 50, ...filter } = request.query;
-      const { rows, total } = await listAudit(app.db, assertScopeOrg, { ...filter, scope }, page, pageSize);
+      const { rows, total } = await listAudit(app.db, org, { ...filter, scope }, page, pageSize);
       return {
         items: rows.map((r) => ({
           seq: r.seq,

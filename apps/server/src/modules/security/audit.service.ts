@@ -140,16 +140,24 @@ export type AssertScopeOrg = (
   admits: (org: OrgRef) => boolean,
 ) => Promise<void>;
 
+/**
+ * What security reads of org, handed in by app.ts: the scope check and the SQL pieces for an
+ * organisation's name and division.
+ */
+export interface OrgAccess extends repo.OrgSql {
+  assertScopeOrg: AssertScopeOrg;
+}
+
 /** The audit trail within the auditor's scope; an `orgId` outside it is refused (403), not emptied. */
 export async function listAudit(
   db: Db,
-  assertScopeOrg: AssertScopeOrg,
+  org: OrgAccess,
   filter: repo.AuditFilter,
   page: number,
   pageSize: number,
 ) {
-  await assertScopeOrg(db, filter.orgId, (org) => scopeAdmits(filter.scope, org));
-  return repo.listEntries(db, filter, (page - 1) * pageSize, pageSize);
+  await org.assertScopeOrg(db, filter.orgId, (ref) => scopeAdmits(filter.scope, ref));
+  return repo.listEntries(db, filter, org, (page - 1) * pageSize, pageSize);
 }
 
 export type { Jurisdiction };

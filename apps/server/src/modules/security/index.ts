@@ -3,8 +3,9 @@ import { auditRoutes, type AuditRouteOptions } from './audit.routes.ts';
 
 /**
  * The audit chain and masking (the coming sensitive-data, warning and incident work joins it).
- * Security sits below every other module, org included (all of them write audit entries), so the
- * one thing it needs from org, the check of an `?orgId=` scope, is handed in by app.ts.
+ * Security sits below every other module, org included (all of them write audit entries), so what it
+ * needs from org, the check of an `?orgId=` scope and the SQL pieces for an organisation's name and
+ * division, is handed in by app.ts.
  */
 export function securityModule(org: AuditRouteOptions): AppModule {
   return {
@@ -17,6 +18,6 @@ export function securityModule(org: AuditRouteOptions): AppModule {
 }
 
 export { appendAudit, verifyChain, entryHash, GENESIS_HASH } from './audit.service.ts';
-export type { AssertScopeOrg, AuditInput } from './audit.service.ts';
+export type { AssertScopeOrg, AuditInput, OrgAccess } from './audit.service.ts';
 export { maskValue } from './masking.ts';
 export { hasAction as auditHasAction } from './audit.repository.ts';
