@@ -1,11 +1,11 @@
 // The architecture rules ESLint cannot see file by file, run by `npm run lint`:
-//   1. no import cycle in the server: no file reaches itself again through static imports that stay
-//      at run time (an `import type` is erased, so it cannot break the order in which ES modules
-//      start; a lazy `import()` runs after start-up);
+//   1. no import cycle in the server: no file reaches itself again through its static imports, type
+//      imports included (erased at run time, a cycle of types still ties two modules into one); a
+//      lazy `import()` runs after start-up and does not count;
 //   2. modules meet only at their index.ts: a file outside modules/<m>/ imports modules/<m>/index.ts,
 //      never another of its files (a lazy `import()` may name a module's entry file, so that the
 //      index does not load it eagerly); the libraries (db/, shared/, formats/, config/) import no
-//      module except for types;
+//      module, not even for types;
 //   3. no module queries another module's tables: outside its tests, a file under modules/<m>/ names
 //      no table that apps/server/src/db/table-owners.json gives to another module, neither in a
 //      Kysely call (`selectFrom`, `insertInto`, `updateTable`, `deleteFrom`, `mergeInto`, the joins,
@@ -242,13 +242,13 @@ export function checkArchitecture(root) {
           problems.push(`${rel(file)}:${imp.line} imports ${imp.spec}, which does not exist`);
         continue;
       }
-      if (!imp.dynamic && !imp.typeOnly) edges.add(imp.target);
+      if (!imp.dynamic) edges.add(imp.target);
       const to = placeOf(srcDir, imp.target);
       if (to.module !== undefined && to.module !== from.module && to.rest !== 'index.ts' && !imp.dynamic)
         problems.push(
           `${rel(file)}:${imp.line} imports ${imp.spec}: another module is reached only through its index.ts`,
         );
-      else if (from.library !== undefined && to.module !== undefined && !imp.typeOnly)
+      else if (from.library !== undefined && to.module !== undefined)
         problems.push(
           `${rel(file)}:${imp.line} imports ${imp.spec}: ${from.library}/ is a library and calls no module`,
         );

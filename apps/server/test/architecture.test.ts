@@ -45,7 +45,7 @@ const GOOD = {
     "import type { Principal } from '../../../shared/principal.ts';\nimport { helper } from '../masking.ts';\nexport const audit = (p?: Principal) => helper(p);\n",
   'src/modules/security/masking.ts': 'export const helper = (x: unknown) => x;\n',
   'src/formats/csv.ts':
-    "import type { findOrg } from '../modules/org/index.ts';\nexport type F = typeof findOrg;\n",
+    "import type { Principal } from '../shared/principal.ts';\nexport type F = Principal;\n",
 };
 
 describe('check-architecture', () => {
@@ -70,16 +70,38 @@ describe('check-architecture', () => {
     );
   });
 
-  it('does not count type-only imports and lazy import() in cycles', () => {
-    const r = check(
+  it('counts type-only imports in cycles, not a lazy import()', () => {
+    const typeCycle = check(
       repo({
         ...GOOD,
         'src/plugins/auth.ts':
-          "import type { findOrg } from '../modules/org/index.ts';\nexport const later = () => import('../modules/org/index.ts');\nexport type F = typeof findOrg;\n",
+          "import type { findOrg } from '../modules/org/index.ts';\nexport type F = typeof findOrg;\n",
       }),
     );
-    expect(r.output).toContain('no import cycle');
-    expect(r.status).toBe(0);
+    expect(typeCycle.status).toBe(1);
+    expect(typeCycle.output).toContain('import cycle: apps/server/src/modules/org/index.ts');
+    const lazy = check(
+      repo({
+        ...GOOD,
+        'src/plugins/auth.ts': "export const later = () => import('../modules/org/index.ts');\n",
+      }),
+    );
+    expect(lazy.output).toContain('no import cycle');
+    expect(lazy.status).toBe(0);
+  });
+
+  it('fails when a library imports a module, even for a type', () => {
+    const r = check(
+      repo({
+        ...GOOD,
+        'src/formats/csv.ts':
+          "import type { findOrg } from '../modules/org/index.ts';\nexport type F = typeof findOrg;\n",
+      }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(
+      'apps/server/src/formats/csv.ts:1 imports ../modules/org/index.ts: formats/ is a library',
+    );
   });
 
   it('fails when a module reaches past another module’s index.ts', () => {

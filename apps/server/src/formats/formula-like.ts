@@ -7,7 +7,7 @@
  * Only data items whose values are text are concerned: a number item's `-3.5` is a number to a
  * spreadsheet, not a formula, and dates, datetimes, booleans and geometries (JSON) never begin so.
  */
-import type { DataType } from '../modules/catalog/index.ts';
+import type { DataType } from '@huitong/contract/values';
 
 /** The first characters that make a spreadsheet read a cell as a formula. */
 export const FORMULA_PREFIXES = ['=', '+', '-', '@', '\t', '\r'] as const;

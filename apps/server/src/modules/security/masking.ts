@@ -2,7 +2,7 @@
  * Masking of sensitive values (REFERENCE.md's styles), for everyone who may see a sensitive field
  * only masked: validation reports, and the authority's reviewers reading a department's rows.
  */
-import type { DataType } from '../catalog/index.ts';
+import type { DataType } from '@huitong/contract/values';
 
 function stars(n: number): string {
   return '*'.repeat(Math.max(n, 1));
