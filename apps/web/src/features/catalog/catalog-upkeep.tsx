@@ -5,13 +5,14 @@ import {
   FileSearchOutlined,
   SyncOutlined,
 } from '@ant-design/icons';
-import { Alert, App, Button, Card, Checkbox, Col, Row, Segmented, Space, Table, Tag, Tooltip } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Row, Segmented, Space, Tag, Tooltip } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { navFrom } from '../../app/workspace-nav';
 import { CountStatistic, OrgNameCell, countColumn } from '../../components/counts';
 import { FullPageSpin } from '../../components/full-page-spin';
@@ -437,18 +438,14 @@ export function CatalogUpkeep() {
               </Checkbox>
             }
           >
-            <Table<UpkeepOrganisation>
+            <PagedTable<UpkeepOrganisation>
               rowKey="orgId"
               size="small"
               columns={orgColumns}
-              dataSource={organisations}
+              rows={organisations}
               loading={overview.loading}
-              pagination={{
-                pageSize: 10,
-                hideOnSinglePage: true,
-                showTotal: (total) => t('table.total', { total }),
-              }}
-              locale={{ emptyText: t('catalog.upkeep.orgs.empty') }}
+              pageSize={10}
+              emptyText={t('catalog.upkeep.orgs.empty')}
               rowClassName={(o) =>
                 `ht-upkeep-org${o.orgId === orgId ? ' is-chosen' : ''}${o.noCatalog ? ' is-empty' : ''}`
               }
@@ -516,17 +513,12 @@ export function CatalogUpkeep() {
               </>
             )}
           </div>
-          <Table<UpkeepEntry>
+          <PagedTable<UpkeepEntry>
             rowKey="entryId"
             size="middle"
             columns={entryColumns}
-            dataSource={data.entries}
+            rows={data.entries}
             loading={overview.loading}
-            pagination={{
-              pageSize: 20,
-              hideOnSinglePage: true,
-              showTotal: (total) => t('table.total', { total }),
-            }}
             locale={{ emptyText }}
             rowSelection={
               keeper

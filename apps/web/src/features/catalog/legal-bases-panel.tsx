@@ -1,27 +1,14 @@
 import { EditOutlined, PlusOutlined, StopOutlined, UndoOutlined } from '@ant-design/icons';
-import {
-  App,
-  Button,
-  Checkbox,
-  Form,
-  Input,
-  Popconfirm,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Button, Checkbox, Form, Input, Popconfirm, Select, Space, Switch, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
 import { useAuth } from '../auth/auth-context';
 import { canKeepLegalBases } from './catalog-access';
@@ -285,14 +272,14 @@ export function LegalBasesPanel() {
         </Space>
       </div>
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <Table<LegalBasis>
+      <PagedTable<LegalBasis>
         rowKey="id"
         size="middle"
         columns={columns}
-        dataSource={rows}
+        rows={rows}
         loading={list.loading}
-        pagination={{ pageSize: 20, showTotal: (total) => t('table.total', { total }) }}
-        onRow={rowTestId('legal-basis-row')}
+        hideOnSinglePage={false}
+        rowTestId="legal-basis-row"
         scroll={{ x: 1100 }}
       />
       <BasisModal

@@ -1,14 +1,14 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Segmented, Space, Table, Typography } from 'antd';
+import { Button, Segmented, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { navFrom } from '../../app/workspace-nav';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { useAuth } from '../auth/auth-context';
 import { canCatalogue } from './catalog-access';
 import { catalogApi } from './catalog-api';
@@ -159,15 +159,15 @@ export function MyEntries() {
         />
       </div>
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <Table<OwnEntry>
+      <PagedTable<OwnEntry>
         rowKey="id"
         size="middle"
         columns={columns}
-        dataSource={rows}
+        rows={rows}
         loading={list.loading}
-        pagination={{ pageSize: 20, showTotal: (total) => t('table.total', { total }) }}
-        locale={{ emptyText: t('catalog.mine.empty') }}
-        onRow={rowTestId('mine-row')}
+        hideOnSinglePage={false}
+        emptyText={t('catalog.mine.empty')}
+        rowTestId="mine-row"
         scroll={{ x: 1000 }}
       />
     </PageContainer>

@@ -1,13 +1,13 @@
 import { AuditOutlined, WarningOutlined } from '@ant-design/icons';
-import { Button, Table, Tag, Typography } from 'antd';
+import { Button, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { navFrom } from '../../app/workspace-nav';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { catalogApi } from './catalog-api';
 import { formatTime } from './catalog-labels';
 import type { ReviewQueueItem } from '@huitong/contract/catalog';
@@ -103,15 +103,15 @@ export function ReviewQueue() {
       testId="review-queue-page"
     >
       {queue.error ? <LoadError error={queue.error} onRetry={queue.reload} /> : null}
-      <Table<ReviewQueueItem>
+      <PagedTable<ReviewQueueItem>
         rowKey={(r) => `${r.entryId}-${r.versionNo}`}
         size="middle"
         columns={columns}
-        dataSource={queue.data ?? []}
+        rows={queue.data ?? []}
         loading={queue.loading}
-        pagination={{ pageSize: 20, showTotal: (total) => t('table.total', { total }) }}
-        locale={{ emptyText: t('catalog.queue.empty') }}
-        onRow={rowTestId('review-row')}
+        hideOnSinglePage={false}
+        emptyText={t('catalog.queue.empty')}
+        rowTestId="review-row"
         scroll={{ x: 1200 }}
       />
     </PageContainer>

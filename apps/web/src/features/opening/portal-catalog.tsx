@@ -1,24 +1,12 @@
 import { ArrowLeftOutlined, FileProtectOutlined, LockOutlined, UnlockOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  Button,
-  Card,
-  Descriptions,
-  Empty,
-  Segmented,
-  Space,
-  Spin,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Segmented, Space, Spin, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useDocumentTitle, useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
-import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
 import { catalogApi } from '../catalog/catalog-api';
 import { DomainTags, OpenTypeTag, formatDate } from '../catalog/catalog-labels';
@@ -298,14 +286,14 @@ export function PortalRestrictions() {
         />
       </div>
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <Table<Restriction>
+      <PagedTable<Restriction>
         rowKey="id"
         columns={columns}
-        dataSource={rows}
+        rows={rows}
         loading={list.loading}
-        pagination={{ pageSize: 20, showTotal: (total) => t('table.total', { total }) }}
-        locale={{ emptyText: t('portal.restrictions.empty') }}
-        onRow={rowTestId('restriction-row')}
+        hideOnSinglePage={false}
+        emptyText={t('portal.restrictions.empty')}
+        rowTestId="restriction-row"
         scroll={{ x: 1100 }}
         className="ht-restrictions-table"
       />

@@ -1,14 +1,13 @@
 import { EditOutlined, KeyOutlined, LockOutlined, PlusOutlined, UnlockOutlined } from '@ant-design/icons';
-import { App, Button, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Popconfirm, Space, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { usePagedList } from '../../components/hooks/use-paged-list';
 import { useShowError } from '../../components/hooks/use-show-error';
-import { LoadError } from '../../components/load-error';
+import { PagedTable } from '../../components/paged-table';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
 import { CreateAccountModal, EditAccountModal, ResetPasswordModal } from './account-modals';
 import { orgApi } from './org-api';
@@ -166,19 +165,15 @@ export function AccountsPanel() {
           testId="account-filter-org"
         />
       </div>
-      {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <div data-testid="accounts-table">
-        <Table<StaffAccount>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={list.page.items}
-          loading={list.loading}
-          pagination={list.pagination}
-          onRow={rowTestId('account-row')}
-          scroll={{ x: 1200 }}
-        />
-      </div>
+      <PagedTable<StaffAccount>
+        list={list}
+        testId="accounts-table"
+        rowTestId="account-row"
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        scroll={{ x: 1200 }}
+      />
       <CreateAccountModal
         open={creating}
         defaultOrgId={list.filters.orgId}

@@ -1,14 +1,14 @@
 import { PlusOutlined, StopOutlined } from '@ant-design/icons';
-import { App, Button, Popconfirm, Table, Tag, Typography } from 'antd';
+import { App, Button, Popconfirm, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { isAdmin } from '../auth/auth-api';
 import { useAuth } from '../auth/auth-context';
 import { CreateCredentialModal, CredentialTokenModal } from './credential-modals';
@@ -161,14 +161,14 @@ export function CredentialsPanel() {
       ) : null}
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
       <div data-testid="credentials-table">
-        <Table<Credential>
+        <PagedTable<Credential>
           rowKey="id"
           size="middle"
           columns={columns}
-          dataSource={list.data ?? []}
+          rows={list.data ?? []}
           loading={list.loading}
-          pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          onRow={rowTestId('credential-row')}
+          showTotal={false}
+          rowTestId="credential-row"
           scroll={{ x: 1100 }}
         />
       </div>

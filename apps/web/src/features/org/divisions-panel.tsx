@@ -1,12 +1,12 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, Select, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
 import { isCityAdmin } from '../auth/auth-api';
 import { useAuth } from '../auth/auth-context';
@@ -136,14 +136,15 @@ export function DivisionsPanel() {
       </div>
       {divisions.error ? <LoadError error={divisions.error} onRetry={divisions.reload} /> : null}
       <div data-testid="divisions-table">
-        <Table<Division>
+        <PagedTable<Division>
           rowKey="code"
           size="middle"
           columns={columns}
-          dataSource={rows}
+          rows={rows}
           loading={divisions.loading}
-          pagination={{ pageSize: 50, hideOnSinglePage: true }}
-          onRow={rowTestId('division-row')}
+          pageSize={50}
+          showTotal={false}
+          rowTestId="division-row"
         />
       </div>
       <FormModal<CreateValues>

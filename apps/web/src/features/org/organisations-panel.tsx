@@ -1,12 +1,11 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { usePagedList } from '../../components/hooks/use-paged-list';
-import { LoadError } from '../../components/load-error';
+import { PagedTable } from '../../components/paged-table';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
 import { DivisionSelect } from './division-select';
 import { orgApi } from './org-api';
@@ -172,19 +171,15 @@ export function OrganisationsPanel() {
           testId="organisation-filter-division"
         />
       </div>
-      {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <div data-testid="organisations-table">
-        <Table<Organisation>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={list.page.items}
-          loading={list.loading}
-          pagination={list.pagination}
-          onRow={rowTestId('organisation-row')}
-          scroll={{ x: 1340 }}
-        />
-      </div>
+      <PagedTable<Organisation>
+        list={list}
+        testId="organisations-table"
+        rowTestId="organisation-row"
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        scroll={{ x: 1340 }}
+      />
       <OrganisationDrawer
         open={drawerOpen}
         organisation={editing}

@@ -1,14 +1,14 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, InputNumber, Popconfirm, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Input, InputNumber, Popconfirm, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/load-error';
-import { rowTestId } from '../../components/row-test-id';
 import type { Override as CalendarOverride, CalendarYear } from '@huitong/contract/platform';
 import { calendarApi } from './calendar-api';
 import { draftFromOverride, type OverrideDraft } from './override-modal';
@@ -127,16 +127,17 @@ export function OverridesCard({ canEdit, version, onEdit, onChanged }: Props) {
       }
     >
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <Table<CalendarOverride>
+      <PagedTable<CalendarOverride>
         rowKey="date"
         size="small"
         columns={columns}
-        dataSource={list.data ?? []}
+        rows={list.data ?? []}
         loading={list.loading}
-        pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        pageSize={10}
+        showTotal={false}
         scroll={{ x: 860 }}
-        onRow={rowTestId('override-row')}
-        locale={{ emptyText: t('calendar.overrides.empty') }}
+        rowTestId="override-row"
+        emptyText={t('calendar.overrides.empty')}
       />
     </Card>
   );
@@ -229,14 +230,16 @@ export function YearsCard({ canEdit, version, onChanged }: Omit<Props, 'onEdit'>
       }
     >
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <Table<CalendarYear>
+      <PagedTable<CalendarYear>
         rowKey="year"
         size="small"
         columns={columns}
-        dataSource={[...(list.data ?? [])].sort((a, b) => b.year - a.year)}
+        rows={[...(list.data ?? [])].sort((a, b) => b.year - a.year)}
         loading={list.loading}
-        pagination={{ pageSize: 8, hideOnSinglePage: true, size: 'small' }}
-        onRow={rowTestId('year-row')}
+        pageSize={8}
+        showTotal={false}
+        pagerSize="small"
+        rowTestId="year-row"
       />
       <FormModal<YearValues>
         open={declaring}

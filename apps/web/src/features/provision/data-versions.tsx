@@ -1,9 +1,9 @@
 import { DiffOutlined, FileSearchOutlined } from '@ant-design/icons';
-import { Button, Modal, Space, Table } from 'antd';
+import { Button, Modal, Space } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
-import { rowTestId } from '../../components/row-test-id';
+import { PagedTable } from '../../components/paged-table';
 import { DownloadMenu } from './download-menu';
 import type { DataVersion } from '@huitong/contract/provision';
 import { RestoreButton, restorable, useVersionColumns } from './version-columns';
@@ -125,19 +125,15 @@ export function DataVersions({
 
   return (
     <>
-      <Table<DataVersion>
+      <PagedTable<DataVersion>
         rowKey="id"
         size="middle"
         columns={columns}
-        dataSource={versions}
+        rows={versions}
         loading={loading}
-        pagination={{
-          pageSize: 10,
-          hideOnSinglePage: true,
-          showTotal: (total) => t('table.total', { total }),
-        }}
-        locale={{ emptyText: t('provision.versions.empty') }}
-        onRow={rowTestId('data-version-row')}
+        pageSize={10}
+        emptyText={t('provision.versions.empty')}
+        rowTestId="data-version-row"
         scroll={{ x: 1300 }}
       />
       <Modal

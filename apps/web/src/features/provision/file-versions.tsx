@@ -2,6 +2,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Table, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
 import { rowTestId } from '../../components/row-test-id';
@@ -129,17 +130,18 @@ export function FileVersions({ entryId, versions, loading, canRestore, canDownlo
   ];
 
   return (
-    <Table<DataVersion>
+    <PagedTable<DataVersion>
       // A new current version is shown opened.
       key={current ?? 'none'}
       rowKey="id"
       size="middle"
       loading={loading}
       columns={columns}
-      dataSource={versions}
-      pagination={{ pageSize: 10, hideOnSinglePage: true }}
-      locale={{ emptyText: t('provision.files.empty') }}
-      onRow={rowTestId('data-version-row')}
+      rows={versions}
+      pageSize={10}
+      showTotal={false}
+      emptyText={t('provision.files.empty')}
+      rowTestId="data-version-row"
       expandable={{
         rowExpandable: (v) => v.state === 'ready',
         expandedRowRender: (v) => (

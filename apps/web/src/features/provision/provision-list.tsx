@@ -1,12 +1,12 @@
 import { CloudUploadOutlined } from '@ant-design/icons';
-import { Button, Space, Table, Tag, Typography } from 'antd';
+import { Button, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { useAsync } from '../../components/hooks/use-async';
 import { LoadError } from '../../components/load-error';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { catalogApi } from '../catalog/catalog-api';
 import { formatTime } from '../catalog/catalog-labels';
 import type { OwnEntry } from '@huitong/contract/catalog';
@@ -101,19 +101,14 @@ export function ProvisionList() {
       testId="provision-page"
     >
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <Table<Row>
+      <PagedTable<Row>
         rowKey="id"
         size="middle"
         columns={columns}
-        dataSource={list.data ?? []}
+        rows={list.data ?? []}
         loading={list.loading}
-        pagination={{
-          pageSize: 20,
-          hideOnSinglePage: true,
-          showTotal: (total) => t('table.total', { total }),
-        }}
-        locale={{ emptyText: t('provision.list.empty') }}
-        onRow={rowTestId('provision-entry-row')}
+        emptyText={t('provision.list.empty')}
+        rowTestId="provision-entry-row"
         scroll={{ x: 900 }}
       />
     </PageContainer>

@@ -4,6 +4,7 @@ import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { navFrom } from '../../app/workspace-nav';
 import { CountStatistic, OrgNameCell, countColumn } from '../../components/counts';
 import { FullPageSpin } from '../../components/full-page-spin';
@@ -312,16 +313,12 @@ export function QualityDashboard() {
               </Space>
             }
           >
-            <Table<QualityOrganisation>
+            <PagedTable<QualityOrganisation>
               rowKey="orgId"
               size="small"
               columns={orgColumns}
-              dataSource={data.organisations}
-              pagination={{
-                pageSize: 8,
-                hideOnSinglePage: true,
-                showTotal: (total) => t('table.total', { total }),
-              }}
+              rows={data.organisations}
+              pageSize={8}
               onRow={(o) =>
                 rowAttrs(
                   {

@@ -15,6 +15,7 @@ import {
 import type { TableColumnsType } from 'antd';
 import { useEffect } from 'react';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { useAsync } from '../../components/hooks/use-async';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { LoadError } from '../../components/load-error';
@@ -287,13 +288,14 @@ export function QualityEntryDrawer({
 
           <div data-testid="quality-trend">
             <h4 style={{ margin: '0 0 8px' }}>{t('provision.quality.entry.trend')}</h4>
-            <Table<VersionTrend>
+            <PagedTable<VersionTrend>
               rowKey="id"
               size="small"
               columns={columns}
-              dataSource={data.versions}
-              pagination={{ pageSize: 10, hideOnSinglePage: true }}
-              locale={{ emptyText: t('provision.versions.empty') }}
+              rows={data.versions}
+              pageSize={10}
+              showTotal={false}
+              emptyText={t('provision.versions.empty')}
               onRow={(v) =>
                 ({ 'data-testid': 'quality-trend-row', 'data-version': String(v.versionNo) }) as object
               }

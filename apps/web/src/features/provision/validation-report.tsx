@@ -1,6 +1,7 @@
 import { Alert, Progress, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useI18n } from '../../app/i18n';
+import { PagedTable } from '../../components/paged-table';
 import { rowTestId } from '../../components/row-test-id';
 import type {
   FieldQuality,
@@ -130,14 +131,16 @@ export function ValidationReport({ report }: { report: Report }) {
           })}
         />
       ) : null}
-      <Table<ValidationProblem>
+      <PagedTable<ValidationProblem>
         rowKey={(p) => `${p.row}:${p.column}:${p.rule}`}
         size="small"
         columns={problemColumns}
-        dataSource={report.problems}
-        pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
-        locale={{ emptyText: t('provision.report.noProblems') }}
-        onRow={rowTestId('provision-problem-row')}
+        rows={report.problems}
+        pageSize={10}
+        showTotal={false}
+        showSizeChanger={false}
+        emptyText={t('provision.report.noProblems')}
+        rowTestId="provision-problem-row"
         scroll={{ x: 800 }}
       />
       <Typography.Title level={5} style={{ marginTop: 16 }}>

@@ -1,12 +1,11 @@
-import { Button, DatePicker, Select, Table, Tag, Typography } from 'antd';
+import { Button, DatePicker, Select, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { usePagedList } from '../../components/hooks/use-paged-list';
-import { LoadError } from '../../components/load-error';
+import { PagedTable } from '../../components/paged-table';
 import { PageContainer } from '../../components/page-container';
-import { rowTestId } from '../../components/row-test-id';
 import { SearchInput } from '../../components/search-input';
 import type { AuditEntry } from '@huitong/contract/security';
 import { AUDIT_RESULTS, type AuditResult } from '@huitong/contract/values';
@@ -171,20 +170,16 @@ export function AuditPanel() {
           {t('common.reset')}
         </Button>
       </div>
-      {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      <div data-testid="audit-table">
-        <Table<AuditEntry>
-          rowKey="seq"
-          size="small"
-          columns={columns}
-          dataSource={list.page.items}
-          loading={list.loading}
-          pagination={list.pagination}
-          onRow={rowTestId('audit-row')}
-          expandable={{ expandedRowRender: (e) => <AuditDetail entry={e} /> }}
-          scroll={{ x: 1250 }}
-        />
-      </div>
+      <PagedTable<AuditEntry>
+        list={list}
+        testId="audit-table"
+        rowTestId="audit-row"
+        rowKey="seq"
+        size="small"
+        columns={columns}
+        expandable={{ expandedRowRender: (e) => <AuditDetail entry={e} /> }}
+        scroll={{ x: 1250 }}
+      />
     </PageContainer>
   );
 }
