@@ -30,6 +30,7 @@ import { contractPlugin } from './plugins/contract.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { policyPlugin } from './plugins/policy.ts';
 import { JobQueue } from './plugins/jobs.ts';
+import { LazySchemas } from './plugins/lazy-schemas.ts';
 import { installJsonParser, installValidators } from './plugins/validation.ts';
 import { webPlugin } from './plugins/web.ts';
 import type { AppModule } from './shared/app-module.ts';
@@ -64,6 +65,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     (await createDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const ownsDatabase = options.database === undefined;
 
+  const lazySchemas = new LazySchemas();
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
@@ -86,6 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors: frameworkError,
+    schemaController: { compilersFactory: { buildSerializer: lazySchemas.serializerFactory() } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -96,6 +99,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('backend', database.backend);
   app.decorate('database', database);
   app.decorate('config', config);
+  app.decorate('lazySchemas', lazySchemas);
   app.decorate('calendar', new CalendarService(database.db));
   const jobs = new JobQueue({ db: database.db, database, log: app.log }, database.executeSql);
   for (const module of MODULES) for (const job of module.jobs({ config, queue: jobs })) jobs.define(job);
@@ -114,7 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (config.demoCatalog) await loadDemoCatalog(database.db);
 
     app.addSchema(Problem);
-    installValidators(app, [Problem]);
+    installValidators(app, [Problem], lazySchemas);
     installJsonParser(app);
     await app.register(errorHandlerPlugin);
     await app.register(helmet, {

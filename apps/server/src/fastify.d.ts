@@ -1,6 +1,7 @@
 import type { Config } from './config/config.ts';
 import type { Backend, DatabaseHandle, Db } from './db/database.ts';
 import type { JobQueue } from './plugins/jobs.ts';
+import type { LazySchemas } from './plugins/lazy-schemas.ts';
 import type { RouteEntry } from './plugins/policy.ts';
 import type { RoutePolicy } from './shared/policy.ts';
 import type { Principal } from './shared/principal.ts';
@@ -15,6 +16,8 @@ declare module 'fastify' {
     config: Config;
     calendar: CalendarService;
     jobs: JobQueue;
+    /** Route schemas compiled on first use (plugins/lazy-schemas.ts). */
+    lazySchemas: LazySchemas;
     /** Every /api route with its authorization rule, as registered. */
     routeTable: RouteEntry[];
   }

@@ -1,3 +1,5 @@
+// First: V8's settings apply to everything loaded after them.
+import './v8-settings.ts';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';

@@ -58,7 +58,8 @@ describe('the built server', () => {
   it('migrates, loads the demo city, catalog and datasets, signs in, searches and serves the API docs', async () => {
     const server = await startServer(
       { ...(await backendEnv()), HUITONG_LOG_LEVEL: 'info', HUITONG_JOBS: '0' },
-      { built: entry },
+      // A first start (the database created, the demo city and catalog loaded) on a busy machine.
+      { built: entry, startTimeoutMs: 240_000 },
     );
     try {
       expect(server.output()).toContain('Loaded the demo city 沈阳市.');

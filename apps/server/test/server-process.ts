@@ -19,13 +19,14 @@ export interface RunningServer {
 
 /**
  * Starts the server with `env` over the test defaults (port 0, 127.0.0.1, log level warn, cookies
- * without `Secure`). Rejects with the output if it exits first or does not start within 90 s.
+ * without `Secure`). Rejects with the output if it exits first or does not start within 90 s
+ * (`startTimeoutMs`).
  * With `traceImports`, the URL of every module the process loads is appended to that file. With
  * `built`, runs that built server (JavaScript, as `npm start` does) instead of the sources with tsx.
  */
 export function startServer(
   env: Record<string, string>,
-  options: { traceImports?: string; built?: string } = {},
+  options: { traceImports?: string; built?: string; startTimeoutMs?: number } = {},
 ): Promise<RunningServer> {
   const trace = options.traceImports
     ? ['--import', path.resolve(import.meta.dirname, 'trace-imports.mjs')]
@@ -48,7 +49,10 @@ export function startServer(
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start:\n${out}`)),
+      options.startTimeoutMs ?? 90_000,
+    );
     const poll = setInterval(() => {
       const m = /running at (http:\/\/localhost:\d+)/.exec(out);
       if (m?.[1]) {

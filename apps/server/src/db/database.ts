@@ -47,6 +47,14 @@ const DATE = 1082;
 pg.types.setTypeParser(INT8, (v: string) => Number(v));
 pg.types.setTypeParser(DATE, (v: string) => v);
 
+/**
+ * PGlite's PostgreSQL settings (over its defaults). Its memory is the process's: the shared buffers
+ * (128 MB by default, all of it touched when the database opens) are what a small embedded database
+ * needs, and sorts and index builds are kept from growing the WebAssembly memory, which never
+ * shrinks. The files are the host's, so a page not in the buffers is still in the OS's cache.
+ */
+export const PGLITE_SETTINGS = ['shared_buffers=16MB', 'maintenance_work_mem=16MB'];
+
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; `memory://` for a throw-away database. */
@@ -135,6 +143,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   const client = await PGlite.create({
     dataDir,
     parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
   });
   return pgliteHandle(client);
 }

@@ -1,5 +1,6 @@
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { LazySchemas } from './lazy-schemas.ts';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js';
 import { AppError } from '../shared/errors.ts';
@@ -154,16 +155,33 @@ export function inputValidator(schema: object): ValidateFunction {
  * 400 naming the field), query strings and path parameters with coercion (they are text on the wire).
  * Every schema gets the input rules first (withInputRules).
  */
-export function installValidators(app: FastifyInstance, sharedSchemas: object[]): void {
-  const bodyAjv = makeAjv({ coerceTypes: false });
-  const textAjv = makeAjv({ coerceTypes: 'array' });
-  for (const s of sharedSchemas) {
-    bodyAjv.addSchema(s);
-    textAjv.addSchema(s);
-  }
+export function installValidators(
+  app: FastifyInstance,
+  sharedSchemas: object[],
+  lazy: LazySchemas = new LazySchemas(),
+): void {
+  // Made on first use too: an Ajv instance compiles its meta-schemas and formats when created.
+  let bodyAjv: Ajv | undefined;
+  let textAjv: Ajv | undefined;
+  const withShared = (ajv: Ajv) => {
+    for (const s of sharedSchemas) ajv.addSchema(s);
+    return ajv;
+  };
+  const ajvFor = (httpPart: string | undefined): Ajv =>
+    httpPart === 'body'
+      ? (bodyAjv ??= withShared(makeAjv({ coerceTypes: false })))
+      : (textAjv ??= withShared(makeAjv({ coerceTypes: 'array' })));
+  // Each schema is compiled on its route's first request, not at start-up (lazy-schemas.ts).
   app.setValidatorCompiler(({ schema, httpPart }: FastifyRouteSchemaDef<FastifySchema>) => {
-    const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-    return ajv.compile(withInputRules(schema) as object);
+    const compiled = lazy.defer(() => ajvFor(httpPart).compile(withInputRules(schema) as object));
+    const validate = (data: unknown): boolean => {
+      const fn = compiled();
+      const valid = fn(data);
+      validate.errors = fn.errors;
+      return valid;
+    };
+    validate.errors = null as ValidateFunction['errors'];
+    return validate;
   });
 }
 
