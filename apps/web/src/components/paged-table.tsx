@@ -6,7 +6,10 @@ import { LoadError } from './load-error';
 import { rowTestId as rowTestIdOf } from './row-test-id';
 
 /** What a server-paged table needs of `usePagedList`: the page, its state and its pagination. */
-export type ServerPages<T> = Pick<PagedList<T, unknown>, 'page' | 'loading' | 'error' | 'reload' | 'pagination'>;
+export type ServerPages<T> = Pick<
+  PagedList<T, unknown>,
+  'page' | 'loading' | 'error' | 'reload' | 'pagination'
+>;
 
 /** Rows held by the page, paged here. */
 export type LocalPages<T> = {
@@ -44,7 +47,12 @@ export function PagedTable<T extends object>(props: PagedTableProps<T>) {
   const { rowTestId, emptyText, testId, ...rest } = props;
   if ('list' in rest) {
     const { list, ...tableProps } = rest;
-    table = { ...tableProps, dataSource: list.page.items, loading: list.loading, pagination: list.pagination };
+    table = {
+      ...tableProps,
+      dataSource: list.page.items,
+      loading: list.loading,
+      pagination: list.pagination,
+    };
     if (list.error) error = <LoadError error={list.error} onRetry={list.reload} />;
   } else {
     const {
