@@ -39,7 +39,7 @@ async function backendEnv(): Promise<Record<string, string>> {
 
 async function stop(server: RunningServer): Promise<void> {
   server.child.kill('SIGTERM');
-  expect(await server.exited).toBe(0);
+  expect(await server.exited, server.output().slice(-4000)).toBe(0);
 }
 
 describe('the built server', () => {
