@@ -1,13 +1,13 @@
 /**
- * The real Huitong server as a child process (apps/server/src/server.ts with tsx), as an operator
- * starts it, and an HTTP upload to it; the peak resident memory of the child from /proc.
+ * The real Huitong server as a child process, as `npm start` runs it (the esbuild bundle in
+ * apps/server/dist, rebuilt first when its sources changed), and an HTTP upload to it; the peak
+ * resident memory of the child from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 
-const SERVER = path.resolve(import.meta.dirname, '../../apps/server/src/server.ts');
+import { SERVER_ENTRY, buildServer, serverBuildNeeded } from '../../scripts/server-build.mjs';
 
 export interface RunningServer {
   child: ChildProcess;
@@ -18,8 +18,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function startServer(env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', SERVER], {
+export async function startServer(
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<RunningServer> {
+  if (serverBuildNeeded()) await buildServer();
+  const child = spawn(process.execPath, [...nodeFlags, SERVER_ENTRY], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
@@ -38,7 +42,7 @@ export function startServer(env: Record<string, string>, nodeFlags: string[] = [
   child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
+  return new Promise<RunningServer>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start:\n${out}`)), 180_000);
     const poll = setInterval(() => {
       const m = /running at (http:\/\/localhost:\d+)/.exec(out);
