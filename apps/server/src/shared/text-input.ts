@@ -29,8 +29,16 @@ export const DEFAULT_MAX_LENGTH: Record<'line' | 'multiline' | 'fileName', numbe
 };
 
 // In a `u` expression surrogate pairs are one code point, so this finds only unpaired halves.
-const LONE_SURROGATE = /[\ud800-\udfff]/u;
 const LONE_SURROGATES = /[\ud800-\udfff]/gu;
+
+/**
+ * Whether a text has no unpaired surrogate: String.prototype.isWellFormed (ES2024, in Node 20), a
+ * scan in V8's own code — a regular expression took 0.7 s of a 1,000,000-row ingest (12 million
+ * values).
+ */
+const isWellFormed = (text: string): boolean =>
+  (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed?.call(text) ??
+  !/[\ud800-\udfff]/u.test(text);
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
 // eslint-disable-next-line no-control-regex
 const CONTROL_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
@@ -47,7 +55,7 @@ const codePoint = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpp
 /** Why a text of this kind is refused, or null when it is accepted. */
 export function textProblem(text: string, kind: TextKind): Message | null {
   if (text.includes('\u0000')) return { zh: '含有空字符（U+0000）', en: 'contains a NUL character (U+0000)' };
-  if (LONE_SURROGATE.test(text))
+  if (!isWellFormed(text))
     return { zh: '含有不成对的代理字符（不是合法的 Unicode 文本）', en: 'is not well-formed Unicode text' };
   if (kind === 'value') return null;
   const control = (kind === 'multiline' ? CONTROL_MULTILINE : CONTROL_LINE).exec(text);

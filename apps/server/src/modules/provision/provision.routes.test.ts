@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signIn, type Session, type TestApp } from '../../../test/app.ts';
@@ -50,18 +51,25 @@ afterAll(async () => {
 
 describe('providing data over HTTP', () => {
   it('takes a GBK CSV upload as the current version, with its report', async () => {
-    const res = await upload(
-      'scjg.provider',
-      csv([
-        '统一社会信用代码,企业名称,年报年度',
-        `${C1},沈阳华晨汽车配件有限公司,2025`,
-        `${C2},和平区老边饺子餐饮店,2025`,
-      ]),
-      `format=csv&fileName=${encodeURIComponent('年报.csv')}`,
-    );
+    const file = csv([
+      '统一社会信用代码,企业名称,年报年度',
+      `${C1},沈阳华晨汽车配件有限公司,2025`,
+      `${C2},和平区老边饺子餐饮店,2025`,
+    ]);
+    const res = await upload('scjg.provider', file, `format=csv&fileName=${encodeURIComponent('年报.csv')}`);
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json() as Outcome;
     expect(body).toMatchObject({ state: 'ready', versionNo: 1, rowCount: 2, excludedRowCount: 0 });
+    // The SM3 and size recorded (computed as the file arrived) are those of the bytes sent.
+    const stored = await t.app.db
+      .selectFrom('data_versions')
+      .select(['sm3', 'byte_count'])
+      .where('id', '=', body.versionId)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({
+      sm3: createHash('sm3').update(file).digest('hex'),
+      byte_count: file.length,
+    });
     const list = await as('scjg.provider').request('GET', `/api/provision/entries/${entryId}/versions`);
     expect(list.json()).toMatchObject({
       items: [

@@ -254,12 +254,16 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const dir = await makeTempDir(app.config.dataDir, 'upload');
         const file = path.join(dir, 'upload');
         try {
-          await receiveToFile(request.body as NodeJS.ReadableStream, reply, file, {
+          // The SM3 is computed as the file arrives (the event loop mostly waits for the network
+          // then), not by a second pass over the file competing with the parsing for the CPU.
+          const received = await receiveToFile(request.body as NodeJS.ReadableStream, reply, file, {
             limit: app.config.uploadLimit,
+            digest: true,
           });
           const result = await provision.uploadFile(handle, actorOf(request), entry, file, {
             ...options,
             idempotencyKey: request.headers['idempotency-key'] ?? null,
+            ...(received.sm3 === null ? {} : { digest: { sm3: received.sm3, bytes: received.bytes } }),
           });
           return reply.code(result.state === 'ready' ? 201 : 422).send(outcome(result));
         } finally {

@@ -231,6 +231,8 @@ export async function uploadFile(
     errorPolicy?: 'reject' | 'exclude';
     signal?: AbortSignal;
     onProgress?: (p: IngestProgress) => void;
+    /** The file's SM3 and size, computed as it was received. */
+    digest?: { sm3: string; bytes: number };
   },
 ): Promise<IngestResult> {
   const p = assertProvider(actor, entry);

@@ -344,9 +344,12 @@ export async function ingestFile(
     mapping?: Record<string, string>;
     signal?: AbortSignal;
     onProgress?: (p: IngestProgress) => void;
+    /** The file's SM3 and size when the caller computed them as it received the file. */
+    digest?: { sm3: string; bytes: number };
   },
 ): Promise<IngestResult> {
-  const digest = digestInWorker(file);
+  const known = options.digest;
+  const digest = known ? { result: Promise.resolve(known), stop: () => undefined } : digestInWorker(file);
   let source: RowSource;
   try {
     source = await openRowSource(file, options);
