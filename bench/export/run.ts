@@ -22,7 +22,7 @@
  * so the two differ only in what carries the rows: psql, or Huitong (authorization, audit, the file
  * name, HTTP). Both outputs are checked to be the same rows byte for byte (their sizes without the
  * header line, and the SM3 digest of the body). Peak RSS is VmHWM of the server process
- * (/proc/<pid>/status) from its start. Goal (issue 5): Huitong ≥ 0.7 × psql's rows/s, RSS ≤ 200 MB.
+ * (/proc/<pid>/status) from its start. Goal (issues 5 and 11): Huitong ≥ 0.7 × psql's rows/s, RSS ≤ 200 MB.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -15,14 +15,15 @@
  *   --keep-db                      keep the PostgreSQL databases afterwards
  *   --no-write                     do not rewrite the ingest section of docs/benchmarks.md
  *
- * The server is started as an operator starts it (apps/server/src/server.ts with tsx, demo city and
+ * The server is started as `npm start` runs it (the esbuild bundle in apps/server/dist, demo city and
  * demo catalog, no job worker), the data provider of the market regulation bureau (scjg.provider)
  * signs in, sets the entry's enumerations as the demo data declares them (entity type, status,
  * district: the validator checks every row against them), and uploads the CSV with
  * `POST /api/provision/entries/:id/upload`; the time is from the first byte sent to the 201 answer,
  * so it includes the upload to disk, the SM3 digest, parsing, validation, writing and the switch to
  * the new version. Peak RSS is VmHWM of the server process (/proc/<pid>/status), which starts at the
- * server's own start-up. Goal (issue 5): Huitong ≥ 0.5 × COPY's rows/s with peak RSS ≤ 300 MB.
+ * server's own start-up. Goal (issue 11, raised from issue 5's 0.5 and 300 MB): Huitong ≥ 0.6 × COPY's
+ * rows/s with peak RSS ≤ 250 MB.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,8 +49,8 @@ import {
 } from '../lib/report.ts';
 import { postgresServer } from '../lib/postgres.ts';
 
-const GOAL_RATIO = 0.5;
-const GOAL_RSS_MB = 300;
+const GOAL_RATIO = 0.6;
+const GOAL_RSS_MB = 250;
 
 const { values: args } = parseArgs({
   options: {
@@ -309,7 +310,7 @@ function report(
   }
   lines.push(
     '',
-    "Huitong's time runs from the first byte of the upload to the 201 answer: receiving the file to disk, its SM3 digest (in a worker thread, alongside the parsing), parsing, validating every value (types, lengths, required values, the entry's enumerations, the check characters of every 统一社会信用代码), writing the version table and making it current. The current version is then read back over the API (its total must be the row count).",
+    "Huitong's time runs from the first byte of the upload to the 201 answer: receiving the file to disk and its SM3 digest on the way, parsing, validating every value (types, lengths, required values, the entry's enumerations, the check characters of every 统一社会信用代码), writing the version table and making it current. The current version is then read back over the API (its total must be the row count).",
   );
   for (const r of runs) {
     if (!r.profile) continue;
