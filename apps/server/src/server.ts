@@ -31,23 +31,30 @@ async function main(): Promise<void> {
   const { app, bootstrap } = built;
 
   let closing = false;
+  // The demo datasets load in the background; a shutdown stops them at the next row first.
+  const stopDemoData = new AbortController();
+  let demoData: Promise<unknown> = Promise.resolve();
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    // app.close() stops accepting connections, waits for in-flight requests, then closes the database.
     const force = setTimeout(() => {
       app.log.error('shutdown timed out after 30 s');
       process.exit(1);
     }, 30_000);
     force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'error during shutdown');
-        process.exit(1);
-      },
-    );
+    stopDemoData.abort();
+    // app.close() stops accepting connections, waits for in-flight requests, then closes the
+    // database; the demo loader has stopped using it by then.
+    demoData
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'error during shutdown');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -69,11 +76,15 @@ async function main(): Promise<void> {
   if (config.demoData)
     lines.push('Loading the demo datasets in the background (HUITONG_DEMO_DATA=0 to skip).');
   console.log(lines.join('\n') + '\n');
-  if (config.demoData) {
+  if (config.demoData && !closing) {
     // Entries already provided are skipped, so a restart only loads what is missing.
-    loadDemoData(app.database, app.log, { filesDir: path.join(config.dataDir, 'files') }).then(
+    demoData = loadDemoData(app.database, app.log, {
+      filesDir: path.join(config.dataDir, 'files'),
+      signal: stopDemoData.signal,
+    }).then(
       (loaded) => {
-        if (loaded > 0) app.log.info({ entries: loaded }, 'demo datasets loaded');
+        if (closing) app.log.info({ entries: loaded }, 'loading the demo datasets stopped for the shutdown');
+        else if (loaded > 0) app.log.info({ entries: loaded }, 'demo datasets loaded');
       },
       (err: unknown) => {
         if (!closing) app.log.error({ err }, 'loading the demo datasets failed');

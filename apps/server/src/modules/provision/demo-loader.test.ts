@@ -50,6 +50,34 @@ async function versionsOf(id: string) {
 }
 
 describe('demo datasets in the demo city', () => {
+  it('stops at the next row when the server shuts down, and loads that entry again at the next start', async () => {
+    // A signal aborted after 100 rows of the 320 schools: the loader checks it before each row.
+    let reads = 0;
+    const signal = {
+      get aborted() {
+        reads++;
+        return reads > 100;
+      },
+    } as AbortSignal;
+    const schools = '中小学校基本信息';
+    expect(await loadDemoData(t.app.database, silent, { now: NOW, only: [schools], signal })).toBe(0);
+    expect(reads).toBeGreaterThan(100);
+    const id = await entryId(schools);
+    expect((await versionsOf(id)).map((v) => [v.state, v.rowCount])).toEqual([['cancelled', 0]]);
+    const current = await t.app.db
+      .selectFrom('data_current')
+      .select('version_id')
+      .where('entry_id', '=', id)
+      .executeTakeFirst();
+    expect(current).toBeUndefined();
+
+    expect(await loadDemoData(t.app.database, silent, { now: NOW, only: [schools] })).toBe(1);
+    expect((await versionsOf(id)).map((v) => [v.version_no, v.state, v.rowCount])).toEqual([
+      [1, 'cancelled', 0],
+      [2, 'ready', 320],
+    ]);
+  }, 120_000);
+
   it('loads an entry on its own, and later only the entries still without data', async () => {
     expect(await loadDemoData(t.app.database, silent, { now: NOW, only: ['公交站点位置信息'] })).toBe(1);
     const busStops = await entryId('公交站点位置信息');
@@ -57,7 +85,8 @@ describe('demo datasets in the demo city', () => {
     expect(before).toHaveLength(1);
 
     const loaded = await loadDemoData(t.app.database, silent, { now: NOW, filesDir });
-    expect(loaded).toBe(DEMO_DATASETS.length - 1 + DEMO_FILES.length);
+    // All but the bus stops and the schools (loaded by the test above).
+    expect(loaded).toBe(DEMO_DATASETS.length - 2 + DEMO_FILES.length);
     expect(await versionsOf(busStops)).toEqual(before);
     // A restart loads nothing more.
     expect(await loadDemoData(t.app.database, silent, { now: NOW, filesDir })).toBe(0);

@@ -38,12 +38,12 @@ async function publishedEntry(db: Db, name: string) {
   return (await publishedEntries(db, { name }))[0];
 }
 
+/** Whether the entry has a current version: a load stopped half-way (cancelled) does not count. */
 async function hasData(db: Db, entryId: string): Promise<boolean> {
   const row = await db
-    .selectFrom('data_versions')
-    .select('id')
+    .selectFrom('data_current')
+    .select('entry_id')
     .where('entry_id', '=', entryId)
-    .limit(1)
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -109,15 +109,20 @@ export interface DemoDataLog {
  * Loads every demo dataset whose entry is published and still has no data, and (given the files
  * directory) the demo files. Returns the number of entries loaded. Does nothing outside the demo
  * city (no entry of that name).
+ *
+ * When `signal` is aborted (the server is shutting down) the loader stops at the next row: the
+ * entry being loaded gets a cancelled version and no current one, so the next start loads it again.
  */
 export async function loadDemoData(
   handle: DatabaseHandle,
   log: DemoDataLog,
-  options: { now?: Date; only?: readonly string[]; filesDir?: string } = {},
+  options: { now?: Date; only?: readonly string[]; filesDir?: string; signal?: AbortSignal } = {},
 ): Promise<number> {
   const now = options.now ?? new Date();
+  const { signal } = options;
   let loaded = 0;
   for (const dataset of DEMO_DATASETS) {
+    if (signal?.aborted) return loaded;
     if (options.only && !options.only.includes(dataset.entryName)) continue;
     const entry = await publishedEntry(handle.db, dataset.entryName);
     if (!entry || (await hasData(handle.db, entry.id))) continue;
@@ -156,7 +161,9 @@ export async function loadDemoData(
         handle,
         target,
         rowsOf(dataset, (v) => v[column] !== last),
+        { signal },
       );
+      if (first.state === 'cancelled') return loaded;
       if (first.state !== 'ready') throw new Error(`demo data ${dataset.entryName}: ${first.state}`);
       await backdate(
         handle.db,
@@ -168,7 +175,9 @@ export async function loadDemoData(
       handle,
       target,
       rowsOf(dataset, () => true),
+      { signal },
     );
+    if (result.state === 'cancelled') return loaded;
     if (result.state !== 'ready') {
       log.error({ entry: dataset.entryName, report: result.report }, 'demo data did not validate');
       throw new Error(`demo data ${dataset.entryName}: ${result.state}`);
@@ -181,6 +190,7 @@ export async function loadDemoData(
     );
   }
   for (const file of DEMO_FILES) {
+    if (signal?.aborted) return loaded;
     if (!options.filesDir || (options.only && !options.only.includes(file.entryName))) continue;
     const at = new Date(now.getTime() - file.providedDaysAgo * DAY_MS);
     if (await loadDemoFile(handle, file, options.filesDir, at)) {
