@@ -9,6 +9,8 @@ import type { Principal, PrincipalOrg } from './principal.ts';
 import {
   can,
   capabilitiesOf,
+  credentialScope,
+  oversightScope,
   supervisorOf,
   type ActionOn,
   type EntryRef,
@@ -264,16 +266,19 @@ const TABLE: Row<ResourceKind>[] = [
     kind: 'oversight',
     record: 'own department, city level',
     ref: ref(ORGS.cityDept),
-    actions: ['view'],
-    allowed: { view: ['cityAdmin', 'cityReviewer', 'cityProvider', 'cityCataloguer', 'citySystem'] },
+    actions: ['quality', 'upkeep'],
+    allowed: {
+      quality: ['cityAdmin', 'cityReviewer', 'cityProvider', 'cityCataloguer', 'citySystem'],
+      upkeep: ['cityAdmin', 'cityReviewer', 'cityCataloguer', 'citySystem'],
+    },
   },
   {
     kind: 'oversight',
     record: 'a department of Heping district',
     ref: ref(ORGS.hepingDept),
-    actions: ['view'],
+    actions: ['quality', 'upkeep'],
     allowed: {
-      view: [
+      quality: [
         'cityAdmin',
         'cityReviewer',
         'hepingAdmin',
@@ -281,14 +286,15 @@ const TABLE: Row<ResourceKind>[] = [
         'hepingProvider',
         'hepingCataloguer',
       ],
+      upkeep: ['cityAdmin', 'cityReviewer', 'hepingAdmin', 'hepingReviewer', 'hepingCataloguer'],
     },
   },
   {
     kind: 'oversight',
     record: 'a department of another district (Shahe)',
     ref: ref(ORGS.shaheDept),
-    actions: ['view'],
-    allowed: { view: ['cityAdmin', 'cityReviewer'] },
+    actions: ['quality', 'upkeep'],
+    allowed: { quality: ['cityAdmin', 'cityReviewer'], upkeep: ['cityAdmin', 'cityReviewer'] },
   },
   // ----- organisations and credentials -----
   {
@@ -353,6 +359,38 @@ describe('can(): the record-level table', () => {
       });
     }
   }
+});
+
+describe('the scopes of the lists: which organisations a caller sees', () => {
+  const CITY = { scope: 'all' };
+  const HEPING = { scope: 'division', divisionCode: '210202' };
+  const own = (o: PrincipalOrg) => ({ scope: 'org', orgId: o.id });
+  it('quality and upkeep: an authority its jurisdiction, a department its own, by role', () => {
+    const expected: Partial<Record<Caller, [unknown, unknown]>> = {
+      cityAdmin: [CITY, CITY],
+      cityReviewer: [CITY, CITY],
+      hepingAdmin: [HEPING, HEPING],
+      hepingReviewer: [HEPING, HEPING],
+      cityCataloguer: [own(ORGS.cityDept), own(ORGS.cityDept)],
+      cityProvider: [own(ORGS.cityDept), null],
+      citySystem: [own(ORGS.cityDept), own(ORGS.cityDept)],
+      hepingCataloguer: [own(ORGS.hepingDept), own(ORGS.hepingDept)],
+      hepingProvider: [own(ORGS.hepingDept), null],
+    };
+    for (const c of Object.keys(CALLERS) as Caller[]) {
+      const p = CALLERS[c];
+      expect([oversightScope(p, 'quality'), oversightScope(p, 'upkeep')], c).toEqual(
+        expected[c] ?? [null, null],
+      );
+    }
+  });
+  it('credentials: an authority administrator its jurisdiction, anyone else their own organisation', () => {
+    expect(credentialScope(CALLERS.cityAdmin)).toEqual(CITY);
+    expect(credentialScope(CALLERS.hepingAdmin)).toEqual(HEPING);
+    expect(credentialScope(CALLERS.citySecurity)).toEqual(own(ORGS.cityDept));
+    expect(credentialScope(CALLERS.hepingReviewer)).toEqual(own(ORGS.hepingAuthority));
+    expect(credentialScope(CALLERS.citizen)).toBeNull();
+  });
 });
 
 describe('supervisorOf: one authority responsible for each organisation', () => {

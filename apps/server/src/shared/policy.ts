@@ -147,6 +147,16 @@ export function canManageCredentials(p: Principal, org: OrgRef): boolean {
   return p.kind === 'staff' && p.roles.includes('security_officer') && p.org.id === org.id;
 }
 
+/**
+ * Whose API credentials a caller may list: an authority's administrator those of the jurisdiction,
+ * anyone else (a security officer) their own organisation's.
+ */
+export function credentialScope(p: Principal): Jurisdiction | null {
+  if (p.kind === 'public') return null;
+  if (ROUTE_POLICIES.admin(p)) return jurisdiction(p);
+  return { scope: 'org', orgId: p.org.id };
+}
+
 /** The part of the audit trail an auditor may read. */
 export function auditScope(p: Principal): Jurisdiction | null {
   if (!ROUTE_POLICIES.auditor(p)) return null;
@@ -292,8 +302,25 @@ export interface PolicyResources {
    * without rows), `read` (rows; masked for the supervising reviewers, see `dataAccess`), `export`.
    */
   entryData: { ref: HolderRef; action: 'provide' | 'viewState' | 'read' | 'export' };
-  /** A department's quality view and catalog upkeep: `view` the problems and the upkeep state. */
-  oversight: { ref: OrgRef; action: 'view' };
+  /**
+   * What authorities follow of a department: `quality` (its data-quality problems) and `upkeep`
+   * (the re-confirmation state of its catalog). See `oversightScope`.
+   */
+  oversight: { ref: OrgRef; action: OversightAction };
+}
+
+export type OversightAction = 'quality' | 'upkeep';
+
+/**
+ * The organisations whose quality or catalog upkeep a caller follows: an authority's reviewers and
+ * administrators their jurisdiction; a department's providers and cataloguers (quality) or
+ * cataloguers (upkeep) their own organisation; anyone else none (null).
+ */
+export function oversightScope(p: Principal | null, action: OversightAction): Jurisdiction | null {
+  if (p === null || p.kind === 'public') return null;
+  if (ROUTE_POLICIES.keeper(p)) return jurisdiction(p);
+  const roles: readonly Role[] = action === 'quality' ? ['provider', 'cataloguer'] : ['cataloguer'];
+  return departmentRole(p, roles) ? { scope: 'org', orgId: p.org.id } : null;
 }
 
 export type ResourceKind = keyof PolicyResources;
@@ -343,10 +370,7 @@ const RULES: {
         return canExportData(p, holder);
     }
   },
-  oversight: (p, _action, org) => {
-    if (ROUTE_POLICIES.keeper(p)) return withinJurisdiction(jurisdiction(p), org);
-    return ownDepartment(p, org, ['provider', 'cataloguer']);
-  },
+  oversight: (p, action, org) => withinJurisdiction(oversightScope(p, action), org),
 };
 
 /**
@@ -373,8 +397,7 @@ export function can<K extends ResourceKind>(
 const EXTRA_CAPABILITIES = {
   departmentStaff: (p: Principal | null) => departmentRole(p, ROLES),
   ownData: (p: Principal | null) => departmentRole(p, PROVISION_VIEWERS),
-  qualityViewer: (p: Principal | null) =>
-    ROUTE_POLICIES.keeper(p) || departmentRole(p, ['provider', 'cataloguer']),
+  qualityViewer: (p: Principal | null) => oversightScope(p, 'quality') !== null,
 } as const;
 
 /** The contract's list of capabilities names exactly the route rules and the extras (checked here and in policy.test.ts). */

@@ -80,7 +80,7 @@ export async function insertEntry(db: Db, e: { org_id: string; created_by: strin
   return db.insertInto('catalog_entries').values(e).returning('id').executeTakeFirstOrThrow();
 }
 
-export async function findEntry(db: Db, id: string) {
+function entries(db: Db) {
   return db
     .selectFrom('catalog_entries as e')
     .select([
@@ -97,10 +97,19 @@ export async function findEntry(db: Db, id: string) {
       'e.confirmed_at',
       'e.created_at',
       'e.updated_at',
-    ])
-    .where('e.id', '=', id)
-    .executeTakeFirst();
+    ]);
 }
+
+export async function findEntry(db: Db, id: string) {
+  return entries(db).where('e.id', '=', id).executeTakeFirst();
+}
+
+/** Several entries, locked for the rest of the transaction. */
+export async function lockEntries(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return entries(db).where('e.id', 'in', ids).forUpdate('e').execute();
+}
+
 export type EntryRow = NonNullable<Awaited<ReturnType<typeof findEntry>>>;
 
 /** Locks the entry row for the rest of the transaction (one workflow step at a time). */

@@ -6,6 +6,7 @@ import {
   can,
   jurisdiction,
   supervisorOf,
+  type ActionOn,
   type EntryAction,
   type EntryRef,
 } from '../../shared/policy.ts';
@@ -31,11 +32,21 @@ function accountIdOf(p: Staff): string | null {
   return p.kind === 'staff' ? p.accountId : null;
 }
 
+type EntryHolder = Pick<
+  EntryRow,
+  'org_id' | 'org_kind' | 'org_level' | 'division_code' | 'published_version_id'
+>;
+
 /** An entry as the policy sees it: its holder and the authority responsible for the holder. */
-export async function entryRef(
-  db: Db,
-  entry: Pick<EntryRow, 'org_id' | 'org_kind' | 'org_level' | 'division_code' | 'published_version_id'>,
-): Promise<EntryRef> {
+async function entryRef(db: Db, entry: EntryHolder): Promise<EntryRef> {
+  return entryRefOf(entry, await activeAuthorities(db));
+}
+
+/** `entryRef` for many entries, given the active authorities (read once). */
+export function entryRefOf(
+  entry: EntryHolder,
+  authorities: Awaited<ReturnType<typeof activeAuthorities>>,
+): EntryRef {
   const holder = { level: entry.org_level, division_code: entry.division_code };
   return {
     holder: {
@@ -44,13 +55,13 @@ export async function entryRef(
       level: entry.org_level,
       divisionCode: entry.division_code,
     },
-    supervisorId: supervisorOf(holder, await activeAuthorities(db))?.id,
+    supervisorId: supervisorOf(holder, authorities)?.id,
     published: entry.published_version_id !== null,
   };
 }
 
-async function allowed(db: Db, p: Staff, action: 'view' | 'edit' | 'viewDrafts' | 'review', entry: EntryRow) {
-  return can(p, action, { kind: 'catalogEntry', ref: await entryRef(db, entry) });
+function mayDo(p: Staff, action: ActionOn<'catalogEntry'>, ref: EntryRef): boolean {
+  return can(p, action, { kind: 'catalogEntry', ref });
 }
 
 async function loadEntry(db: Db, id: string): Promise<EntryRow> {
@@ -183,8 +194,14 @@ export interface EntryDetail {
   bases: Awaited<ReturnType<typeof repo.basesOfVersions>>;
 }
 
-async function detail(db: Db, p: Staff, entry: EntryRow, withWorking: boolean): Promise<EntryDetail> {
-  const ref = await entryRef(db, entry);
+async function detail(
+  db: Db,
+  p: Staff,
+  entry: EntryRow,
+  withWorking: boolean,
+  known?: EntryRef,
+): Promise<EntryDetail> {
+  const ref = known ?? (await entryRef(db, entry));
   const actions = ENTRY_ACTIONS.filter((a) => can(p, a, { kind: 'catalogEntry', ref }));
   const published = entry.published_version_id
     ? ((await repo.findVersion(db, entry.published_version_id)) ?? null)
@@ -204,9 +221,9 @@ export async function getEntry(db: Db, actor: Actor, id: string): Promise<EntryD
   const p = staffOf(actor);
   const entry = await loadEntry(db, id);
   // Drafts that were never published are visible only to insiders.
-  if (!(await allowed(db, p, 'view', entry))) throw entryNotFound();
-  const insider = await allowed(db, p, 'viewDrafts', entry);
-  return detail(db, p, entry, insider);
+  const ref = await entryRef(db, entry);
+  if (!mayDo(p, 'view', ref)) throw entryNotFound();
+  return detail(db, p, entry, mayDo(p, 'viewDrafts', ref), ref);
 }
 
 export async function createEntry(db: Db, actor: Actor, input: EntryMetadata): Promise<EntryDetail> {
@@ -261,7 +278,8 @@ export async function updateDraft(
   return db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
-    if (!(await allowed(trx, p, 'edit', entry))) throw entryNotFound();
+    const ref = await entryRef(trx, entry);
+    if (!mayDo(p, 'edit', ref)) throw entryNotFound();
     const v = await workingVersion(trx, entry, ['draft', 'returned']);
     if (entry.published_version_id) {
       const published = await repo.findVersion(trx, entry.published_version_id);
@@ -304,7 +322,8 @@ export async function submit(
   return db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
-    if (!(await allowed(trx, p, 'edit', entry))) throw entryNotFound();
+    const ref = await entryRef(trx, entry);
+    if (!mayDo(p, 'edit', ref)) throw entryNotFound();
     const v = await workingVersion(trx, entry, ['draft', 'returned']);
     const m = v.metadata as EntryMetadata;
     const problems = submissionProblems(m);
@@ -322,7 +341,7 @@ export async function submit(
       submitted_by: accountIdOf(p),
       submitted_at: new Date(),
     });
-    const authority = (await entryRef(trx, entry)).supervisorId;
+    const authority = ref.supervisorId;
     if (authority) {
       await notify(trx, {
         orgId: authority,
@@ -360,8 +379,9 @@ export async function review(
   const result = await db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
-    if (!(await allowed(trx, p, 'viewDrafts', entry))) throw entryNotFound();
-    if (!(await allowed(trx, p, 'review', entry))) {
+    const ref = await entryRef(trx, entry);
+    if (!mayDo(p, 'viewDrafts', ref)) throw entryNotFound();
+    if (!mayDo(p, 'review', ref)) {
       throw new ForbiddenError({
         zh: '只有负责该部门的大数据主管部门审核员才能审核，且不得审核本机构的目录',
         en: "Only a reviewer of the department's responsible authority may review, never for their own organisation",
@@ -445,7 +465,8 @@ export async function revise(db: Db, actor: Actor, id: string): Promise<EntryDet
   return db.transaction().execute(async (trx) => {
     await repo.lockEntry(trx, id);
     const entry = await loadEntry(trx, id);
-    if (!(await allowed(trx, p, 'edit', entry))) throw entryNotFound();
+    const ref = await entryRef(trx, entry);
+    if (!mayDo(p, 'edit', ref)) throw entryNotFound();
     if (!entry.published_version_id || entry.working_version_id) {
       throw wrongState(
         '只有已发布且没有在编版本的目录可以发起变更',
@@ -478,8 +499,9 @@ export async function revise(db: Db, actor: Actor, id: string): Promise<EntryDet
 export async function versions(db: Db, actor: Actor, id: string) {
   const p = staffOf(actor);
   const entry = await loadEntry(db, id);
-  if (!(await allowed(db, p, 'viewDrafts', entry))) {
-    if (!(await allowed(db, p, 'view', entry))) throw entryNotFound();
+  const ref = await entryRef(db, entry);
+  if (!mayDo(p, 'viewDrafts', ref)) {
+    if (!mayDo(p, 'view', ref)) throw entryNotFound();
     // Outsiders see the published history only.
     return (await repo.listVersions(db, id)).filter(
       (v) => v.state === 'published' || v.state === 'superseded',

@@ -10,7 +10,8 @@ import { ConflictError, ForbiddenError, ValidationError } from '../../shared/err
 import { SYSTEM_ACTOR, type Actor, type StaffPrincipal as Staff, staffOf } from '../../shared/principal.ts';
 import {
   ROUTE_POLICIES,
-  jurisdiction,
+  can,
+  oversightScope,
   scopeAdmits,
   supervisorOf,
   type Jurisdiction,
@@ -18,6 +19,8 @@ import {
 import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
+import { lockEntries } from './catalog.repository.ts';
+import { entryRefOf } from './catalog.service.ts';
 import { activeAuthorities, assertScopeOrg, providingOrgsIn } from '../org/index.ts';
 import type { UpkeepStatus } from '@huitong/contract/values';
 
@@ -75,11 +78,8 @@ const isCataloguer = (p: Staff) => ROUTE_POLICIES.cataloguer(p);
 
 /** The organisations whose upkeep this person follows: an authority's jurisdiction, or one's own. */
 function upkeepScope(p: Staff): Jurisdiction {
-  if (isKeeper(p)) {
-    const j = jurisdiction(p);
-    if (j) return j;
-  }
-  if (isCataloguer(p)) return { scope: 'org', orgId: p.org.id };
+  const scope = oversightScope(p, 'upkeep');
+  if (scope) return scope;
   throw new ForbiddenError({
     zh: '只有大数据主管部门的审核员、管理员或本部门目录编制人员可以查看目录更新维护',
     en: "Only an authority's reviewers and administrators, or the department's cataloguers, may see catalog upkeep",
@@ -347,16 +347,13 @@ export async function confirm(db: Db, actor: Actor, entryIds: string[]): Promise
   if (!isCataloguer(p)) throw new ForbiddenError();
   const ids = [...new Set(entryIds)];
   return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('catalog_entries')
-      .select(['id', 'org_id', 'published_version_id'])
-      .where('id', 'in', ids)
-      .forUpdate()
-      .execute();
+    const rows = await lockEntries(trx, ids);
+    const authorities = await activeAuthorities(trx);
     const found = new Map(rows.map((r) => [r.id, r]));
     const problems = ids.flatMap((id, i) => {
       const r = found.get(id);
-      if (!r || r.org_id !== p.org.id)
+      // Confirming is editing the entry (its own department's cataloguers).
+      if (!r || !can(p, 'edit', { kind: 'catalogEntry', ref: entryRefOf(r, authorities) }))
         return [
           {
             field: `entryIds/${i}`,

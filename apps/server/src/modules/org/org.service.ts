@@ -6,6 +6,7 @@ import { randomToken, sm3Hex } from '../../shared/crypto.ts';
 import {
   can,
   canManageCredentials,
+  credentialScope,
   canManageOrg,
   jurisdiction,
   mayBeParentOf,
@@ -491,9 +492,8 @@ export async function unlockAccount(db: Db, actor: Actor, id: string) {
 
 export async function listCredentials(db: Db, actor: Actor, orgId?: string) {
   const p = principalOf(actor);
-  // A security officer sees only the credentials of their own organisation.
-  const scope: Jurisdiction =
-    p.kind === 'staff' && !p.roles.includes('admin') ? { scope: 'org', orgId: p.org.id } : scopeOf(p);
+  const scope = credentialScope(p);
+  if (!scope) throw new ForbiddenError();
   await assertScopeOrg(db, orgId, (org) => canManageCredentials(p, org));
   return repo.listCredentials(db, { orgId, scope });
 }

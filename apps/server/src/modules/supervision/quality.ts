@@ -17,14 +17,7 @@ import {
 import type { Db } from '../../db/database.ts';
 import { ForbiddenError, type Message } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, staffOf, type Actor } from '../../shared/principal.ts';
-import {
-  ROUTE_POLICIES,
-  can,
-  jurisdiction,
-  scopeAdmits,
-  supervisorOf,
-  type Jurisdiction,
-} from '../../shared/policy.ts';
+import { can, oversightScope, scopeAdmits, supervisorOf, type Jurisdiction } from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
 import {
@@ -418,12 +411,8 @@ function byOrg<T extends { orgId: string }>(items: readonly T[]): Map<string, T[
 
 /** An authority's reviewers and administrators see their jurisdiction; a department's providers and cataloguers their own. */
 export function qualityScope(actor: Actor): Jurisdiction {
-  const p = staffOf(actor);
-  if (ROUTE_POLICIES.keeper(p)) {
-    const j = jurisdiction(p);
-    if (j) return j;
-  }
-  if (ROUTE_POLICIES.provider(p) || ROUTE_POLICIES.cataloguer(p)) return { scope: 'org', orgId: p.org.id };
+  const scope = oversightScope(staffOf(actor), 'quality');
+  if (scope) return scope;
   throw new ForbiddenError({
     zh: '只有大数据主管部门的审核员、管理员，或本部门的数据员、目录编制人员可以查看数据质量',
     en: "Only an authority's reviewers and administrators, or the department's data providers and cataloguers, may see data quality",
@@ -653,7 +642,7 @@ export async function entryQuality(
   const org = await orgById(db, entry.orgId);
   if (!org) throw entryNotFound();
   const orgRef = { id: org.id, kind: org.kind, level: org.level, divisionCode: org.division_code };
-  if (!can(staffOf(actor), 'view', { kind: 'oversight', ref: orgRef })) throw entryNotFound();
+  if (!can(staffOf(actor), 'quality', { kind: 'oversight', ref: orgRef })) throw entryNotFound();
   const [watched] = await watchedEntries(db, [org.id], entryId);
   if (!watched) throw entryNotFound();
   const problems = await problemsOf(db, [org], [watched], now, sources);
