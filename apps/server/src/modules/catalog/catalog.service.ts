@@ -226,16 +226,16 @@ export async function getEntry(db: Db, actor: Actor, id: string): Promise<EntryD
   return detail(db, p, entry, mayDo(p, 'viewDrafts', ref), ref);
 }
 
+/** Refuses a caller who may not create entries of their own organisation (by form or by Excel). */
+export function assertMayCreateEntries(p: Staff): void {
+  const own = { id: p.org.id, kind: p.org.kind, level: p.org.level, divisionCode: p.org.divisionCode };
+  const ref = { holder: own, supervisorId: undefined, published: false };
+  if (!can(p, 'create', { kind: 'catalogEntry', ref })) throw new ForbiddenError();
+}
+
 export async function createEntry(db: Db, actor: Actor, input: EntryMetadata): Promise<EntryDetail> {
   const p = staffOf(actor);
-  const own = { id: p.org.id, kind: p.org.kind, level: p.org.level, divisionCode: p.org.divisionCode };
-  if (
-    !can(p, 'create', {
-      kind: 'catalogEntry',
-      ref: { holder: own, supervisorId: undefined, published: false },
-    })
-  )
-    throw new ForbiddenError();
+  assertMayCreateEntries(p);
   const m = normalise(input);
   return db.transaction().execute(async (trx) => {
     await checkBases(trx, m);

@@ -21,7 +21,7 @@ import type { Db } from '../../db/database.ts';
 import { inputValidator } from '../../plugins/validation.ts';
 import { reportedErrors, schemaErrorMessage } from '../../plugins/validation-messages.ts';
 import { AppError, ForbiddenError, type Message } from '../../shared/errors.ts';
-import { ROUTE_POLICIES } from '../../shared/policy.ts';
+import { assertMayCreateEntries } from './catalog.service.ts';
 import type { Actor, Principal } from '../../shared/principal.ts';
 import {
   bufferSource,
@@ -1463,7 +1463,7 @@ type Cataloguer = Extract<Principal, { kind: 'staff' | 'credential' }>;
 function cataloguerOf(actor: Actor): Cataloguer {
   const p = actor.principal;
   if (!p || p.kind === 'public') throw new ForbiddenError();
-  if (!ROUTE_POLICIES.cataloguer(p)) throw new ForbiddenError();
+  assertMayCreateEntries(p);
   return p;
 }
 
