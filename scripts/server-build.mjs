@@ -7,9 +7,9 @@
 // @node-rs/argon2 and @node-rs/jieba, swagger-ui's assets, pino's workers) work unchanged, and the
 // optional pg-native is never needed. Dynamic import() calls become chunks of their own: the demo's
 // readers and loaders, the Excel code and PGlite are read only when used.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { filesUnder, hashFiles } from './source-hash.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const server = path.join(root, 'apps/server');
@@ -17,21 +17,10 @@ export const SERVER_DIST = path.join(server, 'dist');
 export const SERVER_ENTRY = path.join(SERVER_DIST, 'server.js');
 const stampFile = path.join(SERVER_DIST, '.source-hash');
 
-function* files(dir) {
-  for (const entry of fs
-    .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(full);
-    else yield full;
-  }
-}
-
 /** The hash of everything the bundle is made from (tests excluded: they are not in it). */
 export function serverSourceHash() {
-  const hash = createHash('sha256');
   const inputs = [
-    ...[...files(path.join(server, 'src'))].filter((f) => !f.endsWith('.test.ts')),
+    ...[...filesUnder(path.join(server, 'src'))].filter((f) => !f.endsWith('.test.ts')),
     path.join(server, 'package.json'),
     path.join(server, 'tsconfig.json'),
     path.join(root, 'tsconfig.base.json'),
@@ -39,9 +28,9 @@ export function serverSourceHash() {
   ];
   const packages = path.join(root, 'packages');
   if (fs.existsSync(packages))
-    for (const f of files(packages)) if (!f.includes(`${path.sep}node_modules${path.sep}`)) inputs.push(f);
-  for (const f of inputs) hash.update(path.relative(root, f)).update('\0').update(fs.readFileSync(f));
-  return hash.digest('hex');
+    for (const f of filesUnder(packages))
+      if (!f.includes(`${path.sep}node_modules${path.sep}`)) inputs.push(f);
+  return hashFiles(inputs, root);
 }
 
 /** Whether apps/server/dist is missing or was built from other sources. */

@@ -1,35 +1,26 @@
 // Builds the web app when apps/web/dist is missing or older than its sources (content hash).
-import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import { filesUnder, hashFiles } from './source-hash.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const web = path.join(root, 'apps/web');
 const dist = path.join(web, 'dist');
 const stampFile = path.join(dist, '.source-hash');
 
-function* files(dir) {
-  for (const entry of fs
-    .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(full);
-    else yield full;
-  }
-}
-
 export function sourceHash() {
-  const hash = createHash('sha256');
   // The web bundles the contract's value lists and labels (packages/contract).
-  const inputs = [...files(path.join(web, 'src')), ...files(path.join(root, 'packages/contract/src'))];
+  const inputs = [
+    ...filesUnder(path.join(web, 'src')),
+    ...filesUnder(path.join(root, 'packages/contract/src')),
+  ];
   for (const f of ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json']) {
     if (fs.existsSync(path.join(web, f))) inputs.push(path.join(web, f));
   }
-  if (fs.existsSync(path.join(web, 'public'))) inputs.push(...files(path.join(web, 'public')));
-  for (const f of inputs) hash.update(path.relative(web, f)).update('\0').update(fs.readFileSync(f));
-  return hash.digest('hex');
+  if (fs.existsSync(path.join(web, 'public'))) inputs.push(...filesUnder(path.join(web, 'public')));
+  return hashFiles(inputs, web);
 }
 
 /** Whether apps/web/dist is missing or was built from other sources. */

@@ -4,7 +4,7 @@ import { useI18n } from '../../app/i18n';
 import { useShowError } from '../../components/hooks/use-show-error';
 import { authApi } from './auth-api';
 import { PASSWORD_MIN_LENGTH } from './password-policy';
-import { usePasswordRules } from './use-password-rules';
+import { useConfirmPasswordRules, usePasswordRules } from './use-password-rules';
 
 type Values = { currentPassword: string; newPassword: string; confirm: string };
 
@@ -14,6 +14,7 @@ export function ChangePasswordForm({ onChanged }: { onChanged: () => void }) {
   const [form] = Form.useForm<Values>();
   const [submitting, setSubmitting] = useState(false);
   const passwordRules = usePasswordRules();
+  const confirmRules = useConfirmPasswordRules('newPassword');
 
   const onFinish = async (values: Values) => {
     setSubmitting(true);
@@ -61,15 +62,7 @@ export function ChangePasswordForm({ onChanged }: { onChanged: () => void }) {
         name="confirm"
         label={t('auth.confirmPassword')}
         dependencies={['newPassword']}
-        rules={[
-          { required: true, message: t('auth.password.required') },
-          ({ getFieldValue }) => ({
-            validator: (_, value: string | undefined) =>
-              !value || value === getFieldValue('newPassword')
-                ? Promise.resolve()
-                : Promise.reject(new Error(t('auth.password.mismatch'))),
-          }),
-        ]}
+        rules={confirmRules}
       >
         <Input.Password autoComplete="new-password" data-testid="change-password-confirm" />
       </Form.Item>

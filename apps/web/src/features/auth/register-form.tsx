@@ -6,8 +6,8 @@ import { isValidCreditCode } from '../org/credit-code';
 import type { PublicType } from '@huitong/contract/values';
 import type { RegisterBody as RegisterInput } from '@huitong/contract/org';
 import { authApi } from './auth-api';
-import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from './password-policy';
-import { usePasswordRules } from './use-password-rules';
+import { PASSWORD_MIN_LENGTH } from './password-policy';
+import { useConfirmPasswordRules, usePasswordRules, useUsernameRules } from './use-password-rules';
 
 type Values = {
   publicType: PublicType;
@@ -28,6 +28,8 @@ export function RegisterForm({ onRegistered }: { onRegistered: (username: string
   const publicType = Form.useWatch('publicType', form) ?? 'natural';
   const [submitting, setSubmitting] = useState(false);
   const passwordRules = usePasswordRules();
+  const confirmRules = useConfirmPasswordRules('password');
+  const usernameRules = useUsernameRules();
 
   const onFinish = async (v: Values) => {
     setSubmitting(true);
@@ -97,10 +99,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: (username: string
         name="username"
         label={t('auth.username')}
         extra={t('register.username.hint')}
-        rules={[
-          { required: true, whitespace: true, message: t('form.required') },
-          { pattern: USERNAME_PATTERN, message: t('register.username.invalid') },
-        ]}
+        rules={usernameRules}
       >
         <Input autoComplete="username" data-testid="register-username" />
       </Form.Item>
@@ -130,15 +129,7 @@ export function RegisterForm({ onRegistered }: { onRegistered: (username: string
         name="confirm"
         label={t('auth.confirmPassword')}
         dependencies={['password']}
-        rules={[
-          { required: true, message: t('auth.password.required') },
-          ({ getFieldValue }) => ({
-            validator: (_, value: string | undefined) =>
-              !value || value === getFieldValue('password')
-                ? Promise.resolve()
-                : Promise.reject(new Error(t('auth.password.mismatch'))),
-          }),
-        ]}
+        rules={confirmRules}
       >
         <Input.Password autoComplete="new-password" data-testid="register-confirm" />
       </Form.Item>

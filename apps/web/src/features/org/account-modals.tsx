@@ -3,8 +3,7 @@ import { Button, Form, Input, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../app/i18n';
 import { FormModal } from '../../components/form-modal';
-import { USERNAME_PATTERN } from '../auth/password-policy';
-import { usePasswordRules } from '../auth/use-password-rules';
+import { usePasswordRules, useUsernameRules } from '../auth/use-password-rules';
 import { orgApi } from './org-api';
 import type { Organisation, Account as StaffAccount, UpdateAccountBody } from '@huitong/contract/org';
 import type { AccountStatus, OrgKind, Role } from '@huitong/contract/values';
@@ -56,6 +55,7 @@ export function CreateAccountModal({
 }) {
   const { t } = useI18n();
   const { roles, loading: rolesLoading } = useRoleCatalog();
+  const usernameRules = useUsernameRules();
   const [form] = Form.useForm<CreateValues>();
   const [orgKind, setOrgKind] = useState<OrgKind | undefined>(undefined);
 
@@ -110,10 +110,7 @@ export function CreateAccountModal({
         name="username"
         label={t('auth.username')}
         extra={t('register.username.hint')}
-        rules={[
-          { required: true, whitespace: true, message: t('form.required') },
-          { pattern: USERNAME_PATTERN, message: t('register.username.invalid') },
-        ]}
+        rules={usernameRules}
       >
         <Input autoComplete="off" data-testid="account-username" />
       </Form.Item>
