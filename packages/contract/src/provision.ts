@@ -105,7 +105,16 @@ export const IngestOutcome = Type.Object(
   {
     versionId: Uuid,
     versionNo: Type.Integer(),
-    state: StringEnum(['ready', 'failed', 'cancelled'] as const),
+    state: StringEnum(['ready', 'failed', 'cancelled', 'unchanged'] as const, {
+      description:
+        'ready: a new current version; unchanged: the rows were exactly the current version’s (in any order), so no version was made and the current one counts as confirmed now (see sameAs); failed / cancelled: nothing changed',
+    }),
+    sameAs: Type.Optional(
+      Type.Object(
+        { versionId: Uuid, versionNo: Type.Integer() },
+        { description: 'unchanged: the current version the rows matched' },
+      ),
+    ),
     rowCount: Type.Integer({ description: 'Rows in the version' }),
     excludedRowCount: Type.Integer({
       description: 'Invalid rows (left out, or the reason the version failed)',
@@ -195,6 +204,9 @@ export const DataVersion = Type.Object({
   byteCount: Nullable(Type.Integer()),
   sm3: Nullable(Type.String()),
   basedOn: Nullable(Uuid),
+  sameAsVersionNo: Nullable(
+    Type.Integer({ description: 'unchanged: the version whose rows this run had (no version was made)' }),
+  ),
   createdBy: Nullable(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
   completedAt: Nullable(Type.String({ format: 'date-time' })),
@@ -447,7 +459,15 @@ export const PushSessionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const PUSH_SESSION_STATES = ['open', 'busy', 'committed', 'failed', 'cancelled', 'expired'] as const;
+export const PUSH_SESSION_STATES = [
+  'open',
+  'busy',
+  'committed',
+  'unchanged',
+  'failed',
+  'cancelled',
+  'expired',
+] as const;
 export type PushSessionState = (typeof PUSH_SESSION_STATES)[number];
 
 export const PushSession = Type.Object({

@@ -462,8 +462,18 @@ export const SOURCE_ENCODING_LABELS: Labels<SourceEncoding> = {
   gb18030: { zh: 'GB18030', en: 'GB18030' },
 };
 
-export const DATA_VERSION_STATES = ['receiving', 'open', 'ready', 'failed', 'cancelled'] as const;
-/** The state of a version of resource data (`open`: a push session between requests). */
+export const DATA_VERSION_STATES = [
+  'receiving',
+  'open',
+  'ready',
+  'failed',
+  'cancelled',
+  'unchanged',
+] as const;
+/**
+ * The state of a version of resource data (`open`: a push session between requests; `unchanged`:
+ * a run whose rows were the current version's, recorded without a version of its own).
+ */
 export type DataVersionState = (typeof DATA_VERSION_STATES)[number];
 export const DATA_VERSION_STATE_LABELS: Labels<DataVersionState> = {
   receiving: { zh: '接收中', en: 'Receiving' },
@@ -471,6 +481,7 @@ export const DATA_VERSION_STATE_LABELS: Labels<DataVersionState> = {
   ready: { zh: '可用', en: 'Ready' },
   failed: { zh: '未通过', en: 'Failed' },
   cancelled: { zh: '已取消', en: 'Cancelled' },
+  unchanged: { zh: '数据未变化', en: 'Unchanged' },
 };
 
 export const DATA_VERSION_SOURCES = ['upload', 'push', 'connector', 'restore', 'demo'] as const;

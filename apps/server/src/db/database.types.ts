@@ -187,7 +187,7 @@ export interface ProvisionSettingsTable {
 }
 
 /** `open`: a push session between requests (migration 0010). */
-export type DataVersionState = 'receiving' | 'open' | 'ready' | 'failed' | 'cancelled';
+export type DataVersionState = 'receiving' | 'open' | 'ready' | 'failed' | 'cancelled' | 'unchanged';
 export type DataVersionSource = 'upload' | 'push' | 'connector' | 'restore' | 'demo';
 
 export interface DataVersionsTable {
@@ -218,6 +218,10 @@ export interface DataVersionsTable {
   expires_at: Timestamp | null;
   /** A push session's options (error policy, mapping); null for other versions. */
   push_options: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The digest of the normalised rows, once computed: `rows:sum0:sum1` (migration 0015). */
+  content_digest: string | null;
+  /** An `unchanged` run: the version whose rows it had (migration 0015). */
+  same_as: string | null;
 }
 
 export interface PushBatchesTable {
@@ -239,6 +243,8 @@ export interface DataCurrentTable {
   version_id: string;
   switched_by: string | null;
   switched_at: DefaultTimestamp;
+  /** When the data was last provided or confirmed unchanged (migration 0015). */
+  confirmed_at: DefaultTimestamp;
 }
 
 export interface DataFilesTable {

@@ -888,6 +888,8 @@ export const enUS: Record<MessageKey, string> = {
   'provision.versions.version': 'Version',
   'provision.versions.state': 'State',
   'provision.versions.current': 'Current',
+  'provision.versions.sameAs':
+    'The same rows as v{no}: no new version was made, and v{no} counts as confirmed at this time',
   'provision.versions.source': 'Source',
   'provision.versions.fileName': 'File name',
   'provision.versions.encoding': 'Encoding',

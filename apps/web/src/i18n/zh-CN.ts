@@ -844,6 +844,7 @@ export const zhCN = {
   'provision.versions.version': '版本',
   'provision.versions.state': '状态',
   'provision.versions.current': '当前',
+  'provision.versions.sameAs': '数据与 v{no} 完全相同：未生成新版本，v{no} 视为于此时确认更新',
   'provision.versions.source': '来源',
   'provision.versions.fileName': '文件名',
   'provision.versions.encoding': '编码',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../plugins/auth.ts';
 import { responses } from '../../shared/schemas.ts';
-import type { IngestResult } from './versions/ingest.ts';
+import { accepted, type IngestResult } from './versions/ingest.ts';
 import {
   CompareQuery,
   DataRows,
@@ -26,8 +26,11 @@ import { receiveToFile } from './receive-body.ts';
 import { makeTempDir } from './temp-files.ts';
 
 const outcome = (r: IngestResult, replayed?: boolean) => ({ ...r, ...(replayed ? { replayed } : {}) });
-/** 201 when a version was published; 422 with the report when the data were refused. */
-const statusOf = (r: IngestResult, replayed = false) => (r.state === 'ready' ? (replayed ? 200 : 201) : 422);
+/**
+ * 201 when the run was recorded — a new current version (`ready`) or the current version's rows
+ * again (`unchanged`, no new version) — 200 for a replay; 422 with the report when the data were refused.
+ */
+const statusOf = (r: IngestResult, replayed = false) => (accepted(r) ? (replayed ? 200 : 201) : 422);
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -104,6 +107,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           byteCount: v.byte_count === null ? null : Number(v.byte_count),
           sm3: v.sm3,
           basedOn: v.based_on,
+          sameAsVersionNo: v.same_as_version_no,
           createdBy: v.created_by_name,
           createdAt: v.created_at.toISOString(),
           completedAt: iso(v.completed_at),
@@ -265,7 +269,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
             idempotencyKey: request.headers['idempotency-key'] ?? null,
             ...(received.sm3 === null ? {} : { digest: { sm3: received.sm3, bytes: received.bytes } }),
           });
-          return reply.code(result.state === 'ready' ? 201 : 422).send(outcome(result));
+          return reply.code(accepted(result) ? 201 : 422).send(outcome(result));
         } finally {
           await fs.promises.rm(dir, { recursive: true, force: true });
         }

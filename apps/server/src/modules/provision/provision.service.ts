@@ -31,6 +31,7 @@ import {
   type ColumnSpec,
 } from './versions/data-store.ts';
 import {
+  ingestAudit,
   ingestFile,
   ingestRows,
   type IngestProgress,
@@ -203,12 +204,12 @@ async function auditIngest(
   source: string,
 ) {
   await appendAudit(db, actor, {
-    action: result.state === 'ready' ? 'provision.version_published' : 'provision.version_rejected',
+    ...ingestAudit(result),
     targetType: 'catalog_entry',
     targetId: entry.id,
-    result: result.state === 'ready' ? 'success' : 'failure',
     detail: {
       versionId: result.versionId,
+      ...(result.sameAs ? { sameAsVersionNo: result.sameAs.versionNo } : {}),
       versionNo: result.versionNo,
       source,
       rows: result.rowCount,

@@ -98,8 +98,9 @@ async function pushOk(entryId: string, records: Record<string, unknown>[], who =
   return res.json() as { versionId: string; versionNo: number };
 }
 
-/** Pretends the entry's current version was completed `days` ago. */
+/** Pretends the entry's current version was completed, and its data last confirmed, `days` ago. */
 async function currentVersionAged(entryId: string, days: number) {
+  const at = new Date(Date.now() - days * DAY);
   const cur = await t.app.db
     .selectFrom('data_current')
     .select('version_id')
@@ -107,10 +108,18 @@ async function currentVersionAged(entryId: string, days: number) {
     .executeTakeFirstOrThrow();
   await t.app.db
     .updateTable('data_versions')
-    .set({ completed_at: new Date(Date.now() - days * DAY) })
+    .set({ completed_at: at })
     .where('id', '=', cur.version_id)
     .execute();
+  await t.app.db
+    .updateTable('data_current')
+    .set({ confirmed_at: at })
+    .where('entry_id', '=', entryId)
+    .execute();
 }
+
+/** `rows(n)` with one date changed: other data, so a new version (the same rows would be unchanged). */
+const changedRows = (n: number) => rows(n).map((r, i) => (i === 0 ? { ...r, record_date: '2025-01-01' } : r));
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -273,7 +282,7 @@ describe('no data and overdue against the update cycle', () => {
       details: { updateCycle: 'daily', allowanceDays: 2 },
       mustAct: [{ orgName: '沈阳市市场监督管理局', role: 'provider' }],
     });
-    await pushOk(ids.daily, rows(12));
+    await pushOk(ids.daily, changedRows(12));
     expect(await kindsOf(ids.daily)).toEqual([]);
   });
 

@@ -107,6 +107,8 @@ export interface VersionFacts {
   /** SM3 of the version's only file (file resources). */
   fileSm3: string | null;
   completedAt: Date;
+  /** When the data was last provided or confirmed unchanged (the current version; else completedAt). */
+  confirmedAt: Date;
   fields: FieldSummary[] | null;
 }
 
@@ -159,7 +161,7 @@ export const timelinessProblems: ProblemSource = async (_db, entries, now) =>
       ];
     }
     const allowance = OVERDUE_AFTER_DAYS[e.updateCycle] ?? OVERDUE_AFTER_DAYS.yearly;
-    const dueBy = new Date(e.current.completedAt.getTime() + allowance * DAY_MS);
+    const dueBy = new Date(e.current.confirmedAt.getTime() + allowance * DAY_MS);
     if (dueBy > now) return [];
     const late = days(now.getTime() - dueBy.getTime());
     return [
@@ -170,14 +172,15 @@ export const timelinessProblems: ProblemSource = async (_db, entries, now) =>
         since: dueBy,
         subject: e.current.id,
         message: {
-          zh: `更新周期为${CYCLE_ZH[e.updateCycle]}，最近一次数据更新已超过 ${allowance} 天`,
-          en: `Updated ${e.updateCycle.replace('_', '-')}, but the last data version is more than ${allowance} days old`,
+          zh: `更新周期为${CYCLE_ZH[e.updateCycle]}，最近一次数据更新（或确认数据未变化）已超过 ${allowance} 天`,
+          en: `Updated ${e.updateCycle.replace('_', '-')}, but the data was last provided or confirmed unchanged more than ${allowance} days ago`,
         },
         details: {
           updateCycle: e.updateCycle,
           allowanceDays: allowance,
           lastVersionNo: e.current.versionNo,
           lastVersionAt: e.current.completedAt.toISOString(),
+          lastConfirmedAt: e.current.confirmedAt.toISOString(),
         },
       },
     ];
@@ -433,6 +436,7 @@ const factsOf = (v: VersionRow, fileSm3: string | null = null): VersionFacts => 
   sm3: v.sm3,
   fileSm3,
   completedAt: v.completed_at ?? v.created_at,
+  confirmedAt: v.confirmed_at ?? v.completed_at ?? v.created_at,
   fields: Array.isArray(v.fields) ? (v.fields as FieldSummary[]) : null,
 });
 

@@ -12,6 +12,7 @@ const STATE_COLOURS: Record<DataVersionState, string> = {
   ready: 'green',
   failed: 'red',
   cancelled: 'default',
+  unchanged: 'default',
 };
 
 type Column = TableColumnType<DataVersion>;
@@ -44,6 +45,11 @@ export function useVersionColumns(): {
           <Tooltip title={v.error ? pick(v.error) : undefined}>
             <Tag color={STATE_COLOURS[v.state]}>{t(`provision.state.${v.state}`)}</Tag>
           </Tooltip>
+          {v.sameAsVersionNo !== null ? (
+            <Tooltip title={t('provision.versions.sameAs', { no: v.sameAsVersionNo })}>
+              <Tag data-testid="data-version-same-as">= v{v.sameAsVersionNo}</Tag>
+            </Tooltip>
+          ) : null}
           {v.current ? (
             <Tag color="blue" data-testid="data-version-current">
               {t('provision.versions.current')}

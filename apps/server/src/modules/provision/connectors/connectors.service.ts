@@ -22,6 +22,7 @@ import { publishedEntry } from '../../catalog/index.ts';
 import { appendAudit } from '../../security/index.ts';
 import { holdsFiles } from '../files/files.ts';
 import {
+  accepted,
   ingestFile,
   ingestRows,
   rowAligner,
@@ -777,7 +778,8 @@ export async function runConnector(
         source: 'connector',
         createdBy: startedBy,
       });
-      if (outcome.result.state !== 'ready') {
+      // A run whose rows are the current version's is a success that makes no version (`unchanged`).
+      if (!accepted(outcome.result)) {
         const version = await db
           .selectFrom('data_versions')
           .select('error')
@@ -832,6 +834,7 @@ export async function runConnector(
         attempt,
         versionId: result?.versionId ?? null,
         rows: result?.rowCount ?? null,
+        unchanged: result?.state === 'unchanged',
         error: error?.code ?? null,
       },
     });

@@ -435,6 +435,20 @@ describe('running a connector', () => {
     ]);
   });
 
+  it('makes no version when the source still has the same rows: the run succeeds as unchanged (issue 12)', async () => {
+    const before = await rowsOfCurrent();
+    const run = await runNow();
+    expect(run).toMatchObject({ state: 'succeeded', rowCount: 2, error: null });
+    const version = await t.app.db
+      .selectFrom('data_versions as v')
+      .innerJoin('data_versions as same', 'same.id', 'v.same_as')
+      .select(['v.state', 'v.source', 'same.state as sameState'])
+      .where('v.id', '=', run.versionId ?? '')
+      .executeTakeFirstOrThrow();
+    expect(version).toEqual({ state: 'unchanged', source: 'connector', sameState: 'ready' });
+    expect(await rowsOfCurrent()).toEqual(before);
+  });
+
   it('keeps the secret when the connector is changed without one, and reads GBK CSV', async () => {
     const res = await as('scjg.provider').request(
       'PUT',

@@ -11,7 +11,7 @@ import type { TSchema } from 'typebox';
 import { actorOf } from '../../../plugins/auth.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { responses } from '../../../shared/schemas.ts';
-import type { IngestResult } from '../versions/ingest.ts';
+import { accepted, type IngestResult } from '../versions/ingest.ts';
 import {
   EntryParams,
   FileUploadQuery,
@@ -44,6 +44,7 @@ const outcome = (r: IngestResult) => ({
   versionId: r.versionId,
   versionNo: r.versionNo,
   state: r.state,
+  ...(r.sameAs ? { sameAs: r.sameAs } : {}),
   rowCount: r.rowCount,
   excludedRowCount: r.excludedRowCount,
   report: r.report,
@@ -169,7 +170,7 @@ export const pushSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.versionId,
         request.body.expectedRows === undefined ? {} : { expectedRows: request.body.expectedRows },
       );
-      return reply.code(result.state === 'ready' ? 201 : 422).send(outcome(result));
+      return reply.code(accepted(result) ? 201 : 422).send(outcome(result));
     },
   );
 

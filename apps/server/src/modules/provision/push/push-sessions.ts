@@ -31,7 +31,7 @@ import {
   type OpenVersion,
   leaseKey,
 } from '../versions/data-store.ts';
-import { rowAligner, storedText, type IngestResult } from '../versions/ingest.ts';
+import { ingestAudit, rowAligner, storedText, type IngestResult } from '../versions/ingest.ts';
 import { openRowSource, type OpenOptions, type RowSource } from '../../../formats/index.ts';
 import { assertProvider, settingsOf, type ProvisionEntry } from '../provision.service.ts';
 import {
@@ -55,7 +55,8 @@ const MAX_PROBLEMS = 1000;
 const APPEND_BATCH = 1000;
 
 export type { ErrorPolicy };
-export type PushSessionState = 'open' | 'busy' | 'committed' | 'failed' | 'cancelled' | 'expired';
+export type PushSessionState =
+  'open' | 'busy' | 'committed' | 'unchanged' | 'failed' | 'cancelled' | 'expired';
 
 /** What a session keeps of its creation: the data items and rules its rows are checked against. */
 interface PushOptions {
@@ -126,6 +127,7 @@ const STATE_NAMES: Record<PushSessionState, Message> = {
   open: { zh: '进行中', en: 'open' },
   busy: { zh: '正在提交', en: 'being committed' },
   committed: { zh: '已提交', en: 'committed' },
+  unchanged: { zh: '已提交（数据未变化，未生成新版本）', en: 'committed (unchanged data, no new version)' },
   failed: { zh: '未通过（已失败）', en: 'failed' },
   cancelled: { zh: '已取消', en: 'cancelled' },
   expired: { zh: '已过期', en: 'expired' },
@@ -212,6 +214,8 @@ export function stateOf(row: SessionRow, now = new Date()): PushSessionState {
       return 'busy';
     case 'ready':
       return 'committed';
+    case 'unchanged':
+      return 'unchanged';
     case 'failed':
       return 'failed';
     case 'cancelled':
@@ -906,7 +910,7 @@ export async function commitPushSession(
   const invalid = Number(row.excluded_row_count ?? 0);
   const appended = Number(row.row_count ?? 0);
   const refused = received === 0 || (options.errorPolicy === 'reject' && invalid > 0);
-  const result: IngestResult = {
+  let result: IngestResult = {
     versionId: row.id,
     versionNo: row.version_no,
     state: refused ? 'failed' : 'ready',
@@ -928,7 +932,7 @@ export async function commitPushSession(
         report,
       });
     } else {
-      await completeVersion(handle.db, version, {
+      const outcome = await completeVersion(handle.db, version, {
         rowCount: appended,
         excludedRowCount: invalid,
         byteCount: row.byte_count,
@@ -936,6 +940,7 @@ export async function commitPushSession(
         report,
         by: accountOf(p),
       });
+      result = { ...result, ...outcome };
     }
   } catch (err) {
     await abandonVersion(handle.db, version, 'failed', {
@@ -945,12 +950,12 @@ export async function commitPushSession(
     throw err;
   }
   await appendAudit(handle.db, actor, {
-    action: refused ? 'provision.version_rejected' : 'provision.version_published',
+    ...ingestAudit(result),
     targetType: 'catalog_entry',
     targetId: entry.id,
-    result: refused ? 'failure' : 'success',
     detail: {
       versionId: row.id,
+      ...(result.sameAs ? { sameAsVersionNo: result.sameAs.versionNo } : {}),
       versionNo: row.version_no,
       source: 'push-session',
       rows: result.rowCount,

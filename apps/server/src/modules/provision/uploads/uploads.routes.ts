@@ -20,7 +20,7 @@ import { fileNameProblem } from '../../../shared/file-name.ts';
 import { responses } from '../../../shared/schemas.ts';
 import { SOURCE_ENCODINGS } from '@huitong/contract/values';
 import { SOURCE_FORMATS } from '../../../formats/index.ts';
-import type { IngestResult } from '../versions/ingest.ts';
+import { accepted, type IngestResult } from '../versions/ingest.ts';
 import {
   EntryUploadParams,
   IngestOutcome,
@@ -364,7 +364,7 @@ export const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(errorPolicy ? { errorPolicy } : {}),
           ...extra,
         });
-      const statusOf = (r: IngestResult) => (r.state === 'ready' ? 201 : 422);
+      const statusOf = (r: IngestResult) => (accepted(r) ? 201 : 422);
       const accept = request.headers.accept ?? '';
       if (!accept.includes('application/x-ndjson')) {
         const result = await run({});

@@ -281,8 +281,10 @@ describe.runIf(TEST_BACKEND === 'postgres')(
       );
       expect(last.body.rows.at(-1)?.row).toBe(FIRST_ROWS + 1);
 
-      // And a new upload works: version 3 becomes current.
-      const again = await upload(second.url, provider2, entryId, firstFile);
+      // And a new upload works: version 3 (the next rows of the register) becomes current.
+      const nextFile = path.join(dir, 'next.csv');
+      await writeCsv(nextFile, FIRST_ROWS, FIRST_ROWS);
+      const again = await upload(second.url, provider2, entryId, nextFile);
       expect(again.status).toBe(201);
       expect(again.body).toMatchObject({ versionNo: 3, state: 'ready', rowCount: FIRST_ROWS });
       const after = await get<{ version: { versionNo: number }; total: number }>(

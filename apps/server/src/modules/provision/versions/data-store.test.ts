@@ -142,8 +142,12 @@ describe('versioned resource data', () => {
 
   it('cleans up a version whose writer died, and never one a live writer holds', async () => {
     const current = await currentVersion(t.handle.db, entryId);
-    // A live writer in this process: not touched.
-    const live = await writeVersion(t.handle, ROWS);
+    // A live writer in this process: not touched. (Other rows than the current version's: the same
+    // rows would be recorded as unchanged.)
+    const live = await writeVersion(t.handle, [
+      ROWS[0] ?? [],
+      (ROWS[1] ?? []).map((v, i) => (i === 3 ? '13' : v)),
+    ]);
     // A writer in another "process" that is killed in the middle of its version.
     let other: DatabaseHandle;
     if (TEST_BACKEND === 'postgres') {

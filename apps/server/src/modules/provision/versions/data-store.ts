@@ -218,9 +218,88 @@ export async function appendRows(
   }
 }
 
+/** What became of a completed version: `ready`, or `unchanged` (its rows were the current version's). */
+export type CompleteOutcome =
+  { state: 'ready' } | { state: 'unchanged'; sameAs: { versionId: string; versionNo: number } };
+
 /**
- * Completes a receiving version: it becomes `ready` and, unless `makeCurrent` is false, the
- * current version of its entry — both in one transaction, so readers switch at once.
+ * A digest of a version table's rows as data, whatever their order: the row count and two sums of
+ * 64-bit hashes of each row's values (PostgreSQL's `hashtextextended` with two seeds), so the same
+ * rows in another order, from a re-exported file or a file with its columns in another order, give
+ * the same digest. Values are normalised first: decimals without trailing zeros, times as instants.
+ */
+export async function contentDigest(db: Db, tableName: string, columns: readonly ColumnSpec[]) {
+  const values = columns.map((c) => {
+    const col = sql.id(c.column);
+    if (c.dataType === 'decimal') return sql`trim_scale(${col})`;
+    if (c.dataType === 'datetime') return sql`extract(epoch from ${col})`;
+    return sql`${col}`;
+  });
+  const { rows } = await sql<{ digest: string }>`
+    select count(*)::text || ':' || coalesce(sum(hashtextextended(r::text, 0)), 0)::text || ':'
+      || coalesce(sum(hashtextextended(r::text, 1)), 0)::text as digest
+    from (select row(${sql.join(values)}) as r from ${tableRef(tableName)}) t`.execute(db);
+  return rows[0]?.digest ?? '';
+}
+
+const sameColumns = (a: readonly ColumnSpec[], b: readonly ColumnSpec[]) =>
+  a.length === b.length &&
+  a.every((c, i) => c.name === b[i]?.name && c.dataType === b[i]?.dataType && c.column === b[i]?.column);
+
+/**
+ * The entry's current version when a new version's rows are exactly its rows (same data items, same
+ * row count, same content digest); otherwise null, with the new version's digest when it was
+ * computed. The current version's digest is computed once and kept.
+ */
+async function sameAsCurrent(
+  db: Db,
+  version: OpenVersion,
+  rowCount: number,
+): Promise<{ same: { versionId: string; versionNo: number } | null; digest: string | null }> {
+  const current = await db
+    .selectFrom('data_current as c')
+    .innerJoin('data_versions as v', 'v.id', 'c.version_id')
+    .select([
+      'v.id',
+      'v.version_no',
+      'v.kind',
+      'v.columns',
+      'v.row_count',
+      'v.table_name',
+      'v.content_digest',
+    ])
+    .where('c.entry_id', '=', version.entryId)
+    .executeTakeFirst();
+  if (
+    !current ||
+    current.kind !== 'table' ||
+    !current.table_name ||
+    Number(current.row_count) !== rowCount ||
+    !sameColumns(current.columns as ColumnSpec[], version.columns)
+  )
+    return { same: null, digest: null };
+  const digest = await contentDigest(db, version.tableName, version.columns);
+  let theirs = current.content_digest;
+  if (theirs === null) {
+    theirs = await contentDigest(db, current.table_name, version.columns);
+    await db
+      .updateTable('data_versions')
+      .set({ content_digest: theirs })
+      .where('id', '=', current.id)
+      .execute();
+  }
+  return {
+    same: digest === theirs ? { versionId: current.id, versionNo: current.version_no } : null,
+    digest,
+  };
+}
+
+/**
+ * Completes a receiving version. When it is to become current and its rows are exactly the current
+ * version's, it is recorded as `unchanged` instead: its table is dropped, it names the version it
+ * matched, and the entry's data counts as confirmed now. Otherwise it becomes `ready` and, unless
+ * `makeCurrent` is false, the current version of its entry — in one transaction, so readers switch
+ * at once.
  */
 export async function completeVersion(
   db: Db,
@@ -234,31 +313,50 @@ export async function completeVersion(
     makeCurrent?: boolean;
     by: string | null;
   },
-): Promise<void> {
+): Promise<CompleteOutcome> {
   try {
     if (version.writer) {
       const copied = await version.writer.finish();
       if (copied !== version.written)
         throw new Error(`version ${version.id}: COPY took ${copied} rows of ${version.written}`);
     }
-    await db.transaction().execute(async (trx) => {
+    return await db.transaction().execute(async (trx): Promise<CompleteOutcome> => {
+      // One completion of the entry's data at a time: the comparison holds until the switch.
+      await lockEntry(trx, version.entryId);
+      const makeItCurrent = result.makeCurrent !== false;
+      const { same, digest } = makeItCurrent
+        ? await sameAsCurrent(trx, version, result.rowCount)
+        : { same: null, digest: null };
+      const now = new Date();
       const updated = await trx
         .updateTable('data_versions')
         .set({
-          state: 'ready',
+          state: same ? 'unchanged' : 'ready',
           row_count: result.rowCount,
           excluded_row_count: result.excludedRowCount ?? 0,
           byte_count: result.byteCount ?? null,
           sm3: result.sm3 ?? null,
           report: result.report === undefined ? null : JSON.stringify(result.report),
-          completed_at: new Date(),
+          content_digest: digest,
+          same_as: same?.versionId ?? null,
+          completed_at: now,
         })
         .where('id', '=', version.id)
         .where('state', '=', 'receiving')
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1)
         throw new Error(`version ${version.id} is no longer receiving`);
-      if (result.makeCurrent !== false) await makeCurrent(trx, version.entryId, version.id, result.by);
+      if (same) {
+        await sql`drop table ${tableRef(version.tableName)}`.execute(trx);
+        await trx
+          .updateTable('data_current')
+          .set({ confirmed_at: now })
+          .where('entry_id', '=', version.entryId)
+          .execute();
+        return { state: 'unchanged', sameAs: same };
+      }
+      if (makeItCurrent) await makeCurrent(trx, version.entryId, version.id, result.by, now);
+      return { state: 'ready' };
     });
   } finally {
     await version.lease.release();
@@ -275,9 +373,11 @@ export async function makeCurrent(
 ) {
   await db
     .insertInto('data_current')
-    .values({ entry_id: entryId, version_id: versionId, switched_by: by, switched_at: at })
+    .values({ entry_id: entryId, version_id: versionId, switched_by: by, switched_at: at, confirmed_at: at })
     .onConflict((oc) =>
-      oc.column('entry_id').doUpdateSet({ version_id: versionId, switched_by: by, switched_at: at }),
+      oc
+        .column('entry_id')
+        .doUpdateSet({ version_id: versionId, switched_by: by, switched_at: at, confirmed_at: at }),
     )
     .execute();
 }

@@ -47,10 +47,28 @@ export interface IngestProgress {
 export interface IngestResult {
   versionId: string;
   versionNo: number;
-  state: 'ready' | 'failed' | 'cancelled';
+  /** `unchanged`: the rows were the current version's; no version was made (see `sameAs`). */
+  state: 'ready' | 'failed' | 'cancelled' | 'unchanged';
+  /** The current version an unchanged run matched. */
+  sameAs?: { versionId: string; versionNo: number };
   rowCount: number;
   excludedRowCount: number;
   report: ValidationSummary;
+}
+
+/** Whether the run was taken: a new version, or the current version's rows again. */
+export const accepted = (r: Pick<IngestResult, 'state'>): boolean =>
+  r.state === 'ready' || r.state === 'unchanged';
+
+/** How a run is audited: a version published, the data confirmed unchanged, or the data refused. */
+export function ingestAudit(r: Pick<IngestResult, 'state'>) {
+  const action =
+    r.state === 'ready'
+      ? 'provision.version_published'
+      : r.state === 'unchanged'
+        ? 'provision.data_unchanged'
+        : 'provision.version_rejected';
+  return { action, result: accepted(r) ? ('success' as const) : ('failure' as const) };
 }
 
 export interface RowInput {
@@ -192,7 +210,7 @@ async function writeVersion(
     if (batch.length > 0) await appendRows(handle.db, version, batch);
     options.onProgress?.({ rows: count, bytes: options.bytes?.() ?? 0 });
     const digest = await options.file?.digest;
-    await completeVersion(handle.db, version, {
+    const outcome = await completeVersion(handle.db, version, {
       rowCount: count - excluded,
       excludedRowCount: excluded,
       byteCount: digest?.bytes ?? options.file?.byteCount ?? null,
@@ -204,7 +222,7 @@ async function writeVersion(
     return {
       versionId: version.id,
       versionNo: version.versionNo,
-      state: 'ready',
+      ...outcome,
       rowCount: count - excluded,
       excludedRowCount: excluded,
       report: summary,

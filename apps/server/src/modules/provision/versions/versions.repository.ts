@@ -79,6 +79,9 @@ export async function listVersions(db: Db, entryId: string) {
       'v.completed_at',
       'v.created_by',
       sql<unknown>`v.error -> 'message'`.as('error_message'),
+      sql<number | null>`(select s.version_no from data_versions s where s.id = v.same_as)`.as(
+        'same_as_version_no',
+      ),
     ])
     .where('v.entry_id', '=', entryId)
     .orderBy('v.version_no', 'desc')
@@ -118,6 +121,8 @@ export interface VersionFactsRow {
   sm3: string | null;
   completed_at: Date | null;
   created_at: Date;
+  /** The current version: when its data was last provided or confirmed unchanged. */
+  confirmed_at?: Date | null;
   fields: unknown;
 }
 
@@ -140,7 +145,7 @@ export async function currentFacts(db: Db, entryIds: readonly string[]): Promise
   return await db
     .selectFrom('data_current as c')
     .innerJoin('data_versions as v', 'v.id', 'c.version_id')
-    .select([...FACT_COLUMNS, sql<unknown>`v.report -> 'fields'`.as('fields')])
+    .select([...FACT_COLUMNS, 'c.confirmed_at', sql<unknown>`v.report -> 'fields'`.as('fields')])
     .where('c.entry_id', 'in', [...entryIds])
     .execute();
 }
