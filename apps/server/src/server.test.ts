@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,9 +153,29 @@ describe('server process', { timeout: 180_000 }, () => {
       };
       expect(chain.ok).toBe(true);
       expect(chain.checked).toBeGreaterThanOrEqual(6);
-    } finally {
+
+      // A client that sends half a request and then nothing more does not hold the shutdown: its
+      // connection is closed 10 s after SIGTERM, and the process exits cleanly.
+      const { port } = new URL(second.url);
+      const stalled = net.connect(Number(port), '127.0.0.1');
+      const closed = new Promise<void>((resolve) => stalled.on('close', () => resolve()));
+      stalled.on('error', () => undefined);
+      await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
+      stalled.write(
+        'POST /api/auth/sign-in HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"user',
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const stopping = Date.now();
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(25_000);
+      expect(second.output()).toContain('closing the connections still open');
+      await closed;
+    } finally {
+      if (second.child.exitCode === null) {
+        second.child.kill('SIGTERM');
+        expect(await second.exited).toBe(0);
+      }
     }
   });
 

@@ -43,6 +43,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 30_000);
     force.unref();
+    // Requests get 10 s to finish; then connections still open (a client that stopped reading a
+    // response keeps it in flight) are closed, so the database closes and the process exits cleanly.
+    const cut = setTimeout(() => {
+      app.log.warn('closing the connections still open 10 s after the shutdown began');
+      app.server.closeAllConnections();
+    }, 10_000);
+    cut.unref();
     stopDemoData.abort();
     // app.close() stops accepting connections, waits for in-flight requests, then closes the
     // database; the demo loader has stopped using it by then.

@@ -79,7 +79,9 @@ describe('the built server', () => {
         await fetch(`${server.url}/api/open/catalog?q=${encodeURIComponent('空气质量')}`)
       ).json()) as { items: { name: string }[] };
       expect(found.items.map((i) => i.name)).toContain('空气质量监测数据');
-      expect((await fetch(`${server.url}/api/docs/static/swagger-ui.css`)).status).toBe(200);
+      const css = await fetch(`${server.url}/api/docs/static/swagger-ui.css`);
+      expect(css.status).toBe(200);
+      expect(await css.text()).toContain('.swagger-ui');
       // The first demo dataset (100,000 enterprises, read from its gzipped CSV) is loaded.
       const deadline = Date.now() + 240_000;
       while (!server.output().includes('"loaded demo data"') && Date.now() < deadline)

@@ -100,6 +100,28 @@ describe('resource data: upload, validation report, versions', () => {
     });
   });
 
+  it('uploads the same data again: no new version, the current one counts as confirmed', async () => {
+    const page = provider;
+    await step(page, 'unchanged', async () => {
+      const current = await currentVersion(page);
+      // The same rows in another order are the same data.
+      await chooseFile(page, '市场主体.csv', csv([...ROWS].reverse()));
+      await chooseGbk(page);
+      await page.getByTestId('provision-upload-submit').click();
+      await expect
+        .poll(() => page.getByTestId('provision-result').getAttribute('data-state'), WAIT)
+        .toBe('unchanged');
+      expect(await page.getByTestId('provision-result').textContent()).toContain(
+        `与当前版本 v${current} 完全相同：未生成新版本`,
+      );
+      expect(await currentVersion(page)).toBe(current);
+      const run = page.getByTestId('data-version-row').filter({ hasText: '数据未变化' }).first();
+      await run.waitFor();
+      expect(await run.getByTestId('data-version-same-as').textContent()).toBe(`= v${current}`);
+      await screenshot(page, 'provision-unchanged');
+    });
+  });
+
   it('refuses a file with an invalid row whole and reports row, column, value and rule', async () => {
     const page = provider;
     await step(page, 'invalid', async () => {

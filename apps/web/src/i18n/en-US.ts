@@ -852,6 +852,8 @@ export const enUS: Record<MessageKey, string> = {
   'provision.upload.sent': 'Sent {loaded} / {total}',
   'provision.upload.validating': 'Validating…',
   'provision.upload.success': 'Data version v{no} published with {rows} rows',
+  'provision.upload.unchanged':
+    'The {rows} rows are exactly those of the current version v{same}: no new version was made, and v{same} counts as confirmed now (run v{no})',
   'provision.upload.successExcluded':
     'Data version v{no} published with {rows} rows; {excluded} invalid rows left out',
   'provision.upload.failed': 'The data failed validation; version v{no} was not published',
@@ -931,7 +933,7 @@ export const enUS: Record<MessageKey, string> = {
   'nav.admin.connectorAllowList': 'Connector allow-list',
   'connectors.title': 'Scheduled pull (connector)',
   'connectors.description':
-    "Pull the data from your department's API or database on the update cycle or your own schedule; every run makes a new data version. Only addresses the platform administrator allowed can be reached.",
+    "Pull the data from your department's API or database on the update cycle or your own schedule; a run with changed data makes a new data version, one with unchanged data only records that it was confirmed. Only addresses the platform administrator allowed can be reached.",
   'connectors.none': 'No connector configured yet',
   'connectors.configure': 'Configure a connector',
   'connectors.edit': 'Change',

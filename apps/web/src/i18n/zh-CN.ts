@@ -809,6 +809,8 @@ export const zhCN = {
   'provision.upload.sent': '已上传 {loaded} / {total}',
   'provision.upload.validating': '校验中…',
   'provision.upload.success': '已发布数据版本 v{no}，共 {rows} 行',
+  'provision.upload.unchanged':
+    '{rows} 行数据与当前版本 v{same} 完全相同：未生成新版本，v{same} 视为已于此时确认更新（记录 v{no}）',
   'provision.upload.successExcluded': '已发布数据版本 v{no}，共 {rows} 行，剔除无效行 {excluded} 行',
   'provision.upload.failed': '数据未通过校验，版本 v{no} 未发布',
   'provision.upload.error': '上传失败',
@@ -887,7 +889,7 @@ export const zhCN = {
   'nav.admin.connectorAllowList': '连接器地址清单',
   'connectors.title': '定时拉取（数据连接器）',
   'connectors.description':
-    '按更新周期或自定义时间，从本部门的接口或数据库拉取数据，每次生成一个新的数据版本。只能连接平台管理员允许的地址。',
+    '按更新周期或自定义时间，从本部门的接口或数据库拉取数据，数据有变化时生成新的数据版本，未变化时只记录确认时间。只能连接平台管理员允许的地址。',
   'connectors.none': '尚未配置数据连接器',
   'connectors.configure': '配置连接器',
   'connectors.edit': '修改',

@@ -22,20 +22,31 @@ import { ValidationReport } from './validation-report';
 /** The result of the last upload or restore. */
 function OutcomeView({ outcome }: { outcome: IngestOutcome }) {
   const { t } = useI18n();
-  const ok = outcome.state === 'ready';
-  const title = ok
-    ? outcome.excludedRowCount > 0
-      ? t('provision.upload.successExcluded', {
-          no: outcome.versionNo,
-          rows: outcome.rowCount,
-          excluded: outcome.excludedRowCount,
-        })
-      : t('provision.upload.success', { no: outcome.versionNo, rows: outcome.rowCount })
-    : t('provision.upload.failed', { no: outcome.versionNo });
+  const ok = outcome.state === 'ready' || outcome.state === 'unchanged';
+  const title = outcome.sameAs
+    ? t('provision.upload.unchanged', {
+        no: outcome.versionNo,
+        same: outcome.sameAs.versionNo,
+        rows: outcome.rowCount,
+      })
+    : ok
+      ? outcome.excludedRowCount > 0
+        ? t('provision.upload.successExcluded', {
+            no: outcome.versionNo,
+            rows: outcome.rowCount,
+            excluded: outcome.excludedRowCount,
+          })
+        : t('provision.upload.success', { no: outcome.versionNo, rows: outcome.rowCount })
+      : t('provision.upload.failed', { no: outcome.versionNo });
   const showReport = outcome.report !== null && (!ok || outcome.report.problemCount > 0);
   return (
     <div data-testid="provision-result" data-state={outcome.state}>
-      <Alert type={ok ? 'success' : 'error'} showIcon title={title} style={{ marginBottom: 16 }} />
+      <Alert
+        type={outcome.sameAs ? 'info' : ok ? 'success' : 'error'}
+        showIcon
+        title={title}
+        style={{ marginBottom: 16 }}
+      />
       {showReport && outcome.report ? <ValidationReport report={outcome.report} /> : null}
     </div>
   );

@@ -149,10 +149,19 @@ export function UploadCard({
       setPhase({
         kind: 'done',
         total,
-        ok: outcome.state === 'ready',
+        ok: outcome.state === 'ready' || outcome.state === 'unchanged',
         rows: outcome.report?.totalRows ?? outcome.rowCount + outcome.excludedRowCount,
       });
-      if (outcome.state === 'ready') {
+      if (outcome.sameAs) {
+        setUploaded(null); // used up: the run is recorded
+        void message.info(
+          t('provision.upload.unchanged', {
+            no: outcome.versionNo,
+            same: outcome.sameAs.versionNo,
+            rows: outcome.rowCount,
+          }),
+        );
+      } else if (outcome.state === 'ready') {
         setUploaded(null); // used up
         void message.success(
           outcome.excludedRowCount > 0

@@ -15,7 +15,7 @@ import {
   type OpenOptions,
   type SourceFormat,
 } from '../../../formats/index.ts';
-import { normaliseHeader, type IngestProgress, type IngestResult } from '../versions/ingest.ts';
+import { accepted, normaliseHeader, type IngestProgress, type IngestResult } from '../versions/ingest.ts';
 import { uploadFile, type ProvisionEntry } from '../provision.service.ts';
 import { holdsFiles } from '../files/files.ts';
 import { claimSession, releaseSession, removeSession, type UploadSession } from './upload-sessions.ts';
@@ -168,7 +168,7 @@ export async function ingestUpload(
     });
     return result;
   } finally {
-    if (result?.state === 'ready') await removeSession(handle.db, session);
+    if (result && accepted(result)) await removeSession(handle.db, session);
     else await releaseSession(handle.db, session.id);
   }
 }
