@@ -229,6 +229,13 @@ export const RowsQuery = Type.Object(
         Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20 }),
       ]),
     ),
+    after: Type.Optional(
+      Type.String({
+        maxLength: 2000,
+        description:
+          'The nextPageToken of the previous page: the next page, as fast at any depth as the first (keyset paging), of the same version even if another has become current since; `page` is then ignored. The sort and filters must be the previous page’s.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -256,6 +263,9 @@ export const DataRows = Type.Object({
   total: Type.Integer(),
   page: Type.Integer(),
   pageSize: Type.Integer(),
+  nextPageToken: Nullable(
+    Type.String({ description: 'Pass as `after` for the next page; null on the last page' }),
+  ),
 });
 /** A page of an entry's data. */
 export type DataRows = Static<typeof DataRows>;

@@ -173,9 +173,10 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const entry = await provision.loadEntry(db, request.params.id);
-      const { version, page = 1, pageSize = 50, fields, sort, filter } = request.query;
+      const { version, page = 1, pageSize = 50, fields, sort, filter, after } = request.query;
       return provision.readData(db, actorOf(request), entry, {
         ...(version ? { versionNo: version } : {}),
+        ...(after !== undefined ? { after } : {}),
         page,
         pageSize,
         ...(fields ? { fields } : {}),

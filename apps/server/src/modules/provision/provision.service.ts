@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Data provision for one catalog entry: who may provide and read its data, its settings (error
  * policy, enumerations, key fields), its versions, and the three ways in (upload, push, connectors)
@@ -418,14 +419,27 @@ export async function readData(
     fields?: string;
     sort?: string;
     filter?: string[];
+    /** The `nextPageToken` of the previous page (keyset paging). */
+    after?: string;
   },
 ) {
   const access = assertDataReader(actor, entry);
   const masked = maskedItems(entry, access);
-  const version = q.versionNo
-    ? await repo.readyVersion(db, entry.id, q.versionNo)
-    : await currentVersion(db, entry.id);
-  if (!version) throw versionNotFound();
+  const query = queryDigest(q.sort, q.filter);
+  const token = q.after === undefined ? null : readPageToken(q.after, query);
+  // A page token keeps reading the version it started on, even once another one is current.
+  const version = token
+    ? await repo.findVersion(db, entry.id, token.v)
+    : q.versionNo
+      ? await repo.readyVersion(db, entry.id, q.versionNo)
+      : await currentVersion(db, entry.id);
+  if (!version || version.state !== 'ready') throw versionNotFound();
+  if (token && q.versionNo !== undefined && q.versionNo !== version.version_no)
+    throw invalidField(
+      'after',
+      '与 version 参数所指版本不一致',
+      'is a page of another version than `version`',
+    );
   const columns = version.columns as ColumnSpec[];
   const byName = new Map(columns.map((c) => [c.name, c]));
   const column = (name: string, param: string): ColumnSpec => {
@@ -456,7 +470,18 @@ export async function readData(
     fields,
     ...(sort ? { sort } : {}),
     filters,
+    ...(token ? { after: { row: token.r, sortValue: token.k }, total: token.t } : {}),
+  }).catch((err: unknown) => {
+    // A token whose sort value is not of the column's type was not made here.
+    if (token && ['22P02', '22007', '22008', '22003'].includes((err as { code?: string }).code ?? ''))
+      throw badPageToken();
+    throw err;
   });
+  const last = rows.at(-1);
+  const nextPageToken =
+    last && rows.length === q.pageSize
+      ? pageToken({ v: version.id, q: query, r: last.row, k: last.sortValue, t: total })
+      : null;
   return {
     version: { id: version.id, versionNo: version.version_no },
     access,
@@ -478,7 +503,54 @@ export async function readData(
     total,
     page: q.page,
     pageSize: q.pageSize,
+    nextPageToken,
   };
+}
+
+/** What a page token carries: the version, the query it pages, the last row and its sort value, the total. */
+interface PageToken {
+  v: string;
+  q: string;
+  r: number;
+  k: string | null;
+  t: number;
+}
+
+/** The sort and filters a token belongs to (fields may change between pages; the order may not). */
+const queryDigest = (sort: string | undefined, filter: string[] | undefined) =>
+  createHash('sm3')
+    .update(JSON.stringify([sort ?? '', filter ?? []]))
+    .digest('hex')
+    .slice(0, 16);
+
+const pageToken = (t: PageToken) => Buffer.from(JSON.stringify(t)).toString('base64url');
+
+const badPageToken = () =>
+  invalidField(
+    'after',
+    '不是本查询上一页返回的 nextPageToken（排序和筛选条件须与上一页相同）',
+    'is not a nextPageToken of this query (the sort and filters must be those of the previous page)',
+  );
+
+function readPageToken(text: string, query: string): PageToken {
+  const bad = badPageToken;
+  let t: unknown;
+  try {
+    t = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  const ok =
+    typeof t === 'object' &&
+    t !== null &&
+    typeof (t as PageToken).v === 'string' &&
+    /^[0-9a-f-]{36}$/.test((t as PageToken).v) &&
+    (t as PageToken).q === query &&
+    Number.isSafeInteger((t as PageToken).r) &&
+    Number.isSafeInteger((t as PageToken).t) &&
+    ((t as PageToken).k === null || typeof (t as PageToken).k === 'string');
+  if (!ok) throw bad();
+  return t as PageToken;
 }
 
 /** Compares two ready versions of the entry (fields, and rows by the entry's key fields). */
