@@ -551,7 +551,8 @@ export async function queryRows(
     ...columns.map((c, i) => sql`${sql.id(c.column)}::text as ${sql.id(`f${i}`)}`),
   ];
   const table = tableRef(version.table_name);
-  const known = q.total ?? (!filtered && version.row_count != null ? Number(version.row_count) : undefined);
+  const rowCount = version.row_count ?? null;
+  const known = q.total ?? (!filtered && rowCount !== null ? Number(rowCount) : undefined);
   const [{ rows }, total] = await Promise.all([
     sql<Record<string, unknown>>`select ${sql.join(select)} from ${table} ${whereOf(pageConditions)} ${order}
       ${after ? sql`` : sql`offset ${q.offset}`} limit ${q.limit}`.execute(db),
@@ -567,7 +568,8 @@ export async function queryRows(
       const values = Object.values(r);
       return {
         row: Number(values[0]),
-        sortValue: values[1] === null || values[1] === undefined ? null : String(values[1]),
+        // `_sort` is a text column (or null).
+        sortValue: typeof values[1] === 'string' ? values[1] : null,
         values: values
           .slice(2)
           .map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
