@@ -6,7 +6,6 @@
  * Secrets are sealed with SM4 and never answered; every address is checked against the platform
  * administrator's allow-list when the connector is saved and again at every run.
  */
-import { sql } from 'kysely';
 import type { Config } from '../../../config/config.ts';
 import type { DatabaseHandle, Db, Trx } from '../../../db/database.ts';
 import type {
@@ -21,6 +20,7 @@ import { SYSTEM_ACTOR, type Actor } from '../../../shared/principal.ts';
 import { publishedEntry } from '../../catalog/index.ts';
 import { appendAudit } from '../../security/index.ts';
 import { holdsFiles } from '../files/files.ts';
+import { versionError } from '../versions/versions.repository.ts';
 import {
   accepted,
   ingestFile,
@@ -63,12 +63,8 @@ import {
   nextScheduledRun,
   validateCron,
 } from './schedule.ts';
-import {
-  DATABASE_FINGERPRINT_SQL,
-  isPlatformDatabase,
-  platformDatabaseOf,
-  type PlatformDatabase,
-} from './platform-database.ts';
+import { isPlatformDatabase, platformDatabaseOf, type PlatformDatabase } from './platform-database.ts';
+import * as repo from './connectors.repository.ts';
 import { installationBox, type SecretBox } from './secrets.ts';
 import type { HttpFormat, SourceEncoding as HttpEncoding } from '@huitong/contract/values';
 
@@ -122,7 +118,7 @@ function assertCityAdmin(actor: Actor) {
 }
 
 export async function loadAllowList(db: Db): Promise<AllowEntry[]> {
-  const rows = await db.selectFrom('connector_allow_list').select(['host', 'port_from', 'port_to']).execute();
+  const rows = await repo.allowListHosts(db);
   return rows.map((r) => ({ host: r.host, portFrom: r.port_from, portTo: r.port_to }));
 }
 
@@ -173,12 +169,7 @@ const auditAllowEntry = (
 
 export async function listAllowList(db: Db, actor: Actor) {
   assertCityAdmin(actor);
-  const rows = await db
-    .selectFrom('connector_allow_list')
-    .selectAll()
-    .orderBy('host')
-    .orderBy('port_from')
-    .execute();
+  const rows = await repo.listAllowEntries(db);
   return rows.map(allowView);
 }
 
@@ -186,11 +177,7 @@ export async function createAllowEntry(db: Db, actor: Actor, input: AllowEntryIn
   const by = assertCityAdmin(actor);
   const values = allowValues(input);
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('connector_allow_list')
-      .values({ ...values, created_by: by, updated_by: by })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await repo.insertAllowEntry(trx, { ...values, created_by: by, updated_by: by });
     await auditAllowEntry(trx, actor, 'provision.connector_allow_added', row);
     return allowView(row);
   });
@@ -200,12 +187,7 @@ export async function updateAllowEntry(db: Db, actor: Actor, id: string, input: 
   const by = assertCityAdmin(actor);
   const values = allowValues(input);
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('connector_allow_list')
-      .set({ ...values, updated_by: by, updated_at: new Date() })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await repo.updateAllowEntry(trx, id, { ...values, updated_by: by, updated_at: new Date() });
     if (!row) throw allowEntryNotFound();
     await auditAllowEntry(trx, actor, 'provision.connector_allow_changed', row);
     return allowView(row);
@@ -215,11 +197,7 @@ export async function updateAllowEntry(db: Db, actor: Actor, id: string, input: 
 export async function deleteAllowEntry(db: Db, actor: Actor, id: string) {
   assertCityAdmin(actor);
   await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .deleteFrom('connector_allow_list')
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await repo.deleteAllowEntry(trx, id);
     if (!row) throw allowEntryNotFound();
     await auditAllowEntry(trx, actor, 'provision.connector_allow_removed', row);
   });
@@ -350,12 +328,6 @@ async function updateCycleOf(db: Db, entryId: string): Promise<string | null> {
   return (await publishedEntry(db, entryId))?.updateCycle ?? null;
 }
 
-type ConnectorRow = Awaited<ReturnType<typeof connectorRow>>;
-
-async function connectorRow(db: Db, id: string) {
-  return db.selectFrom('connectors').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 interface RunError {
@@ -364,7 +336,7 @@ interface RunError {
   detail: string | null;
 }
 
-function view(row: NonNullable<ConnectorRow>, cycle: string | null) {
+function view(row: repo.ConnectorRow, cycle: string | null) {
   const s = row.settings as StoredSettings;
   const lastError = row.last_error as RunError | null;
   return {
@@ -406,12 +378,12 @@ export type ConnectorView = ReturnType<typeof view>;
 export async function listConnectors(db: Db, actor: Actor, entry: ProvisionEntry): Promise<ConnectorView[]> {
   assertViewer(actor, entry);
   const cycle = await updateCycleOf(db, entry.id);
-  const rows = await db.selectFrom('connectors').selectAll().where('entry_id', '=', entry.id).execute();
+  const rows = await repo.listEntryConnectors(db, entry.id);
   return rows.map((r) => view(r, cycle));
 }
 
 async function ownConnector(db: Db, entry: ProvisionEntry, id: string) {
-  const row = await connectorRow(db, id);
+  const row = await repo.findConnector(db, id);
   if (!row || row.entry_id !== entry.id) throw connectorNotFound();
   return row;
 }
@@ -428,7 +400,7 @@ async function prepare(
   entry: ProvisionEntry,
   id: string,
   input: ConnectorInput,
-  old: NonNullable<ConnectorRow> | null,
+  old: repo.ConnectorRow | null,
 ) {
   const { settings, host, port } = normalise(input, entry);
   const cron = input.schedule === 'cron' ? validateCron(input.cron ?? '') : null;
@@ -496,21 +468,20 @@ export async function createConnector(
   input: ConnectorInput,
 ): Promise<ConnectorView> {
   assertProvider(actor, entry);
-  const existing = await db
-    .selectFrom('connectors')
-    .select('id')
-    .where('entry_id', '=', entry.id)
-    .executeTakeFirst();
-  if (existing) throw new ConnectorExists();
+  if (await repo.entryHasConnector(db, entry.id)) throw new ConnectorExists();
   const id = crypto.randomUUID();
   const values = await prepare(db, runtime, entry, id, input, null);
   const by = accountOf(actor);
   await db.transaction().execute(async (trx) => {
     try {
-      await trx
-        .insertInto('connectors')
-        .values({ id, entry_id: entry.id, org_id: entry.orgId, ...values, created_by: by, updated_by: by })
-        .execute();
+      await repo.insertConnector(trx, {
+        id,
+        entry_id: entry.id,
+        org_id: entry.orgId,
+        ...values,
+        created_by: by,
+        updated_by: by,
+      });
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw new ConnectorExists();
       throw err;
@@ -527,7 +498,7 @@ export async function createConnector(
 
 /** The connector as stored after a create or an update. */
 async function savedView(db: Db, entry: ProvisionEntry, id: string): Promise<ConnectorView> {
-  const row = await connectorRow(db, id);
+  const row = await repo.findConnector(db, id);
   if (!row) throw connectorNotFound();
   return view(row, await updateCycleOf(db, entry.id));
 }
@@ -544,17 +515,13 @@ export async function updateConnector(
   const old = await ownConnector(db, entry, id);
   const values = await prepare(db, runtime, entry, id, input, old);
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('connectors')
-      .set({
-        ...values,
-        // A connector changed by its department starts afresh: no pending retry.
-        retry_attempt: 0,
-        updated_by: accountOf(actor),
-        updated_at: new Date(),
-      })
-      .where('id', '=', id)
-      .execute();
+    await repo.updateConnector(trx, id, {
+      ...values,
+      // A connector changed by its department starts afresh: no pending retry.
+      retry_attempt: 0,
+      updated_by: accountOf(actor),
+      updated_at: new Date(),
+    });
     await appendAudit(trx, actor, {
       action: 'provision.connector_changed',
       targetType: 'catalog_entry',
@@ -578,7 +545,7 @@ export async function deleteConnector(
   assertProvider(actor, entry);
   await ownConnector(db, entry, id);
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('connectors').where('id', '=', id).execute();
+    await repo.deleteConnector(trx, id);
     await appendAudit(trx, actor, {
       action: 'provision.connector_deleted',
       targetType: 'catalog_entry',
@@ -590,13 +557,7 @@ export async function deleteConnector(
 
 /* ------------------------------------------------------------------ runs */
 
-type RunRow = NonNullable<Awaited<ReturnType<typeof runRow>>>;
-
-async function runRow(db: Db, id: string) {
-  return db.selectFrom('connector_runs').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-function runView(r: RunRow) {
+function runView(r: repo.RunRow) {
   const error = r.error as RunError | null;
   return {
     id: r.id,
@@ -626,13 +587,7 @@ export async function listRuns(
 ): Promise<RunView[]> {
   assertViewer(actor, entry);
   await ownConnector(db, entry, connectorId);
-  const rows = await db
-    .selectFrom('connector_runs')
-    .selectAll()
-    .where('connector_id', '=', connectorId)
-    .orderBy('started_at', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await repo.listRuns(db, connectorId, limit);
   return rows.map(runView);
 }
 
@@ -666,16 +621,13 @@ function rawOf(err: unknown): unknown {
 /** The platform database's fingerprint (see platform-database.ts); null on PGlite. */
 async function platformFingerprint(handle: DatabaseHandle): Promise<string | null> {
   if (handle.backend !== 'postgres') return null;
-  const { rows } = await sql<{ fingerprint: string }>`${sql.raw(DATABASE_FINGERPRINT_SQL)}`.execute(
-    handle.db,
-  );
-  return rows[0]?.fingerprint ?? null;
+  return repo.databaseFingerprint(handle.db);
 }
 
 async function readSource(
   handle: DatabaseHandle,
   runtime: ConnectorRuntime,
-  row: NonNullable<ConnectorRow>,
+  row: repo.ConnectorRow,
   entry: ProvisionEntry,
   target: IngestTarget,
 ): Promise<{ result: IngestResult; bytes: number }> {
@@ -750,21 +702,17 @@ export async function runConnector(
   const lease = await handle.lease(`connector-run:${connectorId}`);
   if (!lease) return null;
   try {
-    const row = await connectorRow(db, connectorId);
+    const row = await repo.findConnector(db, connectorId);
     if (!row) return null;
     const attempt = trigger === 'manual' ? 1 : row.retry_attempt + 1;
-    const run = await db
-      .insertInto('connector_runs')
-      .values({
-        connector_id: row.id,
-        entry_id: row.entry_id,
-        trigger,
-        attempt,
-        state: 'running',
-        started_by: startedBy,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const run = await repo.insertRun(db, {
+      connector_id: row.id,
+      entry_id: row.entry_id,
+      trigger,
+      attempt,
+      state: 'running',
+      started_by: startedBy,
+    });
     const started = Date.now();
     let outcome: { result: IngestResult; bytes: number } | null = null;
     let error: RunError | null = null;
@@ -780,12 +728,10 @@ export async function runConnector(
       });
       // A run whose rows are the current version's is a success that makes no version (`unchanged`).
       if (!accepted(outcome.result)) {
-        const version = await db
-          .selectFrom('data_versions')
-          .select('error')
-          .where('id', '=', outcome.result.versionId)
-          .executeTakeFirst();
-        const stored = version?.error as { code?: string; message?: Message } | null;
+        const stored = (await versionError(db, outcome.result.versionId)) as {
+          code?: string;
+          message?: Message;
+        } | null;
         error = {
           code: stored?.code ?? 'connector_version_rejected',
           message: stored?.message ?? {
@@ -806,20 +752,16 @@ export async function runConnector(
     const state: ConnectorRunState = error === null ? 'succeeded' : 'failed';
     const now = new Date();
     const result = outcome?.result ?? null;
-    await db
-      .updateTable('connector_runs')
-      .set({
-        state,
-        finished_at: now,
-        duration_ms: Date.now() - started,
-        row_count: result?.rowCount ?? null,
-        excluded_row_count: result?.excludedRowCount ?? null,
-        byte_count: outcome?.bytes ?? null,
-        version_id: result?.versionId ?? null,
-        error: error === null ? null : JSON.stringify(error),
-      })
-      .where('id', '=', run.id)
-      .execute();
+    await repo.finishRun(db, run.id, {
+      state,
+      finished_at: now,
+      duration_ms: Date.now() - started,
+      row_count: result?.rowCount ?? null,
+      excluded_row_count: result?.excludedRowCount ?? null,
+      byte_count: outcome?.bytes ?? null,
+      version_id: result?.versionId ?? null,
+      error: error === null ? null : JSON.stringify(error),
+    });
     await afterRun(db, connectorId, state, attempt, now, error);
     await appendAudit(db, actor, {
       action: 'provision.connector_run',
@@ -838,7 +780,7 @@ export async function runConnector(
         error: error?.code ?? null,
       },
     });
-    const done = await runRow(db, run.id);
+    const done = await repo.findRun(db, run.id);
     return done ? runView(done) : null;
   } finally {
     await lease.release();
@@ -854,42 +796,34 @@ async function afterRun(
   now: Date,
   error: RunError | null,
 ) {
-  const row = await connectorRow(db, connectorId);
+  const row = await repo.findConnector(db, connectorId);
   if (!row) return;
   const cycle = await updateCycleOf(db, row.entry_id);
   const scheduled = row.enabled ? nextScheduledRun(row, cycle, now) : null;
   if (state === 'succeeded') {
-    await db
-      .updateTable('connectors')
-      .set({
-        last_run_at: now,
-        last_state: state,
-        last_error: null,
-        retry_attempt: 0,
-        consecutive_failures: 0,
-        failing_since: null,
-        next_run_at: scheduled,
-      })
-      .where('id', '=', connectorId)
-      .execute();
+    await repo.updateConnector(db, connectorId, {
+      last_run_at: now,
+      last_state: state,
+      last_error: null,
+      retry_attempt: 0,
+      consecutive_failures: 0,
+      failing_since: null,
+      next_run_at: scheduled,
+    });
     return;
   }
   const failures = row.consecutive_failures + 1;
   const backoff = RETRY_BACKOFF_MINUTES[attempt - 1];
   const retry = row.enabled && backoff !== undefined;
-  await db
-    .updateTable('connectors')
-    .set({
-      last_run_at: now,
-      last_state: state,
-      last_error: JSON.stringify(error),
-      consecutive_failures: failures,
-      failing_since: failures >= FAILING_AFTER ? (row.failing_since ?? now) : row.failing_since,
-      retry_attempt: retry ? attempt : 0,
-      next_run_at: retry ? new Date(now.getTime() + backoff * 60_000) : scheduled,
-    })
-    .where('id', '=', connectorId)
-    .execute();
+  await repo.updateConnector(db, connectorId, {
+    last_run_at: now,
+    last_state: state,
+    last_error: JSON.stringify(error),
+    consecutive_failures: failures,
+    failing_since: failures >= FAILING_AFTER ? (row.failing_since ?? now) : row.failing_since,
+    retry_attempt: retry ? attempt : 0,
+    next_run_at: retry ? new Date(now.getTime() + backoff * 60_000) : scheduled,
+  });
 }
 
 /** "Run now" by a provider: at once in this process, or queued when `enqueue` is given. */
@@ -903,13 +837,7 @@ export async function requestRun(
 ): Promise<RunView | null> {
   assertProvider(actor, entry);
   await ownConnector(handle.db, entry, connectorId);
-  const running = await handle.db
-    .selectFrom('connector_runs')
-    .select('id')
-    .where('connector_id', '=', connectorId)
-    .where('state', '=', 'running')
-    .executeTakeFirst();
-  if (running) throw new ConnectorBusy();
+  if (await repo.hasRunningRun(handle.db, connectorId)) throw new ConnectorBusy();
   await appendAudit(handle.db, actor, {
     action: 'provision.connector_run_requested',
     targetType: 'catalog_entry',
@@ -940,42 +868,28 @@ export async function dispatchDue(
 ): Promise<number> {
   const db = handle.db;
   await recoverInterrupted(handle);
-  const due = await db
-    .updateTable('connectors')
-    .set({ next_run_at: new Date(now.getTime() + CLAIM_MINUTES * 60_000) })
-    .where('enabled', '=', true)
-    .where('next_run_at', '<=', now)
-    .returning(['id', 'retry_attempt'])
-    .execute();
+  const due = await repo.claimDueConnectors(db, now, new Date(now.getTime() + CLAIM_MINUTES * 60_000));
   for (const c of due) await start(c.id, c.retry_attempt > 0 ? 'retry' : 'schedule');
   return due.length;
 }
 
 /** Runs left `running` by a server that died (their lease is free) are marked failed. */
 async function recoverInterrupted(handle: DatabaseHandle) {
-  const running = await handle.db
-    .selectFrom('connector_runs')
-    .select(['id', 'connector_id'])
-    .where('state', '=', 'running')
-    .execute();
+  const running = await repo.runningRuns(handle.db);
   for (const r of running) {
     const lease = await handle.lease(`connector-run:${r.connector_id}`);
     if (!lease) continue;
     try {
-      await handle.db
-        .updateTable('connector_runs')
-        .set({
-          state: 'failed',
-          finished_at: new Date(),
-          error: JSON.stringify({
-            code: 'connector_interrupted',
-            message: { zh: '运行被中断（服务器停止）', en: 'The run was interrupted (the server stopped)' },
-            detail: null,
-          } satisfies RunError),
-        })
-        .where('id', '=', r.id)
-        .where('state', '=', 'running')
-        .execute();
+      await repo.failRunningRun(
+        handle.db,
+        r.id,
+        JSON.stringify({
+          code: 'connector_interrupted',
+          message: { zh: '运行被中断（服务器停止）', en: 'The run was interrupted (the server stopped)' },
+          detail: null,
+        } satisfies RunError),
+        new Date(),
+      );
     } finally {
       await lease.release();
     }
@@ -988,21 +902,7 @@ async function recoverInterrupted(handle: DatabaseHandle) {
  */
 export async function connectorFailures(db: Db, options: { orgIds?: readonly string[] } = {}) {
   if (options.orgIds && options.orgIds.length === 0) return [];
-  let q = db
-    .selectFrom('connectors')
-    .select([
-      'id',
-      'entry_id',
-      'org_id',
-      'kind',
-      'failing_since',
-      'consecutive_failures',
-      'last_run_at',
-      'last_error',
-    ])
-    .where('failing_since', 'is not', null);
-  if (options.orgIds) q = q.where('org_id', 'in', [...options.orgIds]);
-  const rows = await q.orderBy('failing_since').execute();
+  const rows = await repo.failingConnectors(db, options.orgIds);
   return rows.map((r) => {
     const e = r.last_error as RunError | null;
     return {

@@ -46,6 +46,16 @@ export async function findVersion(db: Db, entryId: string, versionId: string) {
 
 export type VersionRow = NonNullable<Awaited<ReturnType<typeof findVersion>>>;
 
+/** The error a version was rejected with (null when it was not), by its id alone. */
+export async function versionError(db: Db, versionId: string): Promise<unknown> {
+  const row = await db
+    .selectFrom('data_versions')
+    .select('error')
+    .where('id', '=', versionId)
+    .executeTakeFirst();
+  return row?.error ?? null;
+}
+
 /** The ready version `versionNo` of an entry. */
 export async function readyVersion(db: Db, entryId: string, versionNo: number) {
   return db
