@@ -12,7 +12,6 @@
  * and a batch is written in one transaction, report included: a batch is appended whole or not at
  * all, even if the server dies in the middle.
  */
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { DatabaseHandle, Lease, Db, Trx } from '../../../db/database.ts';
 import { defineJob, type JobDefinition } from '../../../plugins/jobs.ts';
@@ -43,6 +42,8 @@ import {
   type ValidationSummary,
 } from '../versions/validation.ts';
 import { beijingDay } from '../../../shared/beijing-time.ts';
+import * as repo from './push-sessions.repository.ts';
+import type { SessionRow } from './push-sessions.repository.ts';
 import type { ErrorPolicy } from '@huitong/contract/values';
 
 /** A session without a request for this long expires (its table is dropped, the version cancelled). */
@@ -184,20 +185,8 @@ const busy = (versionId: string) =>
 // Rows of a session
 // ---------------------------------------------------------------------------------------------
 
-type SessionRow = Awaited<ReturnType<typeof findSession>> & object;
-
-async function findSession(db: Db, entryId: string, versionId: string) {
-  return db
-    .selectFrom('data_versions')
-    .selectAll()
-    .where('id', '=', versionId)
-    .where('entry_id', '=', entryId)
-    .where('push_options', 'is not', null)
-    .executeTakeFirst();
-}
-
 async function sessionRow(db: Db, entryId: string, versionId: string): Promise<SessionRow> {
-  const row = await findSession(db, entryId, versionId);
+  const row = await repo.findSession(db, entryId, versionId);
   if (!row) throw new PushSessionNotFound(versionId);
   return row;
 }
@@ -221,15 +210,6 @@ export function stateOf(row: SessionRow, now = new Date()): PushSessionState {
     case 'cancelled':
       return errorOf(row)?.code === 'push_session_expired' ? 'expired' : 'cancelled';
   }
-}
-
-async function batchCount(db: Db, versionId: string): Promise<number> {
-  const r = await db
-    .selectFrom('push_batches')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('version_id', '=', versionId)
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
 }
 
 function viewOf(row: SessionRow, batches: number, withReport = true): PushSessionView {
@@ -398,13 +378,7 @@ export async function createPushSession(
       zh: '该目录条目没有信息项，不能推送数据',
       en: 'The catalog entry has no data items; no data can be pushed to it',
     });
-  const find = () =>
-    handle.db
-      .selectFrom('data_versions')
-      .selectAll()
-      .where('entry_id', '=', entry.id)
-      .where('idempotency_key', '=', input.idempotencyKey)
-      .executeTakeFirst();
+  const find = () => repo.findByIdempotencyKey(handle.db, entry.id, input.idempotencyKey);
   const replay = async (): Promise<{ session: PushSessionView; created: boolean } | null> => {
     let existing = await find();
     if (!existing) return null;
@@ -425,15 +399,8 @@ export async function createPushSession(
         [],
         { versionId: existing.id },
       );
-    return { session: viewOf(existing, await batchCount(handle.db, existing.id)), created: false };
+    return { session: viewOf(existing, await repo.countBatches(handle.db, existing.id)), created: false };
   };
-  const openOne = async (db: Db) =>
-    db
-      .selectFrom('data_versions')
-      .select(['id', 'version_no', 'expires_at'])
-      .where('entry_id', '=', entry.id)
-      .where('state', '=', 'open')
-      .executeTakeFirst();
   const alreadyOpen = (o: { id: string; version_no: number; expires_at: Date | null }) =>
     new AppError(
       'push_session_open',
@@ -448,7 +415,7 @@ export async function createPushSession(
 
   const replayed = await replay();
   if (replayed) return replayed;
-  const open = await openOne(handle.db);
+  const open = await repo.findOpenSession(handle.db, entry.id);
   if (open) throw alreadyOpen(open);
 
   const settings = await settingsOf(handle.db, entry.id);
@@ -475,26 +442,20 @@ export async function createPushSession(
     }
     throw err;
   }
-  let conflict: Awaited<ReturnType<typeof openOne>>;
+  let conflict: Awaited<ReturnType<typeof repo.findOpenSession>>;
   try {
     conflict = await handle.db.transaction().execute(async (trx) => {
       await lockEntry(trx, entry.id);
-      const other = await openOne(trx);
+      const other = await repo.findOpenSession(trx, entry.id);
       if (other) return other;
-      await trx
-        .updateTable('data_versions')
-        .set({
-          state: 'open',
-          expires_at: expiryFrom(new Date()),
-          push_options: JSON.stringify(options),
-          note: input.note ?? null,
-          report: JSON.stringify(emptySummary(entry.items)),
-          row_count: 0,
-          excluded_row_count: 0,
-        })
-        .where('id', '=', version.id)
-        .where('state', '=', 'receiving')
-        .execute();
+      await repo.openSession(trx, version.id, {
+        expires_at: expiryFrom(new Date()),
+        push_options: JSON.stringify(options),
+        note: input.note ?? null,
+        report: JSON.stringify(emptySummary(entry.items)),
+        row_count: 0,
+        excluded_row_count: 0,
+      });
       await appendAudit(trx, actor, {
         action: 'provision.push_opened',
         targetType: 'catalog_entry',
@@ -530,7 +491,7 @@ export async function getPushSession(
 ): Promise<PushSessionView> {
   assertProvider(actor, entry);
   const row = await sessionRow(db, entry.id, versionId);
-  return viewOf(row, await batchCount(db, row.id));
+  return viewOf(row, await repo.countBatches(db, row.id));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -669,12 +630,7 @@ export async function appendBatch(
       });
     const body = await input.receive();
     if (input.sequence !== undefined) {
-      const taken = await handle.db
-        .selectFrom('push_batches')
-        .selectAll()
-        .where('version_id', '=', row.id)
-        .where('sequence', '=', input.sequence)
-        .executeTakeFirst();
+      const taken = await repo.findBatch(handle.db, row.id, input.sequence);
       if (taken) {
         if (taken.sm3 !== body.sm3)
           throw new AppError(
@@ -688,7 +644,7 @@ export async function appendBatch(
             { versionId: row.id, sequence: input.sequence, sm3: taken.sm3 },
           );
         return {
-          session: viewOf(row, await batchCount(handle.db, row.id), false),
+          session: viewOf(row, await repo.countBatches(handle.db, row.id), false),
           batch: {
             sequence: taken.sequence,
             firstRow: Number(taken.first_row),
@@ -708,51 +664,30 @@ export async function appendBatch(
     });
     try {
       const outcome = await handle.db.transaction().execute(async (trx) => {
-        const current = await sql<{
-          id: string;
-        }>`select id from data_versions where id = ${row.id} for update`.execute(trx);
-        if (current.rows.length !== 1) throw new PushSessionNotFound(row.id);
+        if (!(await repo.lockSession(trx, row.id))) throw new PushSessionNotFound(row.id);
         const previous = (row.report as ValidationSummary | null) ?? emptySummary(optionsOf(row).items);
         const firstRow = previous.totalRows + 1;
         const written = await writeSource(trx, row, lease, source, { firstRow });
-        const sequence =
-          input.sequence ??
-          Number(
-            (
-              await trx
-                .selectFrom('push_batches')
-                .select((eb) => eb.fn.max('sequence').as('n'))
-                .where('version_id', '=', row.id)
-                .executeTakeFirst()
-            )?.n ?? 0,
-          ) + 1;
+        const sequence = input.sequence ?? (await repo.lastBatchSequence(trx, row.id)) + 1;
         const merged = mergeReports(previous, written.report);
-        await trx
-          .updateTable('data_versions')
-          .set({
-            report: JSON.stringify(merged),
-            row_count: Number(row.row_count ?? 0) + written.appended,
-            excluded_row_count: Number(row.excluded_row_count ?? 0) + written.invalid,
-            expires_at: expiryFrom(new Date()),
-          })
-          .where('id', '=', row.id)
-          .where('state', '=', 'open')
-          .execute();
-        await trx
-          .insertInto('push_batches')
-          .values({
-            version_id: row.id,
-            sequence,
-            sm3: body.sm3,
-            byte_count: body.bytes,
-            first_row: firstRow,
-            row_count: written.rows,
-            invalid_count: written.invalid,
-            appended_count: written.appended,
-            problems: JSON.stringify(written.report.problems),
-            problem_count: written.report.problemCount,
-          })
-          .execute();
+        await repo.updateOpenSession(trx, row.id, {
+          report: JSON.stringify(merged),
+          row_count: Number(row.row_count ?? 0) + written.appended,
+          excluded_row_count: Number(row.excluded_row_count ?? 0) + written.invalid,
+          expires_at: expiryFrom(new Date()),
+        });
+        await repo.insertBatch(trx, {
+          version_id: row.id,
+          sequence,
+          sm3: body.sm3,
+          byte_count: body.bytes,
+          first_row: firstRow,
+          row_count: written.rows,
+          invalid_count: written.invalid,
+          appended_count: written.appended,
+          problems: JSON.stringify(written.report.problems),
+          problem_count: written.report.problemCount,
+        });
         return {
           sequence,
           firstRow,
@@ -765,7 +700,7 @@ export async function appendBatch(
         };
       });
       const after = await sessionRow(handle.db, entry.id, row.id);
-      return { session: viewOf(after, await batchCount(handle.db, row.id), false), batch: outcome };
+      return { session: viewOf(after, await repo.countBatches(handle.db, row.id), false), batch: outcome };
     } finally {
       await source.close();
     }
@@ -792,7 +727,7 @@ export async function putFile(
   if (input.mapping) checkMapping(entry.items, input.mapping);
   const { row, lease } = await enterOpen(handle, actor, entry, versionId);
   try {
-    const batches = await batchCount(handle.db, row.id);
+    const batches = await repo.countBatches(handle.db, row.id);
     if (batches > 0)
       throw new ConflictError('push_session_has_batches', {
         zh: `此推送会话已接收 ${batches} 个数据批次，不能再上传整个文件`,
@@ -824,25 +759,20 @@ export async function putFile(
         ? ({ ...row, push_options: { ...optionsOf(row), mapping } } as SessionRow)
         : row;
       const report = await handle.db.transaction().execute(async (trx) => {
-        await sql`select id from data_versions where id = ${row.id} for update`.execute(trx);
+        await repo.lockSession(trx, row.id);
         const written = await writeSource(trx, sessionWithMapping, lease, source, 'records');
-        await trx
-          .updateTable('data_versions')
-          .set({
-            report: JSON.stringify(written.report),
-            row_count: written.appended,
-            excluded_row_count: written.invalid,
-            expires_at: expiryFrom(new Date()),
-            format: input.format,
-            encoding: source.encoding ?? null,
-            file_name: fileName ?? null,
-            byte_count: body.bytes,
-            sm3: body.sm3,
-            ...(mapping ? { push_options: JSON.stringify(optionsOf(sessionWithMapping)) } : {}),
-          })
-          .where('id', '=', row.id)
-          .where('state', '=', 'open')
-          .execute();
+        await repo.updateOpenSession(trx, row.id, {
+          report: JSON.stringify(written.report),
+          row_count: written.appended,
+          excluded_row_count: written.invalid,
+          expires_at: expiryFrom(new Date()),
+          format: input.format,
+          encoding: source.encoding ?? null,
+          file_name: fileName ?? null,
+          byte_count: body.bytes,
+          sm3: body.sm3,
+          ...(mapping ? { push_options: JSON.stringify(optionsOf(sessionWithMapping)) } : {}),
+        });
         return written.report;
       });
       const after = await sessionRow(handle.db, entry.id, row.id);
@@ -861,13 +791,7 @@ export async function putFile(
 
 /** Moves an open session held under `lease` to `receiving`, so that data-store.ts may finish it. */
 async function toReceiving(db: Db, row: SessionRow): Promise<void> {
-  const moved = await db
-    .updateTable('data_versions')
-    .set({ state: 'receiving' })
-    .where('id', '=', row.id)
-    .where('state', '=', 'open')
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) !== 1) throw new Error(`push session ${row.id} is no longer open`);
+  if (!(await repo.markReceiving(db, row.id))) throw new Error(`push session ${row.id} is no longer open`);
 }
 
 /**
@@ -960,7 +884,7 @@ export async function commitPushSession(
       source: 'push-session',
       rows: result.rowCount,
       excluded: invalid,
-      batches: await batchCount(handle.db, row.id),
+      batches: await repo.countBatches(handle.db, row.id),
     },
   });
   return result;
@@ -981,7 +905,7 @@ export async function cancelPushSession(
   const state = stateOf(first);
   if (state === 'committed') throw alreadyCommitted(first);
   if (state !== 'open' && state !== 'expired' && state !== 'busy')
-    return viewOf(first, await batchCount(handle.db, first.id));
+    return viewOf(first, await repo.countBatches(handle.db, first.id));
   const lease = await takeLease(handle, versionId);
   const row = await sessionRow(handle.db, entry.id, versionId).catch(async (err: unknown) => {
     await lease.release();
@@ -990,7 +914,7 @@ export async function cancelPushSession(
   if (row.state !== 'open') {
     await lease.release();
     if (row.state === 'ready') throw alreadyCommitted(row);
-    return viewOf(row, await batchCount(handle.db, row.id));
+    return viewOf(row, await repo.countBatches(handle.db, row.id));
   }
   try {
     await toReceiving(handle.db, row);
@@ -1009,7 +933,7 @@ export async function cancelPushSession(
     targetId: entry.id,
     detail: { versionId: row.id, versionNo: row.version_no },
   });
-  return viewOf(await sessionRow(handle.db, entry.id, row.id), await batchCount(handle.db, row.id));
+  return viewOf(await sessionRow(handle.db, entry.id, row.id), await repo.countBatches(handle.db, row.id));
 }
 
 /** Expires an open session whose lease the caller holds (and releases it). */
@@ -1042,17 +966,12 @@ async function expireLeased(handle: DatabaseHandle, row: SessionRow, lease: Leas
  * alone — that request moves its expiry on. Answers how many expired.
  */
 export async function expirePushSessions(handle: DatabaseHandle, now = new Date()): Promise<number> {
-  const due = await handle.db
-    .selectFrom('data_versions')
-    .select(['id', 'entry_id'])
-    .where('state', '=', 'open')
-    .where('expires_at', '<=', now)
-    .execute();
+  const due = await repo.expiredSessions(handle.db, now);
   let expired = 0;
   for (const d of due) {
     const lease = await handle.lease(leaseKey(d.id));
     if (!lease) continue;
-    const row = await findSession(handle.db, d.entry_id, d.id);
+    const row = await repo.findSession(handle.db, d.entry_id, d.id);
     if (!row || row.state !== 'open' || !row.expires_at || new Date(row.expires_at) > now) {
       await lease.release();
       continue;
