@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { AppError, ForbiddenError, NotFoundError } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
 import { assertProvider, type ProvisionEntry } from '../provision.service.ts';
+import * as repo from './uploads.repository.ts';
 
 /** An upload nobody touched for this long expires (incomplete, or complete and not ingested). */
 export const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
@@ -98,26 +99,23 @@ export async function insertSession(
   },
 ): Promise<void> {
   const now = Date.now();
-  await db
-    .insertInto('upload_sessions')
-    .values({
-      id: input.id,
-      entry_id: input.entry.id,
-      org_id: input.entry.orgId,
-      owner: input.owner,
-      file_name: input.fileName,
-      byte_count: input.byteCount,
-      format: input.format,
-      encoding: input.encoding,
-      file_path: input.filePath,
-      created_at: new Date(now),
-      expires_at: new Date(now + UPLOAD_TTL_MS),
-    })
-    .execute();
+  await repo.insertUpload(db, {
+    id: input.id,
+    entry_id: input.entry.id,
+    org_id: input.entry.orgId,
+    owner: input.owner,
+    file_name: input.fileName,
+    byte_count: input.byteCount,
+    format: input.format,
+    encoding: input.encoding,
+    file_path: input.filePath,
+    created_at: new Date(now),
+    expires_at: new Date(now + UPLOAD_TTL_MS),
+  });
 }
 
 export async function findSession(db: Db, id: string): Promise<UploadSession | null> {
-  const row = await db.selectFrom('upload_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await repo.findUpload(db, id);
   return row ? toSession(row) : null;
 }
 
@@ -144,39 +142,28 @@ export async function ownedSession(
 /** Which of these ids are uploads (have their row). */
 export async function sessionIdsAmong(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('upload_sessions').select('id').where('id', 'in', ids).execute();
-  return new Set(rows.map((r) => r.id));
+  return new Set(await repo.uploadIdsAmong(db, ids));
 }
 
 /** The upload was used: it lives another day from now. */
 export async function touchSession(db: Db, id: string): Promise<void> {
-  await db
-    .updateTable('upload_sessions')
-    .set({ expires_at: new Date(Date.now() + UPLOAD_TTL_MS) })
-    .where('id', '=', id)
-    .execute();
+  await repo.setUploadExpiry(db, id, new Date(Date.now() + UPLOAD_TTL_MS));
 }
 
 /** Marks the upload as being ingested; false when another request already is. */
 export async function claimSession(db: Db, id: string): Promise<boolean> {
-  const r = await db
-    .updateTable('upload_sessions')
-    .set({ state: 'ingesting', expires_at: new Date(Date.now() + UPLOAD_TTL_MS) })
-    .where('id', '=', id)
-    .where('state', '=', 'open')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return repo.claimUpload(db, id, new Date(Date.now() + UPLOAD_TTL_MS));
 }
 
 export async function releaseSession(db: Db, id: string): Promise<void> {
-  await db.updateTable('upload_sessions').set({ state: 'open' }).where('id', '=', id).execute();
+  await repo.reopenUpload(db, id);
 }
 
 /** Removes the upload's bytes (and the tus store's sidecar) and its row. */
 export async function removeSession(db: Db, session: Pick<UploadSession, 'id' | 'filePath'>): Promise<void> {
   await fs.promises.rm(session.filePath, { force: true });
   await fs.promises.rm(`${session.filePath}.json`, { force: true });
-  await db.deleteFrom('upload_sessions').where('id', '=', session.id).execute();
+  await repo.deleteUpload(db, session.id);
 }
 
 /**
@@ -184,11 +171,7 @@ export async function removeSession(db: Db, session: Pick<UploadSession, 'id' | 
  * starts, so only one whose server died while ingesting can be expired in the `ingesting` state.)
  */
 export async function expireUploads(db: Db, now = new Date()): Promise<number> {
-  const stale = await db
-    .selectFrom('upload_sessions')
-    .select(['id', 'file_path'])
-    .where('expires_at', '<', now)
-    .execute();
+  const stale = await repo.expiredUploads(db, now);
   for (const s of stale) await removeSession(db, { id: s.id, filePath: s.file_path });
   return stale.length;
 }
