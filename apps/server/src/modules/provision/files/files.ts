@@ -11,7 +11,6 @@ import * as values from '@huitong/contract/values';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import type { DatabaseHandle, Db, Trx } from '../../../db/database.ts';
 import { ConflictError, invalidField } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
@@ -30,6 +29,7 @@ import {
   removeSession,
   type UploadSession,
 } from '../uploads/upload-sessions.ts';
+import * as repo from './files.repository.ts';
 
 /** The catalog's structured resource formats: their data are tables (the contract's list). */
 export const STRUCTURED_FORMATS: readonly string[] = values.STRUCTURED_FORMATS;
@@ -308,53 +308,43 @@ export async function recordFilesVersion(
   const at = input.at ?? new Date();
   await lockEntry(trx, entryId);
   const no = await nextVersionNo(trx, entryId);
-  await trx
-    .insertInto('data_versions')
-    .values({
-      id: versionId,
-      entry_id: entryId,
-      version_no: no,
-      kind: 'files',
-      state: 'ready',
-      source: input.source,
-      table_name: null,
-      columns: '[]',
-      row_count: files.length,
-      excluded_row_count: 0,
-      byte_count: files.reduce((n, f) => n + f.byteCount, 0),
-      file_name: files.length === 1 ? (files[0]?.fileName ?? null) : null,
-      sm3: files.length === 1 ? (files[0]?.sm3 ?? null) : null,
-      note: input.note,
-      created_by: input.by,
-      created_at: at,
-      completed_at: at,
-    })
-    .execute();
-  await trx
-    .insertInto('data_files')
-    .values(
-      files.map((f) => ({
-        version_id: versionId,
-        position: f.position,
-        file_name: f.fileName,
-        media_type: f.mediaType,
-        byte_count: f.byteCount,
-        sm3: f.sm3,
-        storage_key: f.storageKey,
-      })),
-    )
-    .execute();
+  await repo.insertFilesVersion(trx, {
+    id: versionId,
+    entry_id: entryId,
+    version_no: no,
+    kind: 'files',
+    state: 'ready',
+    source: input.source,
+    table_name: null,
+    columns: '[]',
+    row_count: files.length,
+    excluded_row_count: 0,
+    byte_count: files.reduce((n, f) => n + f.byteCount, 0),
+    file_name: files.length === 1 ? (files[0]?.fileName ?? null) : null,
+    sm3: files.length === 1 ? (files[0]?.sm3 ?? null) : null,
+    note: input.note,
+    created_by: input.by,
+    created_at: at,
+    completed_at: at,
+  });
+  await repo.insertFiles(
+    trx,
+    files.map((f) => ({
+      version_id: versionId,
+      position: f.position,
+      file_name: f.fileName,
+      media_type: f.mediaType,
+      byte_count: f.byteCount,
+      sm3: f.sm3,
+      storage_key: f.storageKey,
+    })),
+  );
   await makeCurrent(trx, entryId, versionId, input.by, at);
   return no;
 }
 
 async function filesVersion(db: Db, entry: ProvisionEntry, versionId: string) {
-  const v = await db
-    .selectFrom('data_versions')
-    .select(['id', 'version_no', 'kind', 'state'])
-    .where('entry_id', '=', entry.id)
-    .where('id', '=', versionId)
-    .executeTakeFirst();
+  const v = await repo.findVersionKind(db, entry.id, versionId);
   if (!v || v.kind !== 'files' || v.state !== 'ready') throw versionNotFound();
   return v;
 }
@@ -363,12 +353,7 @@ async function filesVersion(db: Db, entry: ProvisionEntry, versionId: string) {
 export async function listFiles(db: Db, actor: Actor, entry: ProvisionEntry, versionId: string) {
   assertViewer(actor, entry);
   const v = await filesVersion(db, entry, versionId);
-  const rows = await db
-    .selectFrom('data_files')
-    .select(['position', 'file_name', 'media_type', 'byte_count', 'sm3'])
-    .where('version_id', '=', v.id)
-    .orderBy('position')
-    .execute();
+  const rows = await repo.listVersionFiles(db, v.id);
   return {
     versionId: v.id,
     versionNo: v.version_no,
@@ -399,12 +384,7 @@ export async function storedFile(
 ) {
   assertExporter(actor, entry);
   const v = await filesVersion(db, entry, versionId);
-  const f = await db
-    .selectFrom('data_files')
-    .selectAll()
-    .where('version_id', '=', v.id)
-    .where('position', '=', position)
-    .executeTakeFirst();
+  const f = await repo.findVersionFile(db, v.id, position);
   if (!f) throw versionNotFound();
   const file = path.join(filesDir, f.storage_key);
   if (!path.resolve(file).startsWith(path.resolve(filesDir) + path.sep)) throw fileNotFound();
@@ -431,11 +411,9 @@ export async function removeOrphanFiles(db: Db, filesDir: string, now = Date.now
     const dir = path.join(filesDir, name);
     const stat = await fs.promises.stat(dir).catch(() => null);
     if (!stat || now - stat.mtimeMs < 60 * 60 * 1000) continue;
-    const known = await db.selectFrom('data_versions').select('id').where('id', '=', name).executeTakeFirst();
-    const referenced = await sql<{
-      n: number;
-    }>`select count(*)::int as n from data_files where storage_key like ${`${name}/%`}`.execute(db);
-    if (known || Number(referenced.rows[0]?.n ?? 0) > 0) continue;
+    const known = await repo.versionExists(db, name);
+    const referenced = await repo.countFilesStoredUnder(db, name);
+    if (known || referenced > 0) continue;
     await fs.promises.rm(dir, { recursive: true, force: true });
     removed++;
   }
