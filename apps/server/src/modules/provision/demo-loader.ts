@@ -21,6 +21,7 @@ import { demoPath } from '../../demo/read.ts';
 import { publishedEntries } from '../catalog/index.ts';
 import { describeFile, recordFilesVersion } from './files/files.ts';
 import { ingestRows, type RowInput } from './versions/ingest.ts';
+import * as repo from './versions/versions.repository.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -40,22 +41,12 @@ async function publishedEntry(db: Db, name: string) {
 
 /** Whether the entry has a current version: a load stopped half-way (cancelled) does not count. */
 async function hasData(db: Db, entryId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('data_current')
-    .select('entry_id')
-    .where('entry_id', '=', entryId)
-    .executeTakeFirst();
-  return row !== undefined;
+  return repo.hasCurrentVersion(db, entryId);
 }
 
 /** Moves a version's dates to when the department provided it. */
 async function backdate(db: Db, versionId: string, at: Date): Promise<void> {
-  await db
-    .updateTable('data_versions')
-    .set({ created_at: new Date(at.getTime() - 60_000), completed_at: at })
-    .where('id', '=', versionId)
-    .execute();
-  await db.updateTable('data_current').set({ switched_at: at }).where('version_id', '=', versionId).execute();
+  await repo.backdateVersion(db, versionId, new Date(at.getTime() - 60_000), at);
 }
 
 /**
@@ -135,11 +126,7 @@ export async function loadDemoData(
       declared_row_count: dataset.declaredRows ?? null,
       declared_at: dataset.declaredRows !== undefined ? now : null,
     };
-    await handle.db
-      .insertInto('provision_settings')
-      .values(settings)
-      .onConflict((oc) => oc.column('entry_id').doUpdateSet(settings))
-      .execute();
+    await repo.replaceSettings(handle.db, settings);
     const target = {
       entryId: entry.id,
       items: dataset.items,

@@ -10,10 +10,11 @@
  * - on PGlite (one connection for everything) in keyset-paged batches by `_row`, so no transaction
  *   stays open between batches and other requests run in between.
  *
- * Values are the same text on every path: each column goes through `valueSql` (dates YYYY-MM-DD,
- * datetimes ISO 8601 in China Standard Time `2026-03-15T08:30:00+08:00`, geometries as JSON). The
- * CSV written here quotes exactly as PostgreSQL's COPY does (RFC 4180 quoting, LF line ends), so the
- * fast path and the generic path give the same bytes (export.test.ts compares them).
+ * The statements are in export.repository.ts. Values are the same text on every path: each column
+ * goes through its `valueSql` (dates YYYY-MM-DD, datetimes ISO 8601 in China Standard Time
+ * `2026-03-15T08:30:00+08:00`, geometries as JSON). The CSV written here quotes exactly as
+ * PostgreSQL's COPY does (RFC 4180 quoting, LF line ends), so the fast path and the generic path
+ * give the same bytes (export.test.ts compares them).
  *
  * CSV comes in two variants. `spreadsheet` (the default, for people: UTF-8 with a BOM, GBK or
  * GB18030) puts a `'` before every text value a spreadsheet would run as a formula (formula-like.ts),
@@ -26,10 +27,7 @@ import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { sql } from 'kysely';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
-import QueryStream from 'pg-query-stream';
 import type { DatabaseHandle, Lease, Db } from '../../../db/database.ts';
 import { AppError, ConflictError, invalidField, type ErrorCode } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
@@ -37,10 +35,11 @@ import { appendAudit } from '../../security/index.ts';
 import type { ColumnSpec } from '../versions/data-store.ts';
 import { assertExporter, versionNotFound, type ProvisionEntry } from '../provision.service.ts';
 import { XLSX_MIME } from '../../../shared/download.ts';
-import { holdsText, neutralised, neutralisedSql } from '../../../formats/formula-like.ts';
+import { neutralised } from '../../../formats/formula-like.ts';
+import * as repo from './export.repository.ts';
+import { spreadsheetValueSql, valueSql, type Row, type ValueSql } from './export.repository.ts';
 
 import type { CsvVariant, ExportEncoding, ExportFormat, HeaderKind } from '@huitong/contract/values';
-type Row = (string | null)[];
 
 export { CSV_VARIANTS, EXPORT_ENCODINGS, EXPORT_FORMATS, HEADER_KINDS } from '@huitong/contract/values';
 export type { CsvVariant, ExportEncoding, ExportFormat, HeaderKind };
@@ -90,109 +89,6 @@ class ExportError extends AppError {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The text of a value
-// ---------------------------------------------------------------------------------------------
-
-const TABLE_NAME = /^v_[0-9a-f]{32}$/;
-const COLUMN_NAME = /^c[0-9]{1,4}$/;
-
-function tableSql(table: string): string {
-  if (!TABLE_NAME.test(table)) throw new Error(`not a version table: ${table}`);
-  return `"resource_data"."${table}"`;
-}
-
-/**
- * The SQL of a column's value as text (no parameters: COPY takes none). Datetimes in China Standard
- * Time with the offset (fraction only when there is one), so the output does not depend on the
- * session's time zone.
- */
-export function valueSql(c: ColumnSpec): string {
-  if (!COLUMN_NAME.test(c.column)) throw new Error(`not a version column: ${c.column}`);
-  const col = `"${c.column}"`;
-  if (c.dataType === 'date') return `to_char(${col}, 'YYYY-MM-DD')`;
-  if (c.dataType === 'datetime')
-    return `rtrim(rtrim(to_char(${col} at time zone interval '08:00', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '0'), '.') || '+08:00'`;
-  return `${col}::text`;
-}
-
-/** The SQL of a column's value as text, as one variant of export writes it. */
-type ValueSql = (c: ColumnSpec) => string;
-
-/** The CSV for spreadsheets: text values a spreadsheet would run as formulas get a `'` before them. */
-const spreadsheetValueSql: ValueSql = (c) =>
-  holdsText(c.dataType) ? neutralisedSql(valueSql(c)) : valueSql(c);
-
-const selectSql = (table: string, columns: readonly ColumnSpec[], value: ValueSql = valueSql) =>
-  `select ${columns.map((c, i) => `${value(c)} as x${i}`).join(', ')} from ${tableSql(table)}`;
-
-// ---------------------------------------------------------------------------------------------
-// Reading rows in batches
-// ---------------------------------------------------------------------------------------------
-
-/** PGlite (or any): batches by `_row`, each its own short statement. */
-async function* keysetBatches(
-  db: Db,
-  table: string,
-  columns: readonly ColumnSpec[],
-  size: number,
-  value: ValueSql,
-): AsyncGenerator<Row[]> {
-  const list = ['_row', ...columns.map((c, i) => `${value(c)} as x${i}`)].join(', ');
-  let last: number | null = null;
-  for (;;) {
-    const where: string = last === null ? '' : `where _row > ${last}`;
-    const { rows } = await sql<Record<string, unknown>>`${sql.raw(
-      `select ${list} from ${tableSql(table)} ${where} order by _row limit ${size}`,
-    )}`.execute(db);
-    if (rows.length === 0) return;
-    const batch: Row[] = new Array<Row>(rows.length);
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r] as Record<string, unknown>;
-      const values: Row = new Array<string | null>(columns.length);
-      for (let i = 0; i < columns.length; i++) {
-        const v = row[`x${i}`];
-        values[i] = v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
-      }
-      batch[r] = values;
-    }
-    last = Number((rows[rows.length - 1] as Record<string, unknown>)._row);
-    yield batch;
-    if (rows.length < size) return;
-  }
-}
-
-/** PostgreSQL: a server-side cursor (pg-query-stream) on the export's own connection. */
-async function* cursorBatches(
-  client: pg.PoolClient,
-  table: string,
-  columns: readonly ColumnSpec[],
-  size: number,
-  value: ValueSql,
-): AsyncGenerator<Row[]> {
-  const stream = client.query(
-    new QueryStream(`${selectSql(table, columns, value)} order by _row`, [], {
-      rowMode: 'array',
-      batchSize: size,
-    }),
-  );
-  try {
-    let batch: Row[] = [];
-    for await (const row of stream as AsyncIterable<Row>) {
-      batch.push(row);
-      if (batch.length >= size) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
-  } finally {
-    // An abort leaves the loop early: the cursor is closed (the connection is usable again) first.
-    if (!stream.destroyed) stream.destroy();
-    await finished(stream).catch(() => undefined);
-  }
-}
-
 /** The export's source of rows: batches, and what to do when the export ends. */
 interface Source {
   /** Batches of the columns' values, as `value` gives their text (default `valueSql`). */
@@ -213,13 +109,13 @@ async function openSource(handle: DatabaseHandle, table: string, batchSize: numb
     }
     return {
       client,
-      batches: (columns, value = valueSql) => cursorBatches(client, table, columns, batchSize, value),
+      batches: (columns, value = valueSql) => repo.cursorBatches(client, table, columns, batchSize, value),
       close: () => lease.release(),
     };
   }
   return {
     client: null,
-    batches: (columns, value = valueSql) => keysetBatches(handle.db, table, columns, batchSize, value),
+    batches: (columns, value = valueSql) => repo.keysetBatches(handle.db, table, columns, batchSize, value),
     close: async () => undefined,
   };
 }
@@ -376,23 +272,19 @@ function contentTypeOf(format: ExportFormat, encoding: ExportEncoding): string {
 }
 
 async function pickVersion(db: Db, entryId: string, version: string | undefined) {
-  let q = db.selectFrom('data_versions').selectAll().where('entry_id', '=', entryId);
+  let by: { id: string } | { versionNo: number };
   if (version === undefined) {
-    const current = await db
-      .selectFrom('data_current')
-      .select('version_id')
-      .where('entry_id', '=', entryId)
-      .executeTakeFirst();
-    if (!current) throw versionNotFound();
-    q = q.where('id', '=', current.version_id);
+    const current = await repo.currentVersionId(db, entryId);
+    if (current === undefined) throw versionNotFound();
+    by = { id: current };
   } else if (/^[0-9]{1,9}$/.test(version)) {
-    q = q.where('version_no', '=', Number(version));
+    by = { versionNo: Number(version) };
   } else if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(version)) {
-    q = q.where('id', '=', version.toLowerCase());
+    by = { id: version.toLowerCase() };
   } else {
     throw invalidField('version', '须为版本号或版本 ID', 'must be a version number or a version id');
   }
-  const v = await q.executeTakeFirst();
+  const v = await repo.findEntryVersion(db, entryId, by);
   if (!v) throw versionNotFound();
   if (v.state !== 'ready' || v.kind !== 'table' || !v.table_name) {
     throw new ConflictError('version_not_exportable', {
@@ -541,12 +433,8 @@ export async function prepareExport(
 async function checkCellLengths(db: Db, table: string, fields: readonly ColumnSpec[]) {
   const long = fields.filter((c) => ['string', 'geometry', 'binary'].includes(c.dataType));
   if (long.length === 0) return;
-  const cols = long.map((c, i) => `max(length(${valueSql(c)})) as m${i}`).join(', ');
-  const { rows } = await sql<
-    Record<string, unknown>
-  >`${sql.raw(`select ${cols} from ${tableSql(table)}`)}`.execute(db);
-  const row = rows[0] ?? {};
-  const over = long.filter((_, i) => Number(row[`m${i}`] ?? 0) > XLSX_MAX_CELL);
+  const lengths = await repo.maxTextLengths(db, table, long);
+  const over = long.filter((_, i) => (lengths[i] ?? 0) > XLSX_MAX_CELL);
   if (over.length > 0)
     throw new ExportError(
       'cell_too_long_for_xlsx',
@@ -624,7 +512,7 @@ function csvStream(
       : h;
   };
   if (handle.backend === 'postgres' && !o.generic)
-    return copyCsvStream(handle, table, selectSql(table, fields, value), head, encoding);
+    return copyCsvStream(handle, table, fields, value, head, encoding);
   async function* gen(): AsyncGenerator<Buffer> {
     const source = await openSource(handle, table, batchSize);
     try {
@@ -650,7 +538,8 @@ function csvStream(
 function copyCsvStream(
   handle: DatabaseHandle,
   table: string,
-  select: string,
+  fields: readonly ColumnSpec[],
+  value: ValueSql,
   head: () => Buffer,
   encoding: ExportEncoding,
 ): Readable {
@@ -662,7 +551,7 @@ function copyCsvStream(
       if (!client) throw new Error('no connection for COPY');
       if (out.destroyed) return;
       out.write(head());
-      const copy = client.query(copyTo(`copy (${select} order by _row) to stdout with (format csv)`));
+      const copy = repo.copyCsv(client, table, fields, value);
       let ended = false;
       let failed = false;
       const settled = new Promise<void>((resolve) => {
@@ -700,7 +589,7 @@ function copyCsvStream(
         // The client went away (or the encoder failed): stop the COPY on the server and drain it.
         copy.unpipe();
         const pid = (client as unknown as { processID?: number }).processID;
-        if (pid !== undefined) await sql`select pg_cancel_backend(${pid})`.execute(handle.db);
+        if (pid !== undefined) await repo.cancelBackend(handle.db, pid);
         copy.resume();
         await settled;
       }

@@ -5,7 +5,7 @@
  */
 import { sql, type Insertable } from 'kysely';
 import type { Db, Trx } from '../../../db/database.ts';
-import type { DataVersionsTable } from '../../../db/database.types.ts';
+import type { DataVersionsTable, ProvisionSettingsTable } from '../../../db/database.types.ts';
 
 // ---------- settings ----------
 
@@ -33,7 +33,36 @@ export async function upsertSettings(db: Db, entryId: string, values: SettingsVa
     .execute();
 }
 
+/** Writes all of an entry's settings given (the demo's datasets), over any it had. */
+export async function replaceSettings(db: Db, values: Insertable<ProvisionSettingsTable>): Promise<void> {
+  await db
+    .insertInto('provision_settings')
+    .values(values)
+    .onConflict((oc) => oc.column('entry_id').doUpdateSet(values))
+    .execute();
+}
+
 // ---------- versions ----------
+
+/** Whether the entry has a current version. */
+export async function hasCurrentVersion(db: Db, entryId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('data_current')
+    .select('entry_id')
+    .where('entry_id', '=', entryId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Dates a version (and its switch to current) as created at `createdAt` and completed at `at`. */
+export async function backdateVersion(db: Db, versionId: string, createdAt: Date, at: Date): Promise<void> {
+  await db
+    .updateTable('data_versions')
+    .set({ created_at: createdAt, completed_at: at })
+    .where('id', '=', versionId)
+    .execute();
+  await db.updateTable('data_current').set({ switched_at: at }).where('version_id', '=', versionId).execute();
+}
 
 export async function findVersion(db: Db, entryId: string, versionId: string) {
   return db
