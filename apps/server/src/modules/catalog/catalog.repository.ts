@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts';
+import type { Db, Trx } from '../../db/database.ts';
 import { sql, type RawBuilder } from 'kysely';
 import type { Database, VersionState } from '../../db/database.types.ts';
 import type { Jurisdiction } from '../../shared/policy.ts';
@@ -72,6 +72,21 @@ export async function updateLegalBasis(
     .set({ ...patch, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
+}
+
+/** Locks the legal basis library against changes (`for share`) for the rest of the transaction. */
+export async function shareLockLegalBases(trx: Trx): Promise<void> {
+  await sql`select id from legal_bases for share`.execute(trx);
+}
+
+/** Marks a legal basis repealed (the demo's repealed text; no one's change, so no `updated_at`). */
+export async function deactivateLegalBasis(db: Db, id: string): Promise<void> {
+  await db.updateTable('legal_bases').set({ active: false }).where('id', '=', id).execute();
+}
+
+/** Takes the transaction-scoped advisory lock `key` (one loader of the demo catalog at a time). */
+export async function advisoryLock(trx: Trx, key: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${key})`.execute(trx);
 }
 
 // ---------- entries and versions ----------
@@ -565,3 +580,56 @@ export async function entriesOfOrg(db: Db, orgId: string) {
 }
 
 export type LegalBasisKind = Database['legal_bases']['kind'];
+
+// ---------- the search index (catalog.search-index.ts) ----------
+
+/** The search generation: moved by trigger whenever something search shows changes. */
+export async function searchGeneration(db: Db): Promise<number> {
+  const state = await db
+    .selectFrom('catalog_search_state')
+    .select('generation')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return Number(state?.generation ?? 0);
+}
+
+/** Every published entry with the id of its published version. */
+export async function publishedVersionIds(db: Db) {
+  return db
+    .selectFrom('catalog_entries')
+    .select(['id', 'published_version_id'])
+    .where('published_version_id', 'is not', null)
+    .execute();
+}
+
+/** What the search index keeps of published entries: their published version's fields and lexemes. */
+export async function searchDocuments(db: Db, entryIds: readonly string[]) {
+  return db
+    .selectFrom('catalog_entries as e')
+    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
+    .select([
+      'e.id',
+      'e.code',
+      'e.org_id',
+      'v.id as version_id',
+      'v.version_no',
+      'v.name',
+      'v.classification',
+      'v.format',
+      'v.share_type',
+      'v.open_type',
+      'v.update_cycle',
+      'v.domains',
+      'v.published_at',
+      sql<string>`v.metadata->>'abstract'`.as('abstract'),
+      sql<string[]>`v.metadata->'keywords'`.as('keywords'),
+      sql<string>`coalesce(v.search::text, '')`.as('lexemes'),
+    ])
+    .where('e.id', 'in', [...entryIds])
+    .execute();
+}
+
+/** Every organisation with its division's name (what search shows of a department). */
+export async function searchOrganisations(db: Db) {
+  return organisationsView(db).execute();
+}

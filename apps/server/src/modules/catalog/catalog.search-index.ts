@@ -10,10 +10,14 @@
  * before answering.
  */
 import type { Db } from '../../db/database.ts';
-import { sql } from 'kysely';
-import { organisationsView } from '../org/index.ts';
 import type { CatalogFilter, FacetName } from './catalog.repository.ts';
-import { emptyFacets } from './catalog.repository.ts';
+import {
+  emptyFacets,
+  publishedVersionIds,
+  searchDocuments,
+  searchGeneration,
+  searchOrganisations,
+} from './catalog.repository.ts';
 import type { EntryMetadata } from './catalog.model.ts';
 import type { QueryNode } from './search-text.ts';
 
@@ -226,12 +230,7 @@ export class CatalogSearchIndex {
     if (this.seenLocalChanges === localChanges && now - this.checkedAt < REFRESH_INTERVAL_MS) return;
     this.seenLocalChanges = localChanges;
     this.checkedAt = now;
-    const state = await this.db
-      .selectFrom('catalog_search_state')
-      .select('generation')
-      .where('id', '=', 1)
-      .executeTakeFirst();
-    const generation = Number(state?.generation ?? 0);
+    const generation = await searchGeneration(this.db);
     if (generation === this.generation) return;
     // One reload at a time; callers that arrive meanwhile wait for it and check again.
     while (this.loading) await this.loading;
@@ -243,15 +242,11 @@ export class CatalogSearchIndex {
   }
 
   private async reload(generation: number): Promise<void> {
-    const current = await this.db
-      .selectFrom('catalog_entries')
-      .select(['id', 'published_version_id'])
-      .where('published_version_id', 'is not', null)
-      .execute();
+    const current = await publishedVersionIds(this.db);
     const wanted = new Map(current.map((r) => [r.id, r.published_version_id ?? '']));
     const changed = current.filter((r) => this.byEntry.get(r.id)?.versionId !== r.published_version_id);
     const loaded = await this.loadDocs(changed.map((r) => r.id));
-    const orgs = await organisationsView(this.db).execute();
+    const orgs = await searchOrganisations(this.db);
     const byEntry = new Map<string, Doc>();
     for (const [id, versionId] of wanted) {
       const doc = loaded.get(id) ?? this.byEntry.get(id);
@@ -277,29 +272,7 @@ export class CatalogSearchIndex {
   private async loadDocs(entryIds: string[]): Promise<Map<string, Doc>> {
     const out = new Map<string, Doc>();
     for (let i = 0; i < entryIds.length; i += 2000) {
-      const rows = await this.db
-        .selectFrom('catalog_entries as e')
-        .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-        .select([
-          'e.id',
-          'e.code',
-          'e.org_id',
-          'v.id as version_id',
-          'v.version_no',
-          'v.name',
-          'v.classification',
-          'v.format',
-          'v.share_type',
-          'v.open_type',
-          'v.update_cycle',
-          'v.domains',
-          'v.published_at',
-          sql<string>`v.metadata->>'abstract'`.as('abstract'),
-          sql<string[]>`v.metadata->'keywords'`.as('keywords'),
-          sql<string>`coalesce(v.search::text, '')`.as('lexemes'),
-        ])
-        .where('e.id', 'in', entryIds.slice(i, i + 2000))
-        .execute();
+      const rows = await searchDocuments(this.db, entryIds.slice(i, i + 2000));
       for (const r of rows) {
         out.set(r.id, {
           entryId: r.id,

@@ -26,7 +26,8 @@ import * as repo from './catalog.repository.ts';
 import type { EntryRow, VersionRow } from './catalog.repository.ts';
 import { codePrefix, conceptOf, diffVersions, resourceCode, submissionProblems } from './catalog.rules.ts';
 import { CatalogSearchIndex, catalogChanged } from './catalog.search-index.ts';
-import { parseQuery, toTsQuery, tsvectorSql } from './search-text.ts';
+import { parseQuery, toTsQuery } from './search-text.ts';
+import { tsvectorSql } from './search-text.sql.ts';
 
 function accountIdOf(p: Staff): string | null {
   return p.kind === 'staff' ? p.accountId : null;

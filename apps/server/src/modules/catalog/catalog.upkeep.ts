@@ -4,7 +4,6 @@
  * are flagged to the department and to the authority, and departments without a catalog are shown.
  */
 import type { Db } from '../../db/database.ts';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { ConflictError, ForbiddenError, ValidationError } from '../../shared/errors.ts';
 import { SYSTEM_ACTOR, type Actor, type StaffPrincipal as Staff, staffOf } from '../../shared/principal.ts';
@@ -20,6 +19,7 @@ import { defineJob } from '../../plugins/jobs.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
 import { lockEntries } from './catalog.repository.ts';
+import * as repo from './catalog.upkeep.repository.ts';
 import { entryRefOf } from './catalog.service.ts';
 import { activeAuthorities, assertScopeOrg, providingOrgsIn } from '../org/index.ts';
 import type { UpkeepStatus } from '@huitong/contract/values';
@@ -91,18 +91,10 @@ function upkeepScope(p: Staff): Jurisdiction {
 /** The active authorities (oldest first) with their upkeep settings, if they set any. */
 async function authorities(db: Db) {
   const auths = await activeAuthorities(db);
-  const settings =
-    auths.length === 0
-      ? []
-      : await db
-          .selectFrom('catalog_upkeep_settings')
-          .select(['authority_id', 'interval_days', 'notice_days'])
-          .where(
-            'authority_id',
-            'in',
-            auths.map((a) => a.id),
-          )
-          .execute();
+  const settings = await repo.upkeepSettings(
+    db,
+    auths.map((a) => a.id),
+  );
   const byAuthority = new Map(settings.map((s) => [s.authority_id, s]));
   return auths.map((a) => ({
     id: a.id,
@@ -166,24 +158,12 @@ export async function setSchedule(
     );
   }
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('catalog_upkeep_settings')
-      .values({
-        authority_id: p.org.id,
-        interval_days: input.intervalDays,
-        notice_days: input.noticeDays,
-        updated_by: p.kind === 'staff' ? p.accountId : null,
-        updated_at: new Date(),
-      })
-      .onConflict((oc) =>
-        oc.column('authority_id').doUpdateSet({
-          interval_days: input.intervalDays,
-          notice_days: input.noticeDays,
-          updated_by: p.kind === 'staff' ? p.accountId : null,
-          updated_at: new Date(),
-        }),
-      )
-      .execute();
+    await repo.saveUpkeepSettings(trx, p.org.id, {
+      interval_days: input.intervalDays,
+      notice_days: input.noticeDays,
+      updated_by: p.kind === 'staff' ? p.accountId : null,
+      updated_at: new Date(),
+    });
     await appendAudit(trx, actor, {
       action: 'catalog.upkeep_schedule_set',
       targetType: 'organisation',
@@ -196,58 +176,15 @@ export async function setSchedule(
 
 // ---------- status ----------
 
-async function publishedEntries(db: Db, orgIds: string[]) {
-  if (orgIds.length === 0) return [];
-  return db
-    .selectFrom('catalog_entries as e')
-    .innerJoin('catalog_versions as v', 'v.id', 'e.published_version_id')
-    .select([
-      'e.id',
-      'e.code',
-      'e.org_id',
-      'e.confirmed_at',
-      'e.first_published_at',
-      'e.working_version_id',
-      'v.id as version_id',
-      'v.name',
-    ])
-    .where('e.org_id', 'in', orgIds)
-    .execute();
-}
-
-async function repealedBasesOf(db: Db, versionIds: string[]) {
-  if (versionIds.length === 0) return [];
-  return db
-    .selectFrom('catalog_version_bases as vb')
-    .innerJoin('legal_bases as b', 'b.id', 'vb.legal_basis_id')
-    .select(['vb.version_id', 'b.id', 'b.title', 'b.article'])
-    .distinct()
-    .where('b.active', '=', false)
-    .where('vb.version_id', 'in', versionIds)
-    .execute();
-}
-
-async function draftCounts(db: Db, orgIds: string[]) {
-  if (orgIds.length === 0) return new Map<string, number>();
-  const rows = await db
-    .selectFrom('catalog_entries')
-    .select(['org_id', sql<number>`count(*)::int`.as('n')])
-    .where('org_id', 'in', orgIds)
-    .where('working_version_id', 'is not', null)
-    .groupBy('org_id')
-    .execute();
-  return new Map(rows.map((r) => [r.org_id, r.n]));
-}
-
 /** Every published entry of the scope with its upkeep status at `now`. */
 async function statusOf(db: Db, scope: Jurisdiction, now: Date) {
   const orgs: OrgRow[] = await providingOrgsIn(db, scope);
   const auths = await authorities(db);
-  const entries = await publishedEntries(
+  const entries = await repo.publishedEntriesOf(
     db,
     orgs.map((o) => o.id),
   );
-  const repealed = await repealedBasesOf(
+  const repealed = await repo.repealedBasesOf(
     db,
     entries.map((e) => e.version_id),
   );
@@ -296,7 +233,7 @@ export async function overview(
   const scope = upkeepScope(p);
   await assertScopeOrg(db, filter.orgId, (org) => scopeAdmits(scope, org));
   const { orgs, list } = await statusOf(db, scope, now);
-  const drafts = await draftCounts(
+  const drafts = await repo.draftCounts(
     db,
     orgs.map((o) => o.id),
   );
@@ -372,7 +309,7 @@ export async function confirm(db: Db, actor: Actor, entryIds: string[]): Promise
         en: "Only your organisation's published entries can be confirmed",
       });
     }
-    const repealed = await repealedBasesOf(
+    const repealed = await repo.repealedBasesOf(
       trx,
       rows.flatMap((r) => (r.published_version_id ? [r.published_version_id] : [])),
     );
@@ -387,7 +324,7 @@ export async function confirm(db: Db, actor: Actor, entryIds: string[]): Promise
       });
     }
     const now = new Date();
-    await trx.updateTable('catalog_entries').set({ confirmed_at: now }).where('id', 'in', ids).execute();
+    await repo.markConfirmed(trx, ids, now);
     await appendAudit(trx, actor, {
       action: 'catalog.confirm',
       targetType: 'catalog_entry',
@@ -426,24 +363,20 @@ export async function scan(db: Db, now = new Date()): Promise<ScanResult> {
   };
   if (flagged.length === 0) return result;
   await db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('catalog_upkeep_notices')
-      .values(
-        flagged.map((e) => ({
-          entry_id: e.entryId,
-          kind: e.status as Exclude<UpkeepStatus, 'current'>,
-          subject:
-            e.status === 'outdated'
-              ? e.repealedBases
-                  .map((b) => b.id)
-                  .sort()
-                  .join(',')
-              : e.dueAt.slice(0, 10),
-        })),
-      )
-      .onConflict((oc) => oc.columns(['entry_id', 'kind', 'subject']).doNothing())
-      .returning(['entry_id', 'kind'])
-      .execute();
+    const inserted = await repo.insertNewNotices(
+      trx,
+      flagged.map((e) => ({
+        entry_id: e.entryId,
+        kind: e.status as Exclude<UpkeepStatus, 'current'>,
+        subject:
+          e.status === 'outdated'
+            ? e.repealedBases
+                .map((b) => b.id)
+                .sort()
+                .join(',')
+            : e.dueAt.slice(0, 10),
+      })),
+    );
     result.newFlags = inserted.length;
     if (inserted.length === 0) return;
     const orgById = new Map(orgs.map((o) => [o.id, o]));

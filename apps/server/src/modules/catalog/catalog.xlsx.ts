@@ -16,7 +16,6 @@
 import type { ValidateFunction } from 'ajv';
 import type ExcelJS from 'exceljs';
 import type { Borders, CellValue, DataValidation, Row, Worksheet } from 'exceljs';
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { inputValidator } from '../../plugins/validation.ts';
 import { reportedErrors, schemaErrorMessage } from '../../plugins/validation-messages.ts';
@@ -1487,7 +1486,7 @@ export async function importXlsx(db: Db, actor: Actor, bytes: Buffer): Promise<I
   const createdBy = p.kind === 'staff' ? p.accountId : null;
   return db.transaction().execute(async (trx) => {
     // Read the library inside the transaction and keep it: a basis withdrawn meanwhile cannot slip in.
-    await sql`select id from legal_bases for share`.execute(trx);
+    await repo.shareLockLegalBases(trx);
     const library = await repo.listLegalBases(trx, true);
     const { entries, errors, warnings } = parseWorkbook(workbook, library);
     if (errors.length > 0) throw new XlsxInvalidError(errors, warnings);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { SYSTEM_ACTOR } from '../../shared/principal.ts';
 import { allOrganisations } from '../org/index.ts';
@@ -29,7 +28,7 @@ const LOCK = 0x48544443; // "HTDC"
  */
 export async function loadDemoCatalog(db: Db): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${LOCK})`.execute(trx);
+    await repo.advisoryLock(trx, LOCK);
     if (await auditHasAction(trx, LOADED)) return false;
     // The demo's data files are read only now, when the catalog is still to be loaded.
     const [{ DEMO_ORGS }, { DEMO_CATALOG_FILE }] = await Promise.all([
@@ -67,7 +66,7 @@ export async function loadDemoCatalog(db: Db): Promise<boolean> {
       quote_is_summary: repealedBasis.quoteIsSummary,
       created_by: null,
     });
-    await trx.updateTable('legal_bases').set({ active: false }).where('id', '=', repealed.id).execute();
+    await repo.deactivateLegalBasis(trx, repealed.id);
     const ids = (keys: string[]) =>
       keys.map((k) => {
         const id = basisId.get(k);

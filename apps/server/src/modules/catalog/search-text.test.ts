@@ -1,16 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_BACKEND, type TestDatabase } from '../../../test/database.ts';
-import {
-  fieldTokens,
-  matchSql,
-  MAX_QUERY_TERMS,
-  pinyinTokens,
-  rankSql,
-  segment,
-  toTsQuery,
-  tsvectorSql,
-} from './search-text.ts';
+import { fieldTokens, MAX_QUERY_TERMS, pinyinTokens, segment, toTsQuery } from './search-text.ts';
+import { matchSql, rankSql, tsvectorSql } from './search-text.sql.ts';
 
 const MALICIOUS = [
   `'`,

@@ -25,12 +25,11 @@
  *
  * A query (`toTsQuery`) is the AND of its terms: Han words (jieba `cut`) as bigram groups, latin
  * words as prefixes (`kong:*` matches kongqi, kongqizhiliang; `kqzl:*` matches kqzl, kqzljcsj).
- * Rank with `ts_rank_cd` over the weighted vector (`rankSql`): name A, keywords and data item
+ * Rank with `ts_rank_cd` over the weighted vector (`rankSql`, search-text.sql.ts): name A, keywords and data item
  * labels B, abstract C, department name D.
  */
 import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
-import { sql, type RawBuilder } from 'kysely';
 import { pinyin } from 'pinyin-pro';
 
 export type SearchWeight = 'A' | 'B' | 'C' | 'D';
@@ -229,19 +228,6 @@ export function fieldTokens(text: string, options: { pinyin?: boolean } = {}): s
   return uniq([...out, ...pinyinOut.filter((t) => t.length <= MAX_LATIN_CHARS)].filter((t) => t !== ''));
 }
 
-/**
- * `setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvector('simple', $2), 'B') || …`
- * over the fields' tokens, for an insert or update of a `tsvector` column.
- */
-export function tsvectorSql(fields: readonly SearchField[]): RawBuilder<unknown> {
-  const parts = fields.map((f) => {
-    const tokens = fieldTokens(f.text ?? '', { pinyin: f.pinyin ?? true }).join(' ');
-    return sql`setweight(to_tsvector('simple', ${tokens}), ${sql.lit(f.weight)})`;
-  });
-  if (parts.length === 0) return sql`''::tsvector`;
-  return sql`(${sql.join(parts, sql` || `)})`;
-}
-
 const quote = (lexeme: string) => `'${lexeme}'`;
 
 /** A parsed query: lexemes (exact or prefix) combined with AND and OR, as `toTsQuery` writes it. */
@@ -350,24 +336,4 @@ export function parseQuery(query: string): { tsquery: string; node: QueryNode } 
 /** The `to_tsquery('simple', …)` text of a user query (see `parseQuery`), or null. */
 export function toTsQuery(query: string): string | null {
   return parseQuery(query)?.tsquery ?? null;
-}
-
-/** `to_tsquery('simple', $1)` for text from `toTsQuery`. */
-export function tsQuerySql(tsquery: string): RawBuilder<unknown> {
-  return sql`to_tsquery('simple', ${tsquery})`;
-}
-
-/** `column @@ to_tsquery('simple', $1)`: the row matches the query (uses a GIN index on the column). */
-export function matchSql(column: string, tsquery: string): RawBuilder<boolean> {
-  return sql<boolean>`${sql.ref(column)} @@ ${tsQuerySql(tsquery)}`;
-}
-
-/**
- * Relevance: `ts_rank_cd` (cover density: all the terms close together rank higher) over the
- * weighted vector with the default weights D 0.1, C 0.2, B 0.4, A 1.0 — a hit in the name outranks
- * one in keywords or data item labels, which outranks the abstract and then the department name.
- * Order by it descending; it is a float4.
- */
-export function rankSql(column: string, tsquery: string): RawBuilder<number> {
-  return sql<number>`ts_rank_cd('{0.1, 0.2, 0.4, 1.0}'::float4[], ${sql.ref(column)}, ${tsQuerySql(tsquery)})`;
 }
