@@ -18,14 +18,15 @@ export type { BootstrapResult } from './bootstrap.ts';
 export { resolveCredential, resolveSession } from './auth.service.ts';
 export { RateLimitedError } from './org.errors.ts';
 export { hashPassword } from './password.ts';
-export { activeAuthorities, countOrgs } from './org.repository.ts';
 export {
+  activeAuthorities,
   allOrganisations,
-  assertScopeOrg,
+  countOrgs,
   findOrgRef,
   orgById,
   providingOrgsIn,
   usernames,
-} from './org.jurisdiction.ts';
-export type { ProvidingOrg } from './org.jurisdiction.ts';
+} from './org.repository.ts';
+export type { ProvidingOrg } from './org.repository.ts';
+export { assertScopeOrg } from './org.jurisdiction.ts';
 export { orgDivisionOf, orgKindOf, orgLevelOf, orgNameOf, organisationsView, usernameOf } from './org.sql.ts';

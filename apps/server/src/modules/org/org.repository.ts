@@ -7,7 +7,7 @@ import type {
   OrganisationUpdate,
   OrganisationsTable,
 } from '../../db/database.types.ts';
-import type { Jurisdiction } from '../../shared/policy.ts';
+import type { Jurisdiction, OrgRef } from '../../shared/policy.ts';
 import { containsPattern } from '../../shared/sql.ts';
 
 // ---------- divisions ----------
@@ -25,6 +25,16 @@ export async function insertDivision(
   d: { code: string; name: string; kind: DivisionKind; parent_code: string | null },
 ) {
   await db.insertInto('divisions').values(d).execute();
+}
+
+export async function insertDivisions(
+  db: Db,
+  ds: readonly { code: string; name: string; kind: DivisionKind; parent_code: string | null }[],
+) {
+  await db
+    .insertInto('divisions')
+    .values([...ds])
+    .execute();
 }
 
 export async function renameDivision(db: Db, code: string, name: string) {
@@ -170,6 +180,18 @@ export async function childrenOf(db: Db, id: string) {
     .execute();
 }
 
+/** Whether there is any organisation (the platform was set up). */
+export async function hasOrganisations(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Serialises the first start's set-up across processes (one bootstraps, the others find it done). */
+export async function lockBootstrap(trx: Trx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
+}
+const BOOTSTRAP_LOCK = 0x48544253; // "HTBS"
+
 export async function countOrgs(db: Db) {
   const r = await db
     .selectFrom('organisations')
@@ -313,6 +335,14 @@ export async function accountRoles(db: Db, accountId: string): Promise<string[]>
     .where('account_id', '=', accountId)
     .execute();
   return rows.map((r) => r.role).sort();
+}
+
+/** Gives a new account its roles. */
+export async function addAccountRoles(db: Db, accountId: string, roles: readonly string[]) {
+  await db
+    .insertInto('account_roles')
+    .values(roles.map((role) => ({ account_id: accountId, role })))
+    .execute();
 }
 
 export async function setAccountRoles(db: Db, accountId: string, roles: readonly string[]) {
@@ -618,4 +648,58 @@ export async function findCredentialPrincipal(db: Db, keyId: string) {
 
 export async function touchCredential(db: Db, id: string) {
   await db.updateTable('api_credentials').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+}
+
+// ---------- organisations and accounts as other modules read them (index.ts) ----------
+
+export interface ProvidingOrg {
+  id: string;
+  name: string;
+  kind: string;
+  level: string;
+  division_code: string;
+}
+
+/** The active departments and enterprises of a scope, city-level first, by name. */
+export async function providingOrgsIn(db: Db, scope: Jurisdiction): Promise<ProvidingOrg[]> {
+  let q = db
+    .selectFrom('organisations')
+    .select(['id', 'name', 'kind', 'level', 'division_code'])
+    .where('active', '=', true)
+    .where('kind', 'in', ['department', 'enterprise']);
+  if (scope.scope === 'division') q = q.where('division_code', '=', scope.divisionCode);
+  if (scope.scope === 'org') q = q.where('id', '=', scope.orgId);
+  return q.orderBy('level').orderBy('name').execute();
+}
+
+/** Every organisation, active or not, with its name, level and division. */
+export async function allOrganisations(db: Db) {
+  return db.selectFrom('organisations').select(['id', 'name', 'kind', 'level', 'division_code']).execute();
+}
+
+/** One organisation with its name, level and division, active or not; undefined when there is none. */
+export async function orgById(db: Db, id: string) {
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'name', 'kind', 'level', 'division_code'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The usernames of accounts by id (for lists that show who did something); unknown ids are left out. */
+export async function usernames(db: Db, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('accounts').select(['id', 'username']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.username]));
+}
+
+/** An organisation as the policy module sees it, or undefined when there is none with this id. */
+export async function findOrgRef(db: Db, id: string): Promise<OrgRef | undefined> {
+  const row = await db
+    .selectFrom('organisations')
+    .select(['id', 'kind', 'level', 'division_code'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { id: row.id, kind: row.kind, level: row.level, divisionCode: row.division_code };
 }
