@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import type { Principal } from '../../shared/principal.ts';
 import type { Role } from '../../shared/roles.ts';
+import * as repo from './notifications.repository.ts';
 
 export interface NotificationInput {
   orgId: string;
@@ -14,77 +15,36 @@ export interface NotificationInput {
   detail?: Record<string, unknown>;
 }
 
+type Staff = Extract<Principal, { kind: 'staff' }>;
+
+const ownerOf = (p: Staff): repo.InboxOwner => ({ orgId: p.org.id, accountId: p.accountId, roles: p.roles });
+
 /** Puts a message in the inbox of an organisation's holders of a role. Call inside the action's transaction. */
 export async function notify(db: Db, n: NotificationInput): Promise<void> {
-  await db
-    .insertInto('notifications')
-    .values({
-      org_id: n.orgId,
-      role: n.role,
-      account_id: n.accountId ?? null,
-      kind: n.kind,
-      title_zh: n.title.zh,
-      title_en: n.title.en,
-      link: n.link ?? null,
-      detail: JSON.stringify(n.detail ?? {}),
-    })
-    .execute();
+  await repo.insertNotification(db, {
+    org_id: n.orgId,
+    role: n.role,
+    account_id: n.accountId ?? null,
+    kind: n.kind,
+    title_zh: n.title.zh,
+    title_en: n.title.en,
+    link: n.link ?? null,
+    detail: JSON.stringify(n.detail ?? {}),
+  });
 }
 
-function inboxOf(db: Db, p: Extract<Principal, { kind: 'staff' }>) {
-  return db
-    .selectFrom('notifications as n')
-    .leftJoin('notification_reads as r', (j) =>
-      j.onRef('r.notification_id', '=', 'n.id').on('r.account_id', '=', p.accountId),
-    )
-    .where('n.org_id', '=', p.org.id)
-    .where((eb) =>
-      eb.and([
-        eb.or([eb('n.role', 'is', null), eb('n.role', 'in', p.roles.length > 0 ? p.roles : ['-'])]),
-        eb.or([eb('n.account_id', 'is', null), eb('n.account_id', '=', p.accountId)]),
-      ]),
-    );
-}
-
-export async function inbox(
-  db: Db,
-  p: Extract<Principal, { kind: 'staff' }>,
-  unreadOnly: boolean,
-  limit: number,
-) {
-  let q = inboxOf(db, p).select([
-    'n.id',
-    'n.kind',
-    'n.title_zh',
-    'n.title_en',
-    'n.link',
-    'n.detail',
-    'n.created_at',
-    'r.read_at',
-  ]);
-  if (unreadOnly) q = q.where('r.read_at', 'is', null);
+export async function inbox(db: Db, p: Staff, unreadOnly: boolean, limit: number) {
+  const owner = ownerOf(p);
   const [items, unread] = await Promise.all([
-    q.orderBy('n.created_at', 'desc').limit(limit).execute(),
-    inboxOf(db, p)
-      .where('r.read_at', 'is', null)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
+    repo.inboxItems(db, owner, unreadOnly, limit),
+    repo.unreadCount(db, owner),
   ]);
-  return { items, unread: Number(unread.n) };
+  return { items, unread };
 }
 
 /** Marks a notification read for this person; false if it is not in their inbox. */
-export async function markRead(
-  db: Db,
-  p: Extract<Principal, { kind: 'staff' }>,
-  id: string,
-): Promise<boolean> {
-  const visible = await inboxOf(db, p).select('n.id').where('n.id', '=', id).executeTakeFirst();
-  if (!visible) return false;
-  await db
-    .insertInto('notification_reads')
-    .values({ notification_id: id, account_id: p.accountId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+export async function markRead(db: Db, p: Staff, id: string): Promise<boolean> {
+  if (!(await repo.isInInbox(db, ownerOf(p), id))) return false;
+  await repo.insertRead(db, id, p.accountId);
   return true;
 }

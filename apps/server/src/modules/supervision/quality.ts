@@ -20,6 +20,7 @@ import { SYSTEM_ACTOR, staffOf, type Actor } from '../../shared/principal.ts';
 import { can, oversightScope, scopeAdmits, supervisorOf, type Jurisdiction } from '../../shared/policy.ts';
 import { appendAudit } from '../security/index.ts';
 import { notify } from '../platform/index.ts';
+import * as repo from './quality.repository.ts';
 import {
   activeAuthorities,
   assertScopeOrg,
@@ -781,12 +782,10 @@ export async function scan(
     const key = (n: { entry_id: string; kind: string; subject: string }) =>
       `${n.entry_id}|${n.kind}|${n.subject}`;
     for (let i = 0; i < notices.length; i += 500) {
-      const rows = await trx
-        .insertInto('provision_quality_notices')
-        .values(notices.slice(i, i + 500).map(({ entry_id, kind, subject }) => ({ entry_id, kind, subject })))
-        .onConflict((oc) => oc.columns(['entry_id', 'kind', 'subject']).doNothing())
-        .returning(['entry_id', 'kind', 'subject'])
-        .execute();
+      const rows = await repo.insertNewNotices(
+        trx,
+        notices.slice(i, i + 500).map(({ entry_id, kind, subject }) => ({ entry_id, kind, subject })),
+      );
       for (const r of rows) inserted.add(key(r));
     }
     const fresh = notices.filter((n) => inserted.has(key(n)));
