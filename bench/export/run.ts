@@ -35,7 +35,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DEMO_PASSWORD } from '../../apps/server/src/demo/city.ts';
-import type { ColumnSpec } from '../../apps/server/src/modules/provision/versions/data-store.ts';
+import type { ColumnSpec } from '../../apps/server/src/modules/provision/versions/versions.store.ts';
 import { valueSql } from '../../apps/server/src/modules/provision/export/export.repository.ts';
 import { ENTRY_NAME, dataset, enterpriseRow, generateCsv } from '../ingest/generate.ts';
 import { api, memoryOf, signIn, startServer, uploadFile } from '../ingest/server.ts';

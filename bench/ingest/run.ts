@@ -31,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { columnsFor, SQL_TYPE } from '../../apps/server/src/modules/provision/versions/data-store.ts';
+import { columnsFor, SQL_TYPE } from '../../apps/server/src/modules/provision/versions/versions.store.ts';
 import { DEMO_PASSWORD } from '../../apps/server/src/demo/city.ts';
 import { trackCpu } from './cpu.ts';
 import { ENTRY_NAME, dataset, generateCsv, items } from './generate.ts';

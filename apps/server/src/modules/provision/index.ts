@@ -37,7 +37,7 @@ export const provisionModule: AppModule = {
   ],
 };
 
-export { cleanUpInterrupted } from './versions/data-store.ts';
+export { cleanUpInterrupted } from './versions/versions.store.ts';
 export { connectorFailures } from './connectors/index.ts';
 // Read by the supervision module's quality watch.
 export { assertProvider, entryNotFound, loadEntry } from './provision.service.ts';

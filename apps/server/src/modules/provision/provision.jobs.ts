@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { defineJob, type JobDefinition } from '../../plugins/jobs.ts';
-import { cleanUpInterrupted } from './versions/data-store.ts';
+import { cleanUpInterrupted } from './versions/versions.store.ts';
 
 /**
  * Versions whose writer died while other servers kept running are cleaned every ten minutes (a

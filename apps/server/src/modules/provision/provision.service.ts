@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 /**
  * Data provision for one catalog entry: who may provide and read its data, its settings (error
  * policy, enumerations, key fields), its versions, and the three ways in (upload, push, connectors)
- * on top of `ingest.ts` and `data-store.ts`.
+ * on top of `ingest.ts` and `versions.store.ts`.
  */
 import type { DatabaseHandle, Db } from '../../db/database.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, invalidField } from '../../shared/errors.ts';
@@ -30,7 +30,7 @@ import {
   makeCurrent,
   queryRows,
   type ColumnSpec,
-} from './versions/data-store.ts';
+} from './versions/versions.store.ts';
 import {
   ingestAudit,
   ingestFile,

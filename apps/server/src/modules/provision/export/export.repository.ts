@@ -7,7 +7,7 @@
  * Values are the same text on every path: each column goes through `valueSql` (dates YYYY-MM-DD,
  * datetimes ISO 8601 in China Standard Time `2026-03-15T08:30:00+08:00`, geometries as JSON). The
  * statements carry no parameters (COPY takes none): table and column names are checked against the
- * shapes data-store.ts gives them.
+ * shapes versions.store.ts gives them.
  */
 import { finished } from 'node:stream/promises';
 import { sql } from 'kysely';
@@ -16,7 +16,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import type { Db } from '../../../db/database.ts';
 import { holdsText, neutralisedSql } from '../../../formats/formula-like.ts';
-import type { ColumnSpec } from '../versions/data-store.ts';
+import type { ColumnSpec } from '../versions/versions.store.ts';
 
 /** A row's values as text, in the order of the columns asked for. */
 export type Row = (string | null)[];

@@ -32,7 +32,7 @@ import type { DatabaseHandle, Lease, Db } from '../../../db/database.ts';
 import { AppError, ConflictError, invalidField, type ErrorCode } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
 import { appendAudit } from '../../security/index.ts';
-import type { ColumnSpec } from '../versions/data-store.ts';
+import type { ColumnSpec } from '../versions/versions.store.ts';
 import { assertExporter, versionNotFound, type ProvisionEntry } from '../provision.service.ts';
 import { XLSX_MIME } from '../../../shared/download.ts';
 import { neutralised } from '../../../formats/formula-like.ts';

@@ -15,7 +15,7 @@ import type { DatabaseHandle, Db, Trx } from '../../../db/database.ts';
 import { ConflictError, invalidField } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/principal.ts';
 import { appendAudit } from '../../security/index.ts';
-import { lockEntry, makeCurrent, nextVersionNo } from '../versions/data-store.ts';
+import { lockEntry, makeCurrent, nextVersionNo } from '../versions/versions.store.ts';
 import {
   assertExporter,
   assertViewer,

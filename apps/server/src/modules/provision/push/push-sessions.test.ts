@@ -8,7 +8,7 @@ import { buildTestApp, orgIdByName, signIn, type Session, type TestApp } from '.
 import { creditCode as validCreditCode } from '../../../../test/provision.ts';
 import { item, metadata, publishEntry } from '../../../../test/catalog.ts';
 import type { DataItem } from '../../catalog/index.ts';
-import { cleanUpInterrupted, countRows, tableExists } from '../versions/data-store.ts';
+import { cleanUpInterrupted, countRows, tableExists } from '../versions/versions.store.ts';
 import { expirePushSessions, PUSH_IDLE_HOURS } from './push-sessions.ts';
 import { ValidationReport, createValidator, type ValidationSummary } from '../versions/validation.ts';
 

@@ -29,7 +29,7 @@ import {
   type ColumnSpec,
   type OpenVersion,
   leaseKey,
-} from '../versions/data-store.ts';
+} from '../versions/versions.store.ts';
 import { ingestAudit, rowAligner, storedText, type IngestResult } from '../versions/ingest.ts';
 import { openRowSource, type OpenOptions, type RowSource } from '../../../formats/index.ts';
 import { assertProvider, settingsOf, type ProvisionEntry } from '../provision.service.ts';
@@ -536,7 +536,7 @@ async function enterOpen(
   }
 }
 
-/** The open version as data-store.ts writes it. */
+/** The open version as versions.store.ts writes it. */
 function openVersionOf(row: SessionRow, lease: Lease): OpenVersion {
   return {
     id: row.id,
@@ -789,7 +789,7 @@ export async function putFile(
 // Commit, cancel, expiry
 // ---------------------------------------------------------------------------------------------
 
-/** Moves an open session held under `lease` to `receiving`, so that data-store.ts may finish it. */
+/** Moves an open session held under `lease` to `receiving`, so that versions.store.ts may finish it. */
 async function toReceiving(db: Db, row: SessionRow): Promise<void> {
   if (!(await repo.markReceiving(db, row.id))) throw new Error(`push session ${row.id} is no longer open`);
 }

@@ -20,7 +20,7 @@ import {
   readRows,
   tableExists,
   type OpenVersion,
-} from './data-store.ts';
+} from './versions.store.ts';
 
 const ITEMS = [
   dataItem('name', '名称', 'string'),

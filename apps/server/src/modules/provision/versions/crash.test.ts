@@ -7,7 +7,7 @@
  *
  * PostgreSQL only: on PGlite the database lives inside the server process, so there is no "other
  * side" to observe the version while it is written; the restart clean-up itself is covered on both
- * backends by data-store.test.ts.
+ * backends by versions.store.test.ts.
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
 import { creditCode, dataItem, seedEntry } from '../../../../test/provision.ts';
 import { migrateToLatest } from '../../../db/migrate.ts';
-import { countRows, currentVersion, readRows, tableExists, DuplicateVersionKey } from './data-store.ts';
+import { countRows, currentVersion, readRows, tableExists, DuplicateVersionKey } from './versions.store.ts';
 import { ingestFile, ingestRows, type IngestTarget } from './ingest.ts';
 
 const ITEMS = [

@@ -15,7 +15,7 @@ import {
   beginTableVersion,
   completeVersion,
   type OpenVersion,
-} from './data-store.ts';
+} from './versions.store.ts';
 import { openRowSource, type OpenOptions, type RowSource, type SourceRow } from '../../../formats/index.ts';
 import { ValidationReport, createValidator, type TypedValue, type ValidationSummary } from './validation.ts';
 import { beijingDay } from '../../../shared/beijing-time.ts';

@@ -1,6 +1,6 @@
 /**
  * The SQL of provision's settings and data versions that the service and the quality watch read
- * (the writing of a version's rows stays in data-store.ts). Every function takes the database or a
+ * (the writing of a version's rows stays in versions.store.ts). Every function takes the database or a
  * transaction first.
  */
 import { sql, type Insertable } from 'kysely';

@@ -17,7 +17,7 @@ import {
   currentVersion,
   readRows,
   tableExists,
-} from './data-store.ts';
+} from './versions.store.ts';
 
 const item = dataItem;
 
