@@ -9,7 +9,12 @@
 //   3. no module queries another module's tables: outside its tests, a file under modules/<m>/ names
 //      no table that apps/server/src/db/table-owners.json gives to another module, neither in a
 //      Kysely call (`selectFrom`, `insertInto`, `updateTable`, `deleteFrom`, `mergeInto`, the joins,
-//      `sql.table`/`sql.id`) nor in the text of a raw `sql` template.
+//      `sql.table`/`sql.id`) nor in the text of a raw `sql` template;
+//   4. each module's SQL lives in its data-layer files: under modules/, only a repository
+//      (`*.repository.ts`), a store (`*.store.ts`, the version tables), a file of SQL pieces for other
+//      queries (`*.sql.ts`) or a test starts a Kysely query (`selectFrom`, `selectNoFrom`,
+//      `insertInto`, `updateTable`, `deleteFrom`, `replaceInto`, `mergeInto`) or uses Kysely's `sql`
+//      (a template or `sql.raw`, `sql.ref`, …). Services call the repository, passing the transaction.
 // Exits 1 and names every violation. `checkArchitecture(root)` is exported for its test.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -158,6 +163,68 @@ export function tablesNamedIn(file, tables, text = fs.readFileSync(file, 'utf8')
   return found;
 }
 
+/** A data-layer file of a module (rule 4): the only files under modules/ that build SQL. */
+export const isDataLayerFile = (file) => /\.(repository|store|sql|test)\.ts$/.test(file);
+
+const QUERY_STARTS = new Set([
+  'selectFrom',
+  'selectNoFrom',
+  'insertInto',
+  'updateTable',
+  'deleteFrom',
+  'replaceInto',
+  'mergeInto',
+]);
+
+/**
+ * Where a file builds SQL: `{ what, line }` for each call that starts a Kysely query and each use of
+ * Kysely's `sql` (imported by name, under another name, or through a namespace import).
+ */
+export function sqlBuiltIn(file, text = fs.readFileSync(file, 'utf8')) {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const lineOf = (node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+  const sqlNames = new Set();
+  const namespaces = new Set();
+  for (const statement of source.statements) {
+    if (
+      !ts.isImportDeclaration(statement) ||
+      !ts.isStringLiteral(statement.moduleSpecifier) ||
+      statement.moduleSpecifier.text !== 'kysely' ||
+      !statement.importClause ||
+      statement.importClause.isTypeOnly
+    )
+      continue;
+    const bindings = statement.importClause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) namespaces.add(bindings.name.text);
+    else if (bindings)
+      for (const e of bindings.elements)
+        if ((e.propertyName ?? e.name).text === 'sql' && !e.isTypeOnly) sqlNames.add(e.name.text);
+  }
+  /** Whether `node` is Kysely's `sql` itself. */
+  const isSql = (node) =>
+    (ts.isIdentifier(node) && sqlNames.has(node.text)) ||
+    (ts.isPropertyAccessExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      namespaces.has(node.expression.text) &&
+      node.name.text === 'sql');
+  const found = [];
+  const visit = (node) => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      QUERY_STARTS.has(node.expression.name.text)
+    )
+      found.push({ what: node.expression.name.text, line: lineOf(node.expression.name) });
+    else if (ts.isTaggedTemplateExpression(node) && isSql(node.tag))
+      found.push({ what: 'sql`…`', line: lineOf(node) });
+    else if (ts.isPropertyAccessExpression(node) && isSql(node.expression))
+      found.push({ what: `sql.${node.name.text}`, line: lineOf(node) });
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 /** Strongly connected components with more than one file (or a file importing itself): the cycles. */
 function cyclesOf(graph) {
   let index = 0;
@@ -272,6 +339,14 @@ export function checkArchitecture(root) {
     }
   }
 
+  for (const file of files) {
+    if (placeOf(srcDir, file).module === undefined || isDataLayerFile(file)) continue;
+    for (const { what, line } of sqlBuiltIn(file))
+      problems.push(
+        `${rel(file)}:${line} builds SQL (${what}): a module's queries live in its data-layer files (*.repository.ts, *.store.ts, *.sql.ts)`,
+      );
+  }
+
   for (const members of cyclesOf(graph)) {
     const start = [...members].sort()[0];
     problems.push(`import cycle: ${cyclePath(graph, members, start).map(rel).join(' → ')}`);
@@ -288,6 +363,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1);
   }
   console.log(
-    "✔ architecture: no import cycle, modules meet at their index.ts, none queries another's tables",
+    "✔ architecture: no import cycle, modules meet at their index.ts, none queries another's tables, SQL only in data-layer files",
   );
 }

@@ -208,6 +208,74 @@ describe('check-architecture', () => {
     expect(r.status).toBe(0);
   });
 
+  // SQL only in data-layer files: a repository, a store, SQL pieces, a test.
+  it('passes when only data-layer files of a module build SQL', () => {
+    const r = check(
+      repo({
+        ...OWNED,
+        'src/modules/catalog/catalog.service.ts':
+          "import { search } from './catalog.repository.ts';\nexport const find = (db: any) => db.transaction().execute((trx: any) => search(trx));\n",
+        'src/modules/catalog/versions.store.ts':
+          "import { sql } from 'kysely';\nexport const drop = (db: any, t: string) => sql`drop table ${sql.id(t)}`.execute(db);\n",
+        'src/modules/catalog/search-text.sql.ts':
+          "import { sql as s } from 'kysely';\nexport const match = (q: string) => s<boolean>`search @@ to_tsquery(${q})`;\n",
+        'src/modules/catalog/catalog.service.test.ts':
+          "import { sql } from 'kysely';\nexport const t = (db: any) => sql`select 1`.execute(db).then(() => db.deleteFrom('catalog_entries').execute());\n",
+        // Outside the modules (migrations, the job queue's tables) SQL is not a module's.
+        'src/db/migrations/0001_init.ts':
+          "import { sql } from 'kysely';\nexport const up = (db: any) => sql`create table t (id int)`.execute(db);\n",
+        // Neither a property nor a tag named `sql` that is not Kysely's builds a query.
+        'src/modules/catalog/catalog.source.ts':
+          "const sql = (parts: TemplateStringsArray) => parts.join('');\nexport const source = { sql: 'select 1', text: sql`select 1` };\n",
+      }),
+    );
+    expect(r.output).toContain('SQL only in data-layer files');
+    expect(r.status).toBe(0);
+  });
+
+  it.each([
+    ['a selectFrom', "db.selectFrom('catalog_entries').selectAll().execute()", 'selectFrom'],
+    ['a selectNoFrom', "db.selectNoFrom((eb: any) => eb.val(1).as('x')).execute()", 'selectNoFrom'],
+    ['an insertInto', "trx.insertInto('catalog_entries').values({}).execute()", 'insertInto'],
+    ['an updateTable', "trx.updateTable('catalog_entries').set({}).execute()", 'updateTable'],
+    ['a deleteFrom', "trx.deleteFrom('catalog_entries').execute()", 'deleteFrom'],
+    ['a replaceInto', "trx.replaceInto('catalog_entries').values({}).execute()", 'replaceInto'],
+    ['a mergeInto', "trx.mergeInto('catalog_entries').using('x', 'a', 'b')", 'mergeInto'],
+    ['a raw sql template', 'sql`select id from catalog_entries for update`.execute(trx)', 'sql`…`'],
+    ['a typed sql template', 'sql<number>`select 1`.execute(trx)', 'sql`…`'],
+    ['sql.raw', 'sql.raw(`select 1`).execute(trx)', 'sql.raw'],
+    ['sql under another name', 'raw`select 1`.execute(trx)', 'sql`…`'],
+    ['sql through a namespace import', 'k.sql`select 1`.execute(trx)', 'sql`…`'],
+  ])('fails on a service that builds SQL: %s, naming file, line and what', (_, call, what) => {
+    const r = check(
+      repo({
+        ...OWNED,
+        'src/modules/catalog/catalog.service.ts': `import { sql, sql as raw } from 'kysely';\nimport * as k from 'kysely';\nexport const lock = (trx: any) =>\n  ${call};\nexport const unused = [sql, raw, k];\n`,
+      }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(
+      `apps/server/src/modules/catalog/catalog.service.ts:4 builds SQL (${what}): a module's queries live in its data-layer files (*.repository.ts, *.store.ts, *.sql.ts)`,
+    );
+  });
+
+  it('fails on a demo loader or helper of a module that builds SQL: only the file names make a data-layer file', () => {
+    const r = check(
+      repo({
+        ...OWNED,
+        'src/modules/catalog/demo-loader.ts':
+          "export const load = (db: any) => db.insertInto('catalog_entries').values({}).execute();\n",
+        'src/modules/catalog/repository-helpers.ts':
+          "export const q = (db: any) => db.selectFrom('catalog_entries').selectAll();\n",
+      }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.output).toContain('apps/server/src/modules/catalog/demo-loader.ts:1 builds SQL (insertInto)');
+    expect(r.output).toContain(
+      'apps/server/src/modules/catalog/repository-helpers.ts:1 builds SQL (selectFrom)',
+    );
+  });
+
   it('passes on this repository', () => {
     const r = check(path.resolve(import.meta.dirname, '../../..'));
     expect(r.output).toContain('no import cycle');
