@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'unknown_data_item',
   'masked_item',
   'version_not_restorable',
+  'version_retired',
   'version_not_exportable',
   'entry_without_items',
   'entry_holds_table',

@@ -105,9 +105,9 @@ export const IngestOutcome = Type.Object(
   {
     versionId: Uuid,
     versionNo: Type.Integer(),
-    state: StringEnum(['ready', 'failed', 'cancelled', 'unchanged'] as const, {
+    state: StringEnum(['ready', 'failed', 'cancelled', 'unchanged', 'retired'] as const, {
       description:
-        'ready: a new current version; unchanged: the rows were exactly the current version’s (in any order), so no version was made and the current one counts as confirmed now (see sameAs); failed / cancelled: nothing changed',
+        'ready: a new current version; unchanged: the rows were exactly the current version’s (in any order), so no version was made and the current one counts as confirmed now (see sameAs); failed / cancelled: nothing changed; retired (an old version read back): retention has removed its rows, its record is kept',
     }),
     sameAs: Type.Optional(
       Type.Object(
@@ -163,6 +163,22 @@ export const ProvisionSettings = Type.Object(
     }),
     declaredRowCount: Nullable(Type.Integer()),
     declaredChecksum: Nullable(Type.String()),
+    keepVersions: Nullable(
+      Type.Integer({
+        description:
+          'Retention of this entry: versions kept besides the current one; null = the city’s default',
+      }),
+    ),
+    keepDays: Nullable(
+      Type.Integer({
+        description:
+          'Retention of this entry: every version younger than this many days is kept; null = the city’s default',
+      }),
+    ),
+    retention: Type.Object(
+      { keepVersions: Type.Integer(), keepDays: Type.Integer() },
+      { description: 'The retention that applies: the entry’s own, else the city’s default' },
+    ),
     actions: Type.Array(StringEnum(DATA_ACTIONS), {
       description:
         "What the caller may do with the entry's data (the policy module decides): provide (upload, push, settings), read (rows, comparisons), export (exports and file downloads)",
@@ -182,10 +198,26 @@ export const ProvisionSettingsBody = Type.Object(
       ),
     ),
     keyFields: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10, uniqueItems: true })),
+    keepVersions: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1000 }))),
+    keepDays: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 3650 }))),
   },
   { additionalProperties: false },
 );
 export type ProvisionSettingsBody = Static<typeof ProvisionSettingsBody>;
+
+/**
+ * The city's default retention of data versions: besides the current version, the last
+ * `keepVersions` versions and every version younger than `keepDays` days are kept; older ones are
+ * retired by a daily job (their rows removed, their record kept).
+ */
+export const RetentionSettings = Type.Object(
+  {
+    keepVersions: Type.Integer({ minimum: 1, maximum: 1000 }),
+    keepDays: Type.Integer({ minimum: 0, maximum: 3650 }),
+  },
+  { additionalProperties: false },
+);
+export type RetentionSettings = Static<typeof RetentionSettings>;
 
 export const DataVersion = Type.Object({
   id: Uuid,
@@ -204,6 +236,9 @@ export const DataVersion = Type.Object({
   byteCount: Nullable(Type.Integer()),
   sm3: Nullable(Type.String()),
   basedOn: Nullable(Uuid),
+  retiredAt: Nullable(
+    Type.String({ format: 'date-time', description: 'retired: when retention removed its rows' }),
+  ),
   sameAsVersionNo: Nullable(
     Type.Integer({ description: 'unchanged: the version whose rows this run had (no version was made)' }),
   ),

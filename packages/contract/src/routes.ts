@@ -187,6 +187,13 @@ export const routes = {
   'POST /api/notifications/:id/read': { params: IdParams, response: { 204: NoContent } },
 
   // ---------- resource data ----------
+  'GET /api/provision/retention': {
+    response: { 200: provision.RetentionSettings },
+  },
+  'PUT /api/provision/retention': {
+    body: provision.RetentionSettings,
+    response: { 200: provision.RetentionSettings },
+  },
   'GET /api/provision/entries/:id/settings': {
     params: provision.EntryParams,
     response: { 200: provision.ProvisionSettings },

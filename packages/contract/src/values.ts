@@ -469,10 +469,12 @@ export const DATA_VERSION_STATES = [
   'failed',
   'cancelled',
   'unchanged',
+  'retired',
 ] as const;
 /**
  * The state of a version of resource data (`open`: a push session between requests; `unchanged`:
- * a run whose rows were the current version's, recorded without a version of its own).
+ * a run whose rows were the current version's, recorded without a version of its own; `retired`:
+ * an old version whose rows retention removed, its record kept).
  */
 export type DataVersionState = (typeof DATA_VERSION_STATES)[number];
 export const DATA_VERSION_STATE_LABELS: Labels<DataVersionState> = {
@@ -482,6 +484,7 @@ export const DATA_VERSION_STATE_LABELS: Labels<DataVersionState> = {
   failed: { zh: '未通过', en: 'Failed' },
   cancelled: { zh: '已取消', en: 'Cancelled' },
   unchanged: { zh: '数据未变化', en: 'Unchanged' },
+  retired: { zh: '已清理', en: 'Retired' },
 };
 
 export const DATA_VERSION_SOURCES = ['upload', 'push', 'connector', 'restore', 'demo'] as const;

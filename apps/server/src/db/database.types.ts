@@ -184,10 +184,29 @@ export interface ProvisionSettingsTable {
   declared_at: Timestamp | null;
   updated_by: string | null;
   updated_at: DefaultTimestamp;
+  /** Retention: versions kept besides the current one, and days kept; null = the city's default (migration 0016). */
+  keep_versions: number | null;
+  keep_days: number | null;
 }
 
-/** `open`: a push session between requests (migration 0010). */
-export type DataVersionState = 'receiving' | 'open' | 'ready' | 'failed' | 'cancelled' | 'unchanged';
+/** The city's default retention of data versions: one row (migration 0016). */
+export interface ProvisionRetentionTable {
+  id: number;
+  keep_versions: number;
+  keep_days: number;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+/** `open`: a push session between requests (migration 0010); `retired`: its table dropped by retention (0016). */
+export type DataVersionState =
+  | 'receiving'
+  | 'open'
+  | 'ready'
+  | 'failed'
+  | 'cancelled'
+  | 'unchanged'
+  | 'retired';
 export type DataVersionSource = 'upload' | 'push' | 'connector' | 'restore' | 'demo';
 
 export interface DataVersionsTable {
@@ -222,6 +241,8 @@ export interface DataVersionsTable {
   content_digest: string | null;
   /** An `unchanged` run: the version whose rows it had (migration 0015). */
   same_as: string | null;
+  /** When retention dropped the version's table (migration 0016). */
+  retired_at: Timestamp | null;
 }
 
 export interface PushBatchesTable {
@@ -440,6 +461,7 @@ export interface Database {
   catalog_upkeep_notices: CatalogUpkeepNoticesTable;
   catalog_search_state: CatalogSearchStateTable;
   provision_settings: ProvisionSettingsTable;
+  provision_retention: ProvisionRetentionTable;
   provision_quality_notices: ProvisionQualityNoticesTable;
   data_versions: DataVersionsTable;
   data_current: DataCurrentTable;

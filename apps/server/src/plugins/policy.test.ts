@@ -181,6 +181,8 @@ const EXPECTED: Record<string, Caller[]> = {
   'POST /api/provision/connector-allow-list': CITY_ADMIN,
   'PUT /api/provision/connector-allow-list/:id': CITY_ADMIN,
   'DELETE /api/provision/connector-allow-list/:id': CITY_ADMIN,
+  'GET /api/provision/retention': CITY_ADMIN,
+  'PUT /api/provision/retention': CITY_ADMIN,
   'GET /api/provision/quality': [...ADMINS, 'reviewer', 'cataloguer', 'provider', 'credential'],
   'GET /api/provision/quality/entries/:id': [...ADMINS, 'reviewer', 'cataloguer', 'provider', 'credential'],
   'PUT /api/provision/quality/entries/:id/declaration': PROVIDERS,

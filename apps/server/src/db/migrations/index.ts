@@ -13,6 +13,7 @@ import * as m0011 from './0011_provision_quality.ts';
 import * as m0012 from './0012_sign_in_throttle.ts';
 import * as m0013 from './0013_connector_error_details.ts';
 import * as m0015 from './0015_unchanged_data.ts';
+import * as m0016 from './0016_version_retention.ts';
 
 /** Every migration, in order. Append only: a committed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_sign_in_throttle': m0012,
   '0013_connector_error_details': m0013,
   '0015_unchanged_data': m0015,
+  '0016_version_retention': m0016,
 };

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineJob, type JobDefinition } from '../../plugins/jobs.ts';
+import { retentionJob } from './versions/retention.ts';
 import { cleanUpInterrupted } from './versions/versions.store.ts';
 
 /**
@@ -14,4 +15,4 @@ export const cleanupJob = defineJob({
   handler: ({ database }) => cleanUpInterrupted(database),
 });
 
-export const provisionJobs: JobDefinition[] = [cleanupJob];
+export const provisionJobs: JobDefinition[] = [cleanupJob, retentionJob];

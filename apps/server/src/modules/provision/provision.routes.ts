@@ -15,6 +15,7 @@ import {
   OptionalIdempotencyHeaders,
   ProvisionSettings,
   ProvisionSettingsBody,
+  RetentionSettings,
   PushRowsBody,
   RowsQuery,
   VersionComparison,
@@ -22,6 +23,7 @@ import {
 } from '@huitong/contract/provision';
 import { fileOptionsOf } from './file-options.ts';
 import * as provision from './provision.service.ts';
+import * as retention from './versions/retention.ts';
 import { receiveToFile } from './receive-body.ts';
 import { makeTempDir } from './temp-files.ts';
 
@@ -37,6 +39,34 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['data provision'];
   const handle = app.database;
   const db = app.db;
+
+  app.get(
+    '/provision/retention',
+    {
+      config: { policy: 'cityAdmin' },
+      schema: {
+        tags,
+        summary: 'The city’s default retention of data versions / 数据版本保留规则（全市默认）',
+        description:
+          'Besides the current version, every entry keeps its last `keepVersions` versions and every version younger than `keepDays` days, unless its own settings say otherwise; a daily job retires the others (their rows removed, their record kept).',
+        response: responses({ 200: RetentionSettings }),
+      },
+    },
+    async () => retention.cityRetention(db),
+  );
+  app.put(
+    '/provision/retention',
+    {
+      config: { policy: 'cityAdmin' },
+      schema: {
+        tags,
+        summary: 'Set the city’s default retention of data versions / 设置数据版本保留规则',
+        body: RetentionSettings,
+        response: responses({ 200: RetentionSettings }),
+      },
+    },
+    async (request) => retention.updateCityRetention(db, actorOf(request), request.body),
+  );
 
   app.get(
     '/provision/entries/:id/settings',
@@ -108,6 +138,7 @@ export const provisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sm3: v.sm3,
           basedOn: v.based_on,
           sameAsVersionNo: v.same_as_version_no,
+          retiredAt: iso(v.retired_at),
           createdBy: v.created_by_name,
           createdAt: v.created_at.toISOString(),
           completedAt: iso(v.completed_at),

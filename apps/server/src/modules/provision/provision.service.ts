@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { cityRetention, ruleOf } from './versions/retention.ts';
 /**
  * Data provision for one catalog entry: who may provide and read its data, its settings (error
  * policy, enumerations, key fields), its versions, and the three ways in (upload, push, connectors)
@@ -129,13 +130,16 @@ const exportRefused = () =>
 const accountOf = (p: Staff) => (p.kind === 'staff' ? p.accountId : null);
 
 export async function settingsOf(db: Db, entryId: string) {
-  const row = await repo.findSettings(db, entryId);
+  const [row, city] = await Promise.all([repo.findSettings(db, entryId), cityRetention(db)]);
   return {
     errorPolicy: row?.error_policy ?? 'reject',
     enumerations: row?.enumerations ?? {},
     keyFields: row?.key_fields ?? [],
     declaredRowCount: row?.declared_row_count ?? null,
     declaredChecksum: row?.declared_checksum ?? null,
+    keepVersions: row?.keep_versions ?? null,
+    keepDays: row?.keep_days ?? null,
+    retention: ruleOf(row ?? null, city),
   };
 }
 
@@ -147,6 +151,8 @@ export async function updateSettings(
     errorPolicy?: 'reject' | 'exclude';
     enumerations?: Record<string, string[]>;
     keyFields?: string[];
+    keepVersions?: number | null;
+    keepDays?: number | null;
   },
 ) {
   const p = assertProvider(actor, entry);
@@ -165,6 +171,8 @@ export async function updateSettings(
     error_policy: input.errorPolicy ?? current.errorPolicy,
     enumerations: JSON.stringify(input.enumerations ?? current.enumerations),
     key_fields: input.keyFields ?? current.keyFields,
+    keep_versions: input.keepVersions === undefined ? current.keepVersions : input.keepVersions,
+    keep_days: input.keepDays === undefined ? current.keepDays : input.keepDays,
     updated_by: accountOf(p),
     updated_at: new Date(),
   };
@@ -174,7 +182,12 @@ export async function updateSettings(
       action: 'provision.settings',
       targetType: 'catalog_entry',
       targetId: entry.id,
-      detail: { errorPolicy: next.error_policy, keyFields: next.key_fields },
+      detail: {
+        errorPolicy: next.error_policy,
+        keyFields: next.key_fields,
+        keepVersions: next.keep_versions,
+        keepDays: next.keep_days,
+      },
     });
   });
   return settingsOf(db, entry.id);
@@ -288,6 +301,23 @@ async function versionRow(db: Db, entryId: string, versionId: string) {
   return v;
 }
 
+/** A retired version asked for by number or restored: its rows are gone, its record stays. */
+export function versionRetired(versionNo: number) {
+  return new ConflictError('version_retired', {
+    zh: `数据版本 v${versionNo} 已按保留规则清理：其数据已删除，仅保留版本记录（时间、行数、SM3、提供者、校验报告），不能查看数据或恢复`,
+    en: `Data version v${versionNo} was retired under the retention rule: its rows were removed and only its record is kept (time, rows, SM3, provider, validation report); it cannot be read or restored`,
+  });
+}
+
+/** A ready version by number, or a clear refusal when retention has retired it. */
+export async function readableVersion(db: Db, entryId: string, versionNo: number) {
+  const v = await repo.readyVersion(db, entryId, versionNo);
+  if (v) return v;
+  const any = await repo.versionByNo(db, entryId, versionNo);
+  if (any?.state === 'retired') throw versionRetired(versionNo);
+  throw versionNotFound();
+}
+
 export function resultOf(v: Awaited<ReturnType<typeof versionRow>>): IngestResult {
   return {
     versionId: v.id,
@@ -332,6 +362,7 @@ export async function restoreVersion(
 ): Promise<IngestResult> {
   const p = assertProvider(actor, entry);
   const old = await versionRow(handle.db, entry.id, versionId);
+  if (old.state === 'retired') throw versionRetired(old.version_no);
   if (old.state !== 'ready' || (old.kind === 'table' && !old.table_name)) {
     throw new ConflictError('version_not_restorable', {
       zh: '只能恢复已完成的版本',
@@ -340,6 +371,8 @@ export async function restoreVersion(
   }
   const restored = await handle.db.transaction().execute(async (trx) => {
     await lockEntry(trx, entry.id);
+    // Retention may have retired it since it was read (it takes the same lock).
+    if ((await versionRow(trx, entry.id, versionId)).state !== 'ready') throw versionRetired(old.version_no);
     const versionNo = await nextVersionNo(trx, entry.id);
     const id = crypto.randomUUID();
     // A files version lists the same stored files again (stored files never change).
@@ -431,8 +464,9 @@ export async function readData(
   const version = token
     ? await repo.findVersion(db, entry.id, token.v)
     : q.versionNo
-      ? await repo.readyVersion(db, entry.id, q.versionNo)
+      ? await readableVersion(db, entry.id, q.versionNo)
       : await currentVersion(db, entry.id);
+  if (version?.state === 'retired') throw versionRetired(version.version_no);
   if (!version || version.state !== 'ready') throw versionNotFound();
   if (token && q.versionNo !== undefined && q.versionNo !== version.version_no)
     throw invalidField(
@@ -556,11 +590,7 @@ function readPageToken(text: string, query: string): PageToken {
 /** Compares two ready versions of the entry (fields, and rows by the entry's key fields). */
 export async function compare(db: Db, actor: Actor, entry: ProvisionEntry, fromNo: number, toNo: number) {
   const masked = maskedItems(entry, assertDataReader(actor, entry));
-  const pick = async (no: number) => {
-    const v = await repo.readyVersion(db, entry.id, no);
-    if (!v) throw versionNotFound();
-    return v;
-  };
+  const pick = (no: number) => readableVersion(db, entry.id, no);
   const [a, b] = [await pick(fromNo), await pick(toNo)];
   const settings = await settingsOf(db, entry.id);
   const types = new Map(

@@ -13,6 +13,7 @@ const STATE_COLOURS: Record<DataVersionState, string> = {
   failed: 'red',
   cancelled: 'default',
   unchanged: 'default',
+  retired: 'default',
 };
 
 type Column = TableColumnType<DataVersion>;

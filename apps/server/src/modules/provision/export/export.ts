@@ -33,7 +33,12 @@ import { AppError, ConflictError, invalidField, type ErrorCode } from '../../../
 import type { Actor } from '../../../shared/principal.ts';
 import { appendAudit } from '../../security/index.ts';
 import type { ColumnSpec } from '../versions/versions.store.ts';
-import { assertExporter, versionNotFound, type ProvisionEntry } from '../provision.service.ts';
+import {
+  assertExporter,
+  versionNotFound,
+  versionRetired,
+  type ProvisionEntry,
+} from '../provision.service.ts';
 import { XLSX_MIME } from '../../../shared/download.ts';
 import { neutralised } from '../../../formats/formula-like.ts';
 import * as repo from './export.repository.ts';
@@ -286,6 +291,7 @@ async function pickVersion(db: Db, entryId: string, version: string | undefined)
   }
   const v = await repo.findEntryVersion(db, entryId, by);
   if (!v) throw versionNotFound();
+  if (v.state === 'retired') throw versionRetired(v.version_no);
   if (v.state !== 'ready' || v.kind !== 'table' || !v.table_name) {
     throw new ConflictError('version_not_exportable', {
       zh: `数据版本 v${v.version_no} 没有可导出的数据（只有已完成的表格数据版本可以导出）`,

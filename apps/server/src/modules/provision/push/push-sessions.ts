@@ -202,6 +202,7 @@ export function stateOf(row: SessionRow, now = new Date()): PushSessionState {
     case 'receiving':
       return 'busy';
     case 'ready':
+    case 'retired':
       return 'committed';
     case 'unchanged':
       return 'unchanged';

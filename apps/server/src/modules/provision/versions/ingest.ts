@@ -47,8 +47,11 @@ export interface IngestProgress {
 export interface IngestResult {
   versionId: string;
   versionNo: number;
-  /** `unchanged`: the rows were the current version's; no version was made (see `sameAs`). */
-  state: 'ready' | 'failed' | 'cancelled' | 'unchanged';
+  /**
+   * `unchanged`: the rows were the current version's; no version was made (see `sameAs`).
+   * `retired` (an old version read back): retention has since removed its rows.
+   */
+  state: 'ready' | 'failed' | 'cancelled' | 'unchanged' | 'retired';
   /** The current version an unchanged run matched. */
   sameAs?: { versionId: string; versionNo: number };
   rowCount: number;

@@ -21,6 +21,8 @@ export interface SettingsValues {
   declared_row_count?: number | null;
   declared_checksum?: string | null;
   declared_at?: Date | null;
+  keep_versions?: number | null;
+  keep_days?: number | null;
   updated_by: string | null;
   updated_at: Date;
 }
@@ -96,6 +98,16 @@ export async function readyVersion(db: Db, entryId: string, versionNo: number) {
     .executeTakeFirst();
 }
 
+/** Version `versionNo` of an entry, in any state. */
+export async function versionByNo(db: Db, entryId: string, versionNo: number) {
+  return db
+    .selectFrom('data_versions')
+    .select(['id', 'state'])
+    .where('entry_id', '=', entryId)
+    .where('version_no', '=', versionNo)
+    .executeTakeFirst();
+}
+
 /** An entry's versions, newest first, with who created each (an account id) and the error message. */
 export async function listVersions(db: Db, entryId: string) {
   return db
@@ -116,6 +128,7 @@ export async function listVersions(db: Db, entryId: string) {
       'v.based_on',
       'v.created_at',
       'v.completed_at',
+      'v.retired_at',
       'v.created_by',
       sql<unknown>`v.error -> 'message'`.as('error_message'),
       sql<number | null>`(select s.version_no from data_versions s where s.id = v.same_as)`.as(

@@ -482,6 +482,11 @@ export async function countRows(db: Db, tableName: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
+/** Drops a version's table (retention), in the caller's transaction. */
+export async function dropVersionTable(db: Db, tableName: string): Promise<void> {
+  await sql`drop table if exists ${tableRef(tableName)}`.execute(db);
+}
+
 /** Whether the table of a version exists (a failed one's does not). */
 export async function tableExists(db: Db, tableName: string): Promise<boolean> {
   const { rows } = await sql<{
