@@ -4,8 +4,8 @@
 // Our code (apps/server/src and the workspace packages such as @huitong/contract) is bundled into
 // plain JavaScript; every npm dependency stays an import that Node resolves from node_modules at run
 // time, so packages that read their own files (PGlite's wasm and data files, the native
-// @node-rs/argon2 and @node-rs/jieba, swagger-ui's assets, pino's workers) work unchanged, and the
-// optional pg-native is never needed. Dynamic import() calls become chunks of their own: the demo's
+// @node-rs/argon2, swagger-ui's assets, pino's workers) work unchanged, and the optional pg-native
+// is never needed. Dynamic import() calls become chunks of their own: the demo's
 // readers and loaders, the Excel code and PGlite are read only when used.
 import fs from 'node:fs';
 import path from 'node:path';

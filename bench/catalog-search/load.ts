@@ -43,7 +43,7 @@ interface Prepared {
 }
 
 /**
- * Search vectors of generated entries: tokenising (jieba and pinyin, ~1.5 ms an entry) is the
+ * Search vectors of generated entries: tokenising (ICU words and pinyin, ~2 ms an entry) is the
  * slowest part of loading, and the vector is the same on both backends (organisation names and codes
  * are; the basis ids that differ are not in it), so the second backend reuses the first's.
  */

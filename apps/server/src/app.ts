@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config/config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { catalogModule, loadDemoCatalog } from './modules/catalog/index.ts';
+import { catalogModule, loadDemoCatalog, reindexCatalogSearch } from './modules/catalog/index.ts';
 import { openingModule } from './modules/opening/index.ts';
 import {
   RateLimitedError,
@@ -115,6 +115,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const cleaned = await cleanUpInterrupted(database);
     if (cleaned > 0) app.log.warn({ cleaned }, 'removed data versions interrupted by a crash');
     const boot = await bootstrap(database.db, config);
+    // Search vectors made by an earlier tokenisation are made again, once (catalog.reindex.ts).
+    const reindexed = await reindexCatalogSearch(database.db);
+    if (reindexed > 0) app.log.info({ versions: reindexed }, 're-indexed the catalog search');
     if (config.demoCatalog) await loadDemoCatalog(database.db);
 
     app.addSchema(Problem);

@@ -2,8 +2,8 @@
  * The server `npm start` runs (issue 11): the esbuild bundle of scripts/server-build.mjs, plain
  * JavaScript without tsx, run on the suite's backend. It finds its migrations (the database is
  * migrated), its demo files (the demo city, catalog and datasets load), PGlite's wasm, the native
- * argon2 (sign-in) and jieba (search), and swagger-ui's assets; with HUITONG_DEMO=0 it loads none of
- * the demo's chunks.
+ * argon2 (sign-in), search in Chinese and in pinyin (ICU's word segmentation, built into Node),
+ * and swagger-ui's assets; with HUITONG_DEMO=0 it loads none of the demo's chunks.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -79,6 +79,10 @@ describe('the built server', () => {
         await fetch(`${server.url}/api/open/catalog?q=${encodeURIComponent('空气质量')}`)
       ).json()) as { items: { name: string }[] };
       expect(found.items.map((i) => i.name)).toContain('空气质量监测数据');
+      const byPinyin = (await (await fetch(`${server.url}/api/open/catalog?q=kqzl`)).json()) as {
+        items: { name: string }[];
+      };
+      expect(byPinyin.items.map((i) => i.name)).toContain('空气质量监测数据');
       const css = await fetch(`${server.url}/api/docs/static/swagger-ui.css`);
       expect(css.status).toBe(200);
       expect(await css.text()).toContain('.swagger-ui');

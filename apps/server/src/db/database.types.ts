@@ -341,6 +341,8 @@ export interface ConnectorRunsTable {
 export interface CatalogSearchStateTable {
   id: number;
   generation: number;
+  /** The tokenisation that made `catalog_versions.search` (search-text.ts `TOKENIZER`); null: one before it was recorded. */
+  tokenizer: string | null;
 }
 
 export interface CatalogCodeSequencesTable {

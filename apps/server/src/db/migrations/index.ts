@@ -14,6 +14,7 @@ import * as m0012 from './0012_sign_in_throttle.ts';
 import * as m0013 from './0013_connector_error_details.ts';
 import * as m0015 from './0015_unchanged_data.ts';
 import * as m0016 from './0016_version_retention.ts';
+import * as m0017 from './0017_catalog_search_tokenizer.ts';
 
 /** Every migration, in order. Append only: a committed migration is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_connector_error_details': m0013,
   '0015_unchanged_data': m0015,
   '0016_version_retention': m0016,
+  '0017_catalog_search_tokenizer': m0017,
 };

@@ -257,6 +257,38 @@ export async function setVersionSearch(db: Db, id: string, vector: RawBuilder<un
   await sql`update catalog_versions set search = ${vector} where id = ${id}`.execute(db);
 }
 
+/** The tokenisation that made the stored search vectors (null: one from before it was recorded). */
+export async function searchTokenizer(db: Db): Promise<string | null> {
+  const row = await db
+    .selectFrom('catalog_search_state')
+    .select('tokenizer')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return row?.tokenizer ?? null;
+}
+
+/** Records the tokenisation of the stored vectors and tells every search index to reload. */
+export async function setSearchTokenizer(db: Db, tokenizer: string) {
+  await db
+    .updateTable('catalog_search_state')
+    .set({ tokenizer, generation: sql`generation + 1` })
+    .where('id', '=', 1)
+    .execute();
+}
+
+/** Up to `limit` versions that have a search vector, after `afterId` in id order, with what it is made of. */
+export function versionsWithSearch(db: Db, afterId: string | null, limit: number) {
+  let q = db
+    .selectFrom('catalog_versions as v')
+    .innerJoin('catalog_entries as e', 'e.id', 'v.entry_id')
+    .select(['v.id', 'v.metadata', 'e.code', orgNameOf(sql.ref('e.org_id')).as('org_name')])
+    .where('v.search', 'is not', null)
+    .orderBy('v.id')
+    .limit(limit);
+  if (afterId !== null) q = q.where('v.id', '>', afterId);
+  return q.execute();
+}
+
 const versionSelect = [
   'v.id',
   'v.entry_id',
@@ -583,14 +615,17 @@ export type LegalBasisKind = Database['legal_bases']['kind'];
 
 // ---------- the search index (catalog.search-index.ts) ----------
 
-/** The search generation: moved by trigger whenever something search shows changes. */
-export async function searchGeneration(db: Db): Promise<number> {
+/**
+ * The search generation, moved by trigger whenever something search shows changes (and by a
+ * re-index), and the tokenisation of the stored vectors (catalog.reindex.ts).
+ */
+export async function searchGeneration(db: Db): Promise<{ generation: number; tokenizer: string | null }> {
   const state = await db
     .selectFrom('catalog_search_state')
-    .select('generation')
+    .select(['generation', 'tokenizer'])
     .where('id', '=', 1)
     .executeTakeFirst();
-  return Number(state?.generation ?? 0);
+  return { generation: Number(state?.generation ?? 0), tokenizer: state?.tokenizer ?? null };
 }
 
 /** Every published entry with the id of its published version. */

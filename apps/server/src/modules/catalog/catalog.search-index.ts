@@ -211,6 +211,8 @@ export class CatalogSearchIndex {
   /** lexeme ids in the order of their text, for prefixes */
   private sortedLexemes: Int32Array = new Int32Array(0);
   private generation = -1;
+  /** The tokenisation of the vectors the documents were read from (catalog.reindex.ts). */
+  private tokenizer: string | null | undefined = undefined;
   private loading: Promise<void> | null = null;
   private checkedAt = 0;
   private seenLocalChanges = -1;
@@ -230,21 +232,25 @@ export class CatalogSearchIndex {
     if (this.seenLocalChanges === localChanges && now - this.checkedAt < REFRESH_INTERVAL_MS) return;
     this.seenLocalChanges = localChanges;
     this.checkedAt = now;
-    const generation = await searchGeneration(this.db);
+    const { generation, tokenizer } = await searchGeneration(this.db);
     if (generation === this.generation) return;
     // One reload at a time; callers that arrive meanwhile wait for it and check again.
     while (this.loading) await this.loading;
     if (generation === this.generation) return;
-    this.loading = this.reload(generation).finally(() => {
+    this.loading = this.reload(generation, tokenizer).finally(() => {
       this.loading = null;
     });
     await this.loading;
   }
 
-  private async reload(generation: number): Promise<void> {
+  private async reload(generation: number, tokenizer: string | null): Promise<void> {
     const current = await publishedVersionIds(this.db);
     const wanted = new Map(current.map((r) => [r.id, r.published_version_id ?? '']));
-    const changed = current.filter((r) => this.byEntry.get(r.id)?.versionId !== r.published_version_id);
+    // Vectors made again by a re-index keep their version: then every document is read again.
+    const retokenised = this.tokenizer !== undefined && this.tokenizer !== tokenizer;
+    const changed = current.filter(
+      (r) => retokenised || this.byEntry.get(r.id)?.versionId !== r.published_version_id,
+    );
     const loaded = await this.loadDocs(changed.map((r) => r.id));
     const orgs = await searchOrganisations(this.db);
     const byEntry = new Map<string, Doc>();
@@ -257,6 +263,7 @@ export class CatalogSearchIndex {
     );
     this.rebuild(byEntry);
     this.generation = generation;
+    this.tokenizer = tokenizer;
   }
 
   private lexemeId(lexeme: string): number {

@@ -24,6 +24,8 @@ export type { PublishedEntry, PublishedFilter } from './catalog.read.ts';
 // The open catalog, read by the opening module.
 export { search as searchCatalog, openEntry, restrictedOpen } from './catalog.service.ts';
 export { basisDto, iso, searchDto } from './catalog.dto.ts';
+// At start-up, before the server answers: stored search vectors made another way are made again.
+export { reindexSearch as reindexCatalogSearch } from './catalog.reindex.ts';
 
 /**
  * Loads the demo catalog once, after the demo city (see demo-loader.ts). The loader and the demo

@@ -44,16 +44,33 @@ describe('segment', () => {
 });
 
 describe('pinyinTokens', () => {
-  it('gives full pinyin and initials of words, runs and the whole text', () => {
+  /** What a latin query word finds: it is a prefix (`kqzl:*`), so a token it starts. */
+  const finds = (tokens: readonly string[], typed: string) => tokens.some((t) => t.startsWith(typed));
+
+  it('gives full pinyin and initials from every word of a run on, and of the whole text', () => {
     const tokens = pinyinTokens('空气质量监测数据');
     expect(tokens).toEqual(
-      expect.arrayContaining(['kongqi', 'kq', 'zhiliang', 'kongqizhiliang', 'kqzl', 'jiance', 'kqzljcsj']),
+      expect.arrayContaining(['kongqizhiliangjianceshuju', 'kqzljcsj', 'zhiliangjianceshuju', 'jcsj']),
     );
+    for (const typed of ['kongqi', 'kq', 'zhiliang', 'kongqizhiliang', 'kqzl', 'jiance', 'kqzljcsj'])
+      expect(finds(tokens, typed), typed).toBe(true);
     for (const t of tokens) expect(t).toMatch(/^[a-z]+$/);
+    expect(pinyinTokens('空气质量（小时）数据')).toContain('kqzlxssj');
+  });
+
+  it('finds words the segmenter does not know, and words inside its long words', () => {
+    // ICU cuts 住房/公/积/金/缴/存/信息 and keeps 交通事故 whole.
+    const gjj = pinyinTokens('个人住房公积金缴存信息');
+    for (const typed of ['gongjijin', 'gjj', 'zhufanggongjijin', 'zfgjj', 'jiaocun', 'xinxi'])
+      expect(finds(gjj, typed), typed).toBe(true);
+    const accidents = pinyinTokens('道路交通事故统计');
+    for (const typed of ['jiaotongshigu', 'jtsg', 'shigu', 'sg', 'tongji', 'daolu'])
+      expect(finds(accidents, typed), typed).toBe(true);
   });
 
   it('reads polyphones in context', () => {
-    expect(pinyinTokens('重庆市')).toEqual(expect.arrayContaining(['chongqing', 'cq', 'chongqingshi']));
+    expect(pinyinTokens('重庆市')).toEqual(expect.arrayContaining(['chongqingshi', 'cqs']));
+    expect(finds(pinyinTokens('重庆市'), 'chongqing')).toBe(true);
     expect(pinyinTokens('银行')).toContain('yinhang');
     expect(pinyinTokens('行长')).toContain('hangzhang');
   });
@@ -62,14 +79,32 @@ describe('pinyinTokens', () => {
     expect(pinyinTokens('绿色')).toEqual(expect.arrayContaining(['lvse', 'luse', 'ls']));
     expect(pinyinTokens('GDP 2023')).toEqual([]);
   });
+
+  it('keeps every token within 64 letters, also for a long run', () => {
+    const tokens = pinyinTokens('城乡居民基本养老保险参保缴费信息统计数据汇总表格明细记录');
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const t of tokens) expect(t.length).toBeLessThanOrEqual(64);
+    expect(finds(tokens, 'chengxiangjumin')).toBe(true);
+    expect(finds(tokens, 'yanglaobaoxian')).toBe(true);
+  });
 });
 
 describe('toTsQuery', () => {
   it('requires every Chinese word, as bigrams so partial words match', () => {
     expect(toTsQuery('质量')).toBe(`'质量'`);
-    expect(toTsQuery('质量监测')).toBe(`'质量' & '监测'`);
-    expect(toTsQuery('空气质量')).toBe(`('空气质量' | '空气' & '气质' & '质量')`);
     expect(toTsQuery('税')).toBe(`'税':*`);
+    expect(toTsQuery('交通事故')).toBe(`('交通事故' | '交通' & '通事' & '事故')`);
+    // A lone character inside a longer run: the bigram with its neighbour.
+    expect(toTsQuery('监测站')).toBe(`('监测站' | '监测' & '测站')`);
+  });
+
+  it('asks for adjacent words joined too, which ranks a text holding them together higher', () => {
+    expect(toTsQuery('质量监测')).toBe(`('质量监测' | '质量' & '监测')`);
+    expect(toTsQuery('空气质量')).toBe(`('空气质量' | '空气' & '质量')`);
+    expect(toTsQuery('公民身份号码')).toBe(`('公民身份号码' | '公民' & '身份' & '号码')`);
+    // Characters ICU cut a word it does not know into go back together (公/积/金, 公/交/站/点).
+    expect(toTsQuery('住房公积金')).toBe(`'住房' & ('公积金' | '公积' & '积金')`);
+    expect(toTsQuery('公交站点')).toBe(`'公交' & '站点'`);
   });
 
   it('treats latin words as pinyin / initials prefixes, also typed apart', () => {
@@ -248,6 +283,34 @@ const DOCS: { id: number; name: string; keywords: string; abstract: string; depa
     abstract: '公交与轨道交通日客流量。',
     department: '市交通运输局',
   },
+  {
+    id: 18,
+    name: '个人住房公积金缴存信息',
+    keywords: '公积金 缴存',
+    abstract: '职工个人住房公积金的缴存基数、比例和余额。',
+    department: '市住房公积金管理中心',
+  },
+  {
+    id: 19,
+    name: '中小学校基本信息',
+    keywords: '学校 基础教育',
+    abstract: '全市中小学校的名称、学段、地址。',
+    department: '市教育局',
+  },
+  {
+    id: 20,
+    name: '银行网点分布',
+    keywords: '金融 网点',
+    abstract: '各商业银行营业网点的位置。',
+    department: '市地方金融监督管理局',
+  },
+  {
+    id: 21,
+    name: '道路交通事故统计数据',
+    keywords: '交通事故 统计',
+    abstract: '全市道路交通事故起数和伤亡人数。',
+    department: '市公安局',
+  },
 ];
 
 const byName = new Map(DOCS.map((d) => [d.name, d.id]));
@@ -322,6 +385,20 @@ describe(`search on ${TEST_BACKEND}`, () => {
     ['许可', '道路运输经营许可'],
     ['chongqing', '重庆市公共交通客流统计'],
     ['身份证', '居民身份证信息'],
+    ['公积金', '个人住房公积金缴存信息'],
+    ['住房公积金', '个人住房公积金缴存信息'],
+    ['gongjijin', '个人住房公积金缴存信息'],
+    ['gjj', '个人住房公积金缴存信息'],
+    ['zhufanggongjijin', '个人住房公积金缴存信息'],
+    ['中小学', '中小学校基本信息'],
+    ['小学', '中小学校基本信息'],
+    ['学校', '中小学校基本信息'],
+    ['zhongxiaoxue', '中小学校基本信息'],
+    ['zxx', '中小学校基本信息'],
+    ['yinhang', '银行网点分布'],
+    ['事故', '道路交通事故统计数据'],
+    ['shigu', '道路交通事故统计数据'],
+    ['jtsg', '道路交通事故统计数据'],
   ])('%s finds %s in the top 3', async (query, expected) => {
     const ids = (await search(query)).slice(0, 3).map((r) => r.id);
     expect(ids).toContain(byName.get(expected));

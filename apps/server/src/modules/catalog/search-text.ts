@@ -1,35 +1,43 @@
 /**
  * Chinese full-text search for the catalog, identical on PostgreSQL and on embedded PGlite.
  *
- * Neither backend is assumed to have a Chinese text-search extension (zhparser, pg_jieba …), so the
+ * Neither backend is assumed to have a Chinese text-search extension (zhparser and the like), so the
  * text is tokenised here, in Node, and handed to PostgreSQL already split into space-separated
  * tokens that the built-in `simple` configuration keeps one lexeme each: a token is either a run of
  * Han characters (the default parser takes every non-ASCII character as a letter in a UTF-8
  * database, under C.UTF-8 as under glibc locales) or `[a-z0-9]+`. No token carries punctuation,
  * so `to_tsvector('simple', …)` and `to_tsquery('simple', …)` never split or reject one.
  *
+ * Words come from ICU's word segmentation (`Intl.Segmenter`, whose dictionary is part of the node
+ * binary: no native module, no dictionary of ours in memory). ICU cuts 空气质量监测数据 into
+ * 空气/质量/监测/数据, and a word its dictionary lacks into characters (住房/公/积/金/缴/存/信息).
+ * Matching does not depend on how a text was cut; words only serve ranking and pinyin.
+ *
  * What a field is indexed as (`fieldTokens`):
  *  - every Han **bigram** of each run of Han characters, plus the run's **last character**. This is
- *    what makes partial words work whatever jieba does: a query word of 2+ characters becomes the
- *    AND of its own bigrams, which every text containing it as a substring has, however jieba cut
- *    that text (质量 finds 空气质量监测; 监测站 finds 生态环境监测站点, cut 环境监测/站点). A one-character
+ *    what makes partial words work whatever the segmenter does: a query word of 2+ characters
+ *    becomes the AND of its own bigrams, which every text containing it as a substring has, however
+ *    that text was cut (质量 finds 空气质量监测; 监测站 finds 生态环境监测站点). A one-character
  *    query word becomes a prefix `字:*`, which matches a bigram starting with it or a run's last
  *    character — so any character of any run. Bigrams are ~1 lexeme per character: small for names,
  *    keywords and labels; abstracts are capped (`MAX_FIELD_CHARS`).
- *  - the **jieba search-mode words** of 3+ characters (those of 2 are bigrams already). They are not
- *    needed to match; a query word of 3+ characters asks for `(word | its bigrams)`, so a text where
- *    jieba found that very word ranks above one where it only occurs across words.
+ *  - the **search-mode words** of 3+ characters (those of 2 are bigrams already): each ICU word and
+ *    each join of 2–3 adjacent ones (`searchWords`: 空气质量, 质量监测, 公积金). They are not needed
+ *    to match; a query asks for `(words joined | the words)`, so a text where the words stand
+ *    together ranks above one where they are apart.
  *  - latin words and numbers, lower-cased (NFKC: full-width letters and digits are folded).
  *  - **pinyin** (optional per field, see `pinyinTokens`): full toneless pinyin and initials of each
- *    jieba search-mode word, and of each whole Han run and of the whole text when short.
+ *    Han run from every place a word starts to the end of the run, and initials of the whole text
+ *    when short.
  *
- * A query (`toTsQuery`) is the AND of its terms: Han words (jieba `cut`) as bigram groups, latin
- * words as prefixes (`kong:*` matches kongqi, kongqizhiliang; `kqzl:*` matches kqzl, kqzljcsj).
+ * A query (`toTsQuery`) is the AND of its terms: Han words (ICU, see `hanTerms`) as bigram groups,
+ * latin words as prefixes (`kong:*` matches kongqi…, `kqzl:*` matches kqzljcsj).
  * Rank with `ts_rank_cd` over the weighted vector (`rankSql`, search-text.sql.ts): name A, keywords and data item
  * labels B, abstract C, department name D.
+ *
+ * `TOKENIZER` names this way of tokenising; the catalog re-indexes stored vectors made another way
+ * (catalog.reindex.ts).
  */
-import { createRequire } from 'node:module';
-import { Jieba } from '@node-rs/jieba';
 import { pinyin } from 'pinyin-pro';
 
 export type SearchWeight = 'A' | 'B' | 'C' | 'D';
@@ -47,28 +55,29 @@ export const MAX_FIELD_CHARS = 10_000;
 export const MAX_QUERY_CHARS = 100;
 /** Terms (words) of a query that are kept; each is required. */
 export const MAX_QUERY_TERMS = 20;
-/** Longest Han run / text whose whole pinyin and initials are indexed as one token. */
+/** Most characters of a pinyin token (the rest of a run from a word on; the initials of a whole text). */
 const MAX_WHOLE_PINYIN_CHARS = 24;
 /** Longest latin token kept (the rest is noise, and lexemes are limited to 2 KiB). */
 const MAX_LATIN_CHARS = 64;
 /** Longest Han search word indexed as a token of its own. */
 const MAX_WORD_CHARS = 24;
+/**
+ * The name of the tokenisation of this file, stored with the catalog's search vectors: change it
+ * whenever what `fieldTokens` gives for a text changes, and every vector is made again at the next start.
+ */
+export const TOKENIZER = 'icu-1';
 /** One-character function words dropped from a query that has other terms. */
 const STOP_CHARS = new Set(['的', '了', '和', '与', '及', '或', '之', '等', '并', '其']);
 
-let jieba: Jieba | undefined;
+/** ICU's word segmenter; its dictionary is part of the node binary. Made on first use. */
+let icu: Intl.Segmenter | undefined;
 
-/** The jieba instance with its default dictionary, loaded on first use (~0.2 s). */
-function segmenter(): Jieba {
-  if (!jieba) {
-    const require = createRequire(import.meta.url);
-    const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
-    jieba = Jieba.withDict(dict);
-  }
-  return jieba;
+function wordSegmenter(): Intl.Segmenter {
+  icu ??= new Intl.Segmenter('zh', { granularity: 'word' });
+  return icu;
 }
 
-/** Loads the jieba and pinyin dictionaries now instead of on the first search (e.g. at server start). */
+/** Loads the segmenter's and pinyin's dictionaries now instead of on the first search (e.g. at server start). */
 export function warmUpSearchText(): void {
   fieldTokens('空气质量监测数据');
 }
@@ -108,16 +117,65 @@ function uniq(tokens: Iterable<string>): string[] {
   return [...new Set(tokens)];
 }
 
+/** A word of a Han run and where it is, in characters. */
+interface Word {
+  text: string;
+  from: number;
+  to: number;
+}
+
+/** ICU's words of a Han run, in order: together they are the run (空气质量监测 → 空气, 质量, 监测). */
+function icuWords(run: string): Word[] {
+  const out: Word[] = [];
+  let at = 0;
+  for (const { segment: text } of wordSegmenter().segment(run)) {
+    const n = Array.from(text).length;
+    out.push({ text, from: at, to: at + n });
+    at += n;
+  }
+  return out;
+}
+
+/** Most adjacent ICU words joined into one search-mode word. */
+const MAX_JOINED_WORDS = 3;
+
 /**
- * Chinese word segmentation, search-engine style (jieba `cut_for_search`, HMM on): 空气质量监测 →
- * 空气, 气质, 质量, 空气质量, 监测. Latin words and numbers are kept lower-cased; punctuation, symbols
- * and whitespace are dropped. Distinct tokens in order of first appearance.
+ * Search-mode words of a Han run (as a search engine's segmenter gives words and the phrases
+ * they make): each ICU word and each concatenation of 2–3 adjacent ones, of at most `MAX_WORD_CHARS`
+ * characters. 空气质量监测 → 空气, 空气质量, 空气质量监测, 质量, 质量监测, 监测; ICU cuts a word its
+ * dictionary lacks into characters, which the joins put back (公/积/金 → 公积, 公积金).
+ * Distinct by text, in order of first appearance.
+ */
+function searchWords(words: readonly Word[]): Word[] {
+  const out: Word[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    const first = words[i];
+    if (!first) continue;
+    let text = '';
+    for (let k = i; k < Math.min(words.length, i + MAX_JOINED_WORDS); k++) {
+      const w = words[k];
+      if (!w || w.to - first.from > MAX_WORD_CHARS) break;
+      text += w.text;
+      if (seen.has(text)) continue;
+      seen.add(text);
+      out.push({ text, from: first.from, to: w.to });
+    }
+  }
+  return out;
+}
+
+/**
+ * Chinese word segmentation, search-engine style (ICU words and their joins, see `searchWords`):
+ * 空气质量监测 → 空气, 空气质量, 空气质量监测, 质量, 质量监测, 监测. Latin words and numbers are kept
+ * lower-cased; punctuation, symbols and whitespace are dropped. Distinct tokens in order of first
+ * appearance.
  */
 export function segment(text: string): string[] {
   const out: string[] = [];
   for (const p of pieces(text)) {
     if (p.kind === 'latin') out.push(p.text);
-    else out.push(...segmenter().cutForSearch(p.text, true));
+    else out.push(...searchWords(icuWords(p.text)).map((w) => w.text));
   }
   return uniq(out);
 }
@@ -145,30 +203,55 @@ function wordPinyin(syllables: readonly (string | null)[], from: number, to: num
   return out;
 }
 
+/**
+ * Full pinyin and initials of the characters of a run from `from` on, as far as the run goes (at
+ * most `MAX_WHOLE_PINYIN_CHARS` characters and `MAX_LATIN_CHARS` letters, and up to a character
+ * without a reading). Latin query words are prefixes, so these find any pinyin typed from there on,
+ * whatever words it spans: 住房公积金缴存 from 住 → zhufanggongjijinjiaocun (`zhufang`,
+ * `zhufanggongjijin`), zfgjjjc (`zfgjj`).
+ */
+function restPinyin(syllables: readonly (string | null)[], from: number): string[] {
+  let letters = 0;
+  let to = from;
+  while (to < syllables.length && to - from < MAX_WHOLE_PINYIN_CHARS) {
+    const s = syllables[to];
+    if (s === null || s === undefined || letters + s.length > MAX_LATIN_CHARS) break;
+    letters += s.length;
+    to++;
+  }
+  return to > from ? wordPinyin(syllables, from, to) : [];
+}
+
+/**
+ * Where a pinyin query may start in a run: where each ICU word starts, and at each character
+ * inside a word of 3+ characters (ICU keeps 交通事故 whole; 事故 `shigu` is a word too).
+ */
+function pinyinStarts(words: readonly Word[]): number[] {
+  const out: number[] = [];
+  for (const w of words) {
+    if (w.to - w.from >= 3) for (let i = w.from; i < w.to; i++) out.push(i);
+    else out.push(w.from);
+  }
+  return out;
+}
+
 interface HanRun {
   chars: string[];
-  /** jieba search-mode words */
-  words: string[];
-  /** pinyin tokens of the words and of the whole run */
+  /** search-mode words */
+  words: Word[];
+  /** pinyin tokens: the rest of the run from each place a word starts */
   pinyin: string[];
   syllables: (string | null)[];
 }
 
 function analyseRun(run: string, withPinyin: boolean): HanRun {
   const chars = Array.from(run);
-  const words = segmenter().cutForSearch(run, true);
+  const icu = icuWords(run);
+  const words = searchWords(icu);
   if (!withPinyin) return { chars, words, pinyin: [], syllables: [] };
   const syllables = runPinyin(chars);
-  const tokens: string[] = [];
-  for (const word of words) {
-    const at = run.indexOf(word);
-    if (at < 0) continue;
-    const from = at === 0 ? 0 : Array.from(run.slice(0, at)).length;
-    tokens.push(...wordPinyin(syllables, from, from + Array.from(word).length));
-  }
-  if (chars.length > 1 && chars.length <= MAX_WHOLE_PINYIN_CHARS)
-    tokens.push(...wordPinyin(syllables, 0, chars.length));
-  return { chars, words, pinyin: tokens, syllables };
+  const pinyin = pinyinStarts(icu).flatMap((from) => restPinyin(syllables, from));
+  return { chars, words, pinyin, syllables };
 }
 
 /** The initials of all the Han characters of a short text (several runs: 空气质量（小时）数据 → kqzlxssj). */
@@ -180,11 +263,13 @@ function wholeInitials(runs: readonly HanRun[]): string[] {
 }
 
 /**
- * Pinyin tokens of a text, lower-case ASCII: for each jieba search-mode word its toneless pinyin
- * joined (空气 → kongqi, 空气质量 → kongqizhiliang) and, for words of 2+ characters, its initials
- * (kq, kqzl); the same for each whole Han run of at most 24 characters (空气质量监测数据 →
- * kongqizhiliangjianceshuju, kqzljcsj), and the initials of all the text's Han characters when at
- * most 24. Polyphones are read in the context of their run by pinyin-pro. ü is written v (and u).
+ * Pinyin tokens of a text, lower-case ASCII: for each place in a Han run where a word starts
+ * (`pinyinStarts`), the toneless pinyin of the rest of the run joined and, over 2+ characters, its
+ * initials (`restPinyin`: 空气质量监测数据 → kongqizhiliangjianceshuju, kqzljcsj,
+ * zhiliangjianceshuju, zljcsj, jianceshuju, jcsj, shuju, sj), and the initials of all the text's
+ * Han characters when at most 24 (空气质量（小时）数据 → kqzlxssj). A latin query word is a prefix,
+ * so `kongqi`, `kqzl`, `zhiliang` and `jiance` all find the first. Polyphones are read in the
+ * context of their run by pinyin-pro. ü is written v (and u).
  */
 export function pinyinTokens(text: string): string[] {
   const runs = pieces(text).flatMap((p) => (p.kind === 'han' ? [analyseRun(p.text, true)] : []));
@@ -201,7 +286,7 @@ function bigrams(chars: readonly string[]): string[] {
 
 /**
  * The tokens a field is indexed as (see the module comment): Han bigrams and each run's last
- * character, jieba search words of 3+ characters, latin words and numbers, and pinyin unless
+ * character, search-mode words of 3+ characters, latin words and numbers, and pinyin unless
  * `pinyin: false`. Distinct, space-free, safe for `to_tsvector('simple', tokens.join(' '))`.
  */
 export function fieldTokens(text: string, options: { pinyin?: boolean } = {}): string[] {
@@ -218,10 +303,7 @@ export function fieldTokens(text: string, options: { pinyin?: boolean } = {}): s
     const run = analyseRun(p.text, withPinyin);
     runs.push(run);
     out.push(...bigrams(run.chars), run.chars[run.chars.length - 1] ?? '');
-    for (const word of run.words) {
-      const n = Array.from(word).length;
-      if (n >= 3 && n <= MAX_WORD_CHARS) out.push(word);
-    }
+    for (const word of run.words) if (word.to - word.from >= 3) out.push(word.text);
     pinyinOut.push(...run.pinyin);
   }
   if (withPinyin) pinyinOut.push(...wholeInitials(runs));
@@ -240,50 +322,131 @@ interface Term {
   term: string;
   node: QueryNode;
   stop: boolean;
+  /** the Han lexemes the term requires (its bigrams) */
+  lexemes: string[];
 }
 
-/** Query terms of one Han run: each jieba word required, as its bigrams. */
-function hanTerms(run: string): Term[] {
-  const runChars = Array.from(run);
-  const out: Term[] = [];
-  let at = 0;
-  for (const word of segmenter().cut(run, true)) {
-    const chars = Array.from(word);
-    const from = at;
-    at += chars.length;
-    if (chars.length >= 2) {
-      const grams = bigrams(chars);
-      const all = grams.map(quote).join(' & ');
-      const allNode = and(grams.map((g) => leaf(g)));
-      if (chars.length === 2) {
-        out.push({ term: all, node: allNode, stop: false });
-      } else if (chars.length <= MAX_WORD_CHARS) {
-        out.push({
-          term: `(${quote(word)} | ${all})`,
-          node: { op: 'or', args: [leaf(word), allNode] },
-          stop: false,
-        });
-      } else {
-        out.push({ term: `(${all})`, node: allNode, stop: false });
-      }
-      continue;
+/** The term of one ICU word of a query's Han run: required as its bigrams, so it matches inside longer words. */
+function wordTerm(word: Word, runChars: readonly string[]): Term {
+  const chars = Array.from(word.text);
+  if (chars.length >= 2) {
+    const grams = bigrams(chars);
+    const all = grams.map(quote).join(' & ');
+    const allNode = and(grams.map((g) => leaf(g)));
+    if (chars.length === 2) return { term: all, node: allNode, stop: false, lexemes: grams };
+    if (chars.length <= MAX_WORD_CHARS)
+      return {
+        term: `(${quote(word.text)} | ${all})`,
+        node: { op: 'or', args: [leaf(word.text), allNode] },
+        stop: false,
+        lexemes: grams,
+      };
+    return { term: `(${all})`, node: allNode, stop: false, lexemes: grams };
+  }
+  const stop = STOP_CHARS.has(word.text);
+  if (runChars.length === 1)
+    return { term: `${quote(word.text)}:*`, node: leaf(word.text, true), stop, lexemes: [] };
+  // A lone character inside a longer run: the bigram with its neighbour, as typed.
+  const from = word.from;
+  const pair = (from > 0 ? runChars.slice(from - 1, from + 1) : runChars.slice(0, 2)).join('');
+  return { term: quote(pair), node: leaf(pair), stop, lexemes: [pair] };
+}
+
+/**
+ * The words of a query's Han run: ICU's, except that a stretch of one-character words other than
+ * function words (ICU cuts a word its dictionary lacks into characters: 公/积/金, 公/交/站/点) is
+ * taken as one word of 2–3 characters, or as pairs when longer (公积金; 公交, 站点). `count` is the
+ * number of ICU words in it.
+ */
+function queryWords(run: string): (Word & { count: number })[] {
+  const words = icuWords(run);
+  const single = (k: number) => {
+    const w = words[k];
+    return w !== undefined && w.to - w.from === 1 && !STOP_CHARS.has(w.text);
+  };
+  const out: (Word & { count: number })[] = [];
+  const push = (i: number, j: number) => {
+    const first = words[i];
+    const last = words[j - 1];
+    if (!first || !last) return;
+    const text = words
+      .slice(i, j)
+      .map((w) => w.text)
+      .join('');
+    out.push({ text, from: first.from, to: last.to, count: j - i });
+  };
+  for (let i = 0; i < words.length;) {
+    let j = i + 1;
+    if (single(i)) while (j < words.length && single(j)) j++;
+    // 2–3 characters stay together; 4+ go in pairs (the last takes 3 when odd).
+    for (let k = i; k < j;) {
+      const n = j - k <= 3 ? j - k : 2;
+      push(k, k + n);
+      k += n;
     }
-    const stop = STOP_CHARS.has(word);
-    if (runChars.length === 1) {
-      out.push({ term: `${quote(word)}:*`, node: leaf(word, true), stop });
-    } else {
-      // A lone character inside a longer run: the bigram with its neighbour, as typed.
-      const pair = (from > 0 ? runChars.slice(from - 1, from + 1) : runChars.slice(0, 2)).join('');
-      out.push({ term: quote(pair), node: leaf(pair), stop });
-    }
+    i = j;
   }
   return out;
 }
 
 /**
+ * Query terms of one Han run: each word (`queryWords`) required, as its bigrams (`wordTerm`).
+ * Adjacent words of up to 3 ICU words in all, no function word among them, are grouped left to
+ * right, and a group is asked for as `(joined | its words)`: the same texts match, and one where
+ * the words stand together (a search-mode word of the index, see `searchWords`) ranks higher:
+ * 空气质量 → `('空气质量' | '空气' & '质量')`.
+ */
+function hanTerms(run: string): Term[] {
+  const runChars = Array.from(run);
+  const words = queryWords(run);
+  const terms = words.map((w) => wordTerm(w, runChars));
+  const out: Term[] = [];
+  for (let i = 0; i < words.length;) {
+    const first = words[i];
+    let count = first?.count ?? 0;
+    let j = i + 1;
+    const joins = (k: number) =>
+      terms[k - 1]?.stop === false &&
+      terms[k]?.stop === false &&
+      (words[k]?.to ?? 0) - (first?.from ?? 0) <= MAX_WORD_CHARS;
+    while (j < words.length && joins(j) && count + (words[j]?.count ?? 0) <= MAX_JOINED_WORDS) {
+      count += words[j]?.count ?? 0;
+      j++;
+    }
+    const last = words[j - 1];
+    const group = terms.slice(i, j);
+    i = j;
+    if (!first || !last || group.length === 1) {
+      out.push(...group);
+      continue;
+    }
+    const joined = runChars.slice(first.from, last.to).join('');
+    // Terms inside the group are alternatives to it (a text holding the joined word holds all its
+    // bigrams); a lone character paired with the one before the group stays apart.
+    const isInner = (t: Term) => t.lexemes.every((l) => joined.includes(l));
+    const inner = uniqTerms(group.filter(isInner));
+    out.push(
+      {
+        term: `(${quote(joined)} | ${inner.map((t) => t.term).join(' & ')})`,
+        node: { op: 'or', args: [leaf(joined), and(inner.map((t) => t.node))] },
+        stop: false,
+        lexemes: inner.flatMap((t) => t.lexemes),
+      },
+      ...uniqTerms(group.filter((t) => !isInner(t))),
+    );
+  }
+  return out;
+}
+
+function uniqTerms(terms: readonly Term[]): Term[] {
+  const seen = new Set<string>();
+  return terms.filter((t) => !seen.has(t.term) && seen.add(t.term));
+}
+
+/**
  * A user query parsed: `tsquery` is the text for `to_tsquery('simple', …)`, `node` the same query
  * as a tree (for the in-memory index). Null when the query has no usable token. Han parts are cut
- * by jieba and every word is required (as its bigrams, so it matches inside longer words); latin
+ * by ICU (`hanTerms`) and every word is required (as its bigrams, so it matches inside longer words); latin
  * words and numbers are prefixes, taken as pinyin or initials too (`kongqi:*`, `kqzl:*`);
  * letters-only words typed apart also match joined (`kong qi` → `kong:* & qi:* | kongqi:*`).
  * At most `MAX_QUERY_CHARS` characters and `MAX_QUERY_TERMS` terms are used. The text holds only
@@ -320,8 +483,9 @@ export function parseQuery(query: string): { tsquery: string; node: QueryNode } 
             term: `(${prefixes} | ${quote(joined)}:*)`,
             node: { op: 'or', args: [prefixNode, leaf(joined, true)] },
             stop: false,
+            lexemes: [],
           }
-        : { term: prefixes, node: prefixNode, stop: false },
+        : { term: prefixes, node: prefixNode, stop: false, lexemes: [] },
     );
   }
   const content = terms.filter((t) => !t.stop);
