@@ -455,7 +455,10 @@ export function searchVector(m: EntryMetadata, orgName: string, code: string) {
   return tsvectorSql([
     { text: m.name, weight: 'A' },
     { text: [...m.keywords, ...m.dataItems.map((d) => d.label), ...m.domains].join(' '), weight: 'B' },
-    { text: `${m.abstract} ${m.category.l1} ${m.category.l2 ?? ''} ${m.category.l3 ?? ''}`, weight: 'C' },
+    // Prose carries no pinyin (a word only in the abstract is found in Chinese); categories do. A
+    // change of what is indexed here needs a new TOKENIZER (search-text.ts): stored vectors are remade.
+    { text: m.abstract, weight: 'C', pinyin: false },
+    { text: `${m.category.l1} ${m.category.l2 ?? ''} ${m.category.l3 ?? ''}`, weight: 'C' },
     { text: `${orgName} ${code}`, weight: 'D' },
   ]);
 }

@@ -62,10 +62,12 @@ const MAX_LATIN_CHARS = 64;
 /** Longest Han search word indexed as a token of its own. */
 const MAX_WORD_CHARS = 24;
 /**
- * The name of the tokenisation of this file, stored with the catalog's search vectors: change it
- * whenever what `fieldTokens` gives for a text changes, and every vector is made again at the next start.
+ * The name of the way the catalog's search vectors are made, stored with them: change it whenever
+ * what `fieldTokens` gives for a text, or which fields `searchVector` (catalog.service.ts) indexes
+ * how, changes, and every vector is made again at the next start. `icu-1`: the first ICU words, with
+ * pinyin of abstracts; `icu-2`: abstracts without pinyin.
  */
-export const TOKENIZER = 'icu-1';
+export const TOKENIZER = 'icu-2';
 /** One-character function words dropped from a query that has other terms. */
 const STOP_CHARS = new Set(['的', '了', '和', '与', '及', '或', '之', '等', '并', '其']);
 
