@@ -62,6 +62,10 @@ const ConnectorAllowListPage = lazyNamed(
   () => import('../features/provision/connectors-allow-list'),
   'ConnectorAllowListPage',
 );
+const CityRetentionPage = lazyNamed(
+  () => import('../features/provision/retention-admin'),
+  'CityRetentionPage',
+);
 const portalCatalogPages = () => import('../pages/portal-catalog-pages');
 const PortalCatalogPage = lazyNamed(portalCatalogPages, 'PortalCatalogPage');
 const PortalEntryPage = lazyNamed(portalCatalogPages, 'PortalEntryPage');
@@ -189,6 +193,14 @@ export const router = createBrowserRouter([
             element: (
               <RequireAccess allow={isCityAdmin}>
                 <ConnectorAllowListPage />
+              </RequireAccess>
+            ),
+          },
+          {
+            path: 'admin/retention',
+            element: (
+              <RequireAccess allow={isCityAdmin}>
+                <CityRetentionPage />
               </RequireAccess>
             ),
           },

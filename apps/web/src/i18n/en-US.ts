@@ -905,6 +905,44 @@ export const enUS: Record<MessageKey, string> = {
   'provision.versions.restoreConfirm': 'Restore version v{no}?',
   'provision.versions.restoreContent': 'Its data become a new version, which is made current.',
   'provision.versions.restored': 'Restored as the new version v{no}',
+  'provision.versions.retiredAt':
+    'Retired on {time} under the retention rule: its data were removed; its record and validation report are kept. It cannot be read, downloaded or restored',
+
+  // provision: retention of data versions
+  'provision.retention.title': 'Version retention',
+  'provision.retention.summary':
+    'Keeps the current version, the last {versions} versions and every version from the last {days} days',
+  'provision.retention.summaryNoDays': 'Keeps the current version and the last {versions} versions',
+  'provision.retention.source.city': 'City default',
+  'provision.retention.source.entry': 'Set for this entry',
+  'provision.retention.source.ownVersions': 'Version count set for this entry, days from the city default',
+  'provision.retention.source.ownDays': 'Days set for this entry, version count from the city default',
+  'provision.retention.hint':
+    'Older versions are retired daily: their data are removed; their record (time, rows, SM3, provider) and validation report are kept.',
+  'provision.retention.edit': 'Change',
+  'provision.retention.modalTitle': 'Version retention of this entry',
+  'provision.retention.modalHint':
+    'Either value may be left empty to use the city default; the current version is always kept.',
+  'provision.retention.keepVersions': 'Recent versions kept',
+  'provision.retention.keepVersions.hint':
+    'How many recent versions are kept besides the current one (1–1000)',
+  'provision.retention.keepDays': 'Days kept',
+  'provision.retention.keepDays.hint':
+    'Every version from this many recent days is kept (0–3650; 0: none kept by age)',
+  'provision.retention.useCity': 'Empty: the city default',
+  'provision.retention.useCityValue': 'Empty: the city default ({value})',
+  'provision.retention.saved': 'Version retention saved',
+  'provision.retention.versionsValue': '{n} versions',
+  'provision.retention.daysValue': '{n} days',
+  'provision.retention.daysNone': 'None kept by age',
+  'provision.retention.city.title': 'Version retention',
+  'provision.retention.city.description':
+    'Besides its current version, each entry keeps its most recent versions and every version from a number of recent days; the others are retired early every morning. Data providers may set their own entries; entries without a setting of their own use the city default set here.',
+  'provision.retention.city.card': 'City default',
+  'provision.retention.city.edit': 'Change the city default',
+  'provision.retention.city.modalTitle': 'Change the city default retention',
+  'provision.retention.city.hint':
+    'A retired version’s data are removed; its record (time, rows, SM3, provider) and validation report are kept, but it can no longer be read, downloaded or restored. Versions of file resources are not retired.',
   // provision: export and version diff
   'provision.export.download': 'Download',
   'provision.export.csv-utf8': 'CSV (UTF-8)',
@@ -931,6 +969,7 @@ export const enUS: Record<MessageKey, string> = {
 
   // provision: connectors
   'nav.admin.connectorAllowList': 'Connector allow-list',
+  'nav.admin.retention': 'Version retention',
   'connectors.title': 'Scheduled pull (connector)',
   'connectors.description':
     "Pull the data from your department's API or database on the update cycle or your own schedule; a run with changed data makes a new data version, one with unchanged data only records that it was confirmed. Only addresses the platform administrator allowed can be reached.",

@@ -860,6 +860,40 @@ export const zhCN = {
   'provision.versions.restoreConfirm': '恢复版本 v{no}？',
   'provision.versions.restoreContent': '将以该版本的数据新建一个版本，并设为当前版本。',
   'provision.versions.restored': '已恢复为新版本 v{no}',
+  'provision.versions.retiredAt':
+    '已于 {time} 按保留规则清理：数据已删除，版本记录和校验报告保留，不能查看、下载或恢复',
+
+  // provision: retention of data versions
+  'provision.retention.title': '版本保留',
+  'provision.retention.summary': '保留当前版本、最近 {versions} 个版本和 {days} 天内的版本',
+  'provision.retention.summaryNoDays': '保留当前版本和最近 {versions} 个版本',
+  'provision.retention.source.city': '全市默认',
+  'provision.retention.source.entry': '本目录设置',
+  'provision.retention.source.ownVersions': '版本数为本目录设置，天数沿用全市默认',
+  'provision.retention.source.ownDays': '天数为本目录设置，版本数沿用全市默认',
+  'provision.retention.hint':
+    '其余较早的版本每天自动清理：删除其数据，保留版本记录（时间、行数、SM3、提供者）和校验报告。',
+  'provision.retention.edit': '修改',
+  'provision.retention.modalTitle': '版本保留设置（本目录）',
+  'provision.retention.modalHint': '两项均可留空，留空的一项沿用全市默认；当前版本始终保留。',
+  'provision.retention.keepVersions': '保留最近版本数',
+  'provision.retention.keepVersions.hint': '当前版本之外，保留最近的多少个版本（1–1000）',
+  'provision.retention.keepDays': '保留天数',
+  'provision.retention.keepDays.hint': '多少天内的版本全部保留（0–3650；0 表示不按天数保留）',
+  'provision.retention.useCity': '留空则沿用全市默认',
+  'provision.retention.useCityValue': '留空则沿用全市默认（{value}）',
+  'provision.retention.saved': '版本保留设置已保存',
+  'provision.retention.versionsValue': '{n} 个',
+  'provision.retention.daysValue': '{n} 天',
+  'provision.retention.daysNone': '不按天数保留',
+  'provision.retention.city.title': '数据版本保留',
+  'provision.retention.city.description':
+    '各目录的资源数据除当前版本外，保留最近若干个版本和一定天数内的版本；其余版本每天凌晨自动清理。数据提供部门可为本部门的目录单独设置，未设置的目录使用这里的全市默认。',
+  'provision.retention.city.card': '全市默认',
+  'provision.retention.city.edit': '修改全市默认',
+  'provision.retention.city.modalTitle': '修改全市默认保留规则',
+  'provision.retention.city.hint':
+    '清理时删除版本的数据，保留版本记录（时间、行数、SM3、提供者）和校验报告；已清理的版本不能查看、下载或恢复。文件类资源的版本不清理。',
 
   // provision: export and version diff
   'provision.export.download': '下载',
@@ -887,6 +921,7 @@ export const zhCN = {
 
   // provision: connectors
   'nav.admin.connectorAllowList': '连接器地址清单',
+  'nav.admin.retention': '数据版本保留',
   'connectors.title': '定时拉取（数据连接器）',
   'connectors.description':
     '按更新周期或自定义时间，从本部门的接口或数据库拉取数据，数据有变化时生成新的数据版本，未变化时只记录确认时间。只能连接平台管理员允许的地址。',

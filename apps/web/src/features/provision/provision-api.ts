@@ -1,11 +1,6 @@
-import type { IngestOutcome } from '@huitong/contract/provision';
+import type { IngestOutcome, ProvisionSettingsBody, RetentionSettings } from '@huitong/contract/provision';
 import type { QueryOf } from '@huitong/contract/routes';
-import {
-  SOURCE_FORMATS,
-  type ErrorPolicy,
-  type SourceEncoding,
-  type SourceFormat,
-} from '@huitong/contract/values';
+import { SOURCE_FORMATS, type SourceEncoding, type SourceFormat } from '@huitong/contract/values';
 import { ApiError, apiErrorOf, buildUrl, call, getCsrfToken, pathOf } from '../../api/client';
 
 export type UploadOptions = {
@@ -99,7 +94,10 @@ export const provisionApi = {
     call('POST /api/provision/entries/:id/versions/:versionId/restore', { params: { id, versionId } }),
   settings: (id: string, signal?: AbortSignal) =>
     call('GET /api/provision/entries/:id/settings', { params: { id }, signal }),
-  updateSettings: (id: string, input: { errorPolicy: ErrorPolicy }) =>
+  updateSettings: (id: string, input: ProvisionSettingsBody) =>
     call('PUT /api/provision/entries/:id/settings', { params: { id }, body: input }),
+  /** The city's default retention of data versions (the city administrator only). */
+  cityRetention: (signal?: AbortSignal) => call('GET /api/provision/retention', { signal }),
+  updateCityRetention: (input: RetentionSettings) => call('PUT /api/provision/retention', { body: input }),
   upload: uploadFile,
 };

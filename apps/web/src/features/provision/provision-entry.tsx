@@ -10,12 +10,13 @@ import { PageContainer } from '../../components/page-container';
 import { useAuth } from '../auth/auth-context';
 import { catalogApi } from '../catalog/catalog-api';
 import { canSeeOwnData } from './provision-access';
-import type { DataVersion, IngestOutcome } from '@huitong/contract/provision';
+import type { DataVersion, IngestOutcome, ProvisionSettings } from '@huitong/contract/provision';
 import { isFileFormat, type ErrorPolicy } from '@huitong/contract/values';
 import { provisionApi } from './provision-api';
 import { ConnectorsCard } from './connectors-card';
 import { DataVersions } from './data-versions';
 import { FileVersions } from './file-versions';
+import { RetentionCard } from './retention-card';
 import { UploadCard, UploadError } from './upload-card';
 import { ValidationReport } from './validation-report';
 
@@ -62,14 +63,17 @@ export function ProvisionEntry() {
   const entry = useAsync((signal) => catalogApi.getEntry(id, signal), [id]);
   const settings = useAsync((signal) => provisionApi.settings(id, signal), [id]);
   const versions = useAsync((signal) => provisionApi.versions(id, signal), [id]);
-  const [policy, setPolicy] = useState<ErrorPolicy | null>(null);
+  // The settings as last saved on this page (error policy, retention), over those loaded.
+  const [saved, setSaved] = useState<{ entryId: string; settings: ProvisionSettings } | null>(null);
+  const keep = (s: ProvisionSettings) => setSaved({ entryId: id, settings: s });
   const [policySaving, setPolicySaving] = useState(false);
   const [outcome, setOutcome] = useState<IngestOutcome | null>(null);
   const [uploadError, setUploadError] = useState<unknown>(null);
   const [report, setReport] = useState<{ version: DataVersion; outcome: IngestOutcome | null } | null>(null);
 
-  const currentPolicy = policy ?? settings.data?.errorPolicy ?? null;
-  const actions = settings.data?.actions ?? [];
+  const currentSettings = saved?.entryId === id ? saved.settings : settings.data;
+  const currentPolicy = currentSettings?.errorPolicy ?? null;
+  const actions = currentSettings?.actions ?? [];
   const provider = actions.includes('provide');
   const exporter = actions.includes('export');
   const reader = actions.includes('read');
@@ -82,8 +86,7 @@ export function ProvisionEntry() {
   const changePolicy = async (next: ErrorPolicy) => {
     setPolicySaving(true);
     try {
-      const saved = await provisionApi.updateSettings(id, { errorPolicy: next });
-      setPolicy(saved.errorPolicy);
+      keep(await provisionApi.updateSettings(id, { errorPolicy: next }));
       void message.success(t('provision.upload.policySaved'));
     } catch (err) {
       void message.error(
@@ -179,6 +182,9 @@ export function ProvisionEntry() {
         ) : null}
         {entry.data?.published && !holdsFiles ? (
           <ConnectorsCard entryId={id} canEdit={provider} onVersion={versions.reload} />
+        ) : null}
+        {entry.data?.published && !holdsFiles ? (
+          <RetentionCard entryId={id} settings={currentSettings} canEdit={provider} onSaved={keep} />
         ) : null}
         <Card title={t('provision.versions.title')} data-testid="data-versions">
           {versions.error ? <LoadError error={versions.error} onRetry={versions.reload} /> : null}

@@ -43,8 +43,18 @@ export function useVersionColumns(): {
       width: 125,
       render: (_, v) => (
         <Space size={4}>
-          <Tooltip title={v.error ? pick(v.error) : undefined}>
-            <Tag color={STATE_COLOURS[v.state]}>{t(`provision.state.${v.state}`)}</Tag>
+          <Tooltip
+            title={
+              v.error
+                ? pick(v.error)
+                : v.state === 'retired' && v.retiredAt
+                  ? t('provision.versions.retiredAt', { time: formatTime(v.retiredAt) })
+                  : undefined
+            }
+          >
+            <Tag color={STATE_COLOURS[v.state]} data-testid="data-version-state" data-state={v.state}>
+              {t(`provision.state.${v.state}`)}
+            </Tag>
           </Tooltip>
           {v.sameAsVersionNo !== null ? (
             <Tooltip title={t('provision.versions.sameAs', { no: v.sameAsVersionNo })}>
@@ -81,7 +91,7 @@ export function useVersionColumns(): {
   };
 }
 
-/** A version that may be made current again: ready and not current. */
+/** A version that may be made current again: ready (not retired: its rows are gone) and not current. */
 export const restorable = (v: DataVersion) => v.state === 'ready' && !v.current;
 
 /** 恢复: makes the version current again once confirmed (shown for {@link restorable} ones). */
