@@ -30,15 +30,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { DEMO_PASSWORD } from '../../apps/server/src/demo/city.ts';
-import type { ColumnSpec } from '../../apps/server/src/modules/provision/versions/versions.store.ts';
 import { valueSql } from '../../apps/server/src/modules/provision/export/export.repository.ts';
-import { ENTRY_NAME, dataset, enterpriseRow, generateCsv } from '../ingest/generate.ts';
-import { api, memoryOf, signIn, startServer, uploadFile } from '../ingest/server.ts';
+import { ENTRY_NAME } from '../ingest/generate.ts';
+import { memoryOf, startServer } from '../ingest/server.ts';
+import { enterpriseVersion } from '../lib/enterprise-version.ts';
 import {
   commandLine,
   commandSentence,
@@ -77,40 +73,6 @@ const pgUrl = args['pg-url'] ?? '';
 const COMMAND_LINE = commandLine('export');
 
 const { dbUrl, admin } = postgresServer(pgUrl);
-
-/** One value in COPY's text format. */
-const copyValue = (v: string | null) =>
-  v === null
-    ? '\\N'
-    : v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] ?? c);
-
-/** Fills the version table with rows 1…N of the generated register (set-up, not measured). */
-async function fillVersion(url: string, table: string, columns: ColumnSpec[]) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`truncate "resource_data"."${table}"`);
-    const stream = c.query(
-      copyFrom(
-        `copy "resource_data"."${table}" (_row, ${columns.map((x) => x.column).join(', ')}) from stdin`,
-      ),
-    );
-    let chunk = '';
-    for (let i = 0; i < rows; i++) {
-      chunk += `${i + 1}\t${enterpriseRow(i).map(copyValue).join('\t')}\n`;
-      if (chunk.length > 512 * 1024) {
-        if (!stream.write(chunk)) await once(stream, 'drain');
-        chunk = '';
-      }
-    }
-    stream.end(chunk);
-    await once(stream, 'finish');
-    await c.query(`analyze "resource_data"."${table}"`);
-    await c.query('update data_versions set row_count = $1 where table_name = $2', [rows, table]);
-  } finally {
-    await c.end();
-  }
-}
 
 interface Measured {
   seconds: number;
@@ -213,50 +175,11 @@ try {
   server = await startServer({ HUITONG_DATA_DIR: dataDir, DATABASE_URL: url });
   const startRssMb = memoryOf(server.pid).rssMb;
   log(`server ${server.pid} at ${server.url}, RSS ${startRssMb.toFixed(0)} MB after start-up`);
-  const session = await signIn(server.url, 'scjg.provider', DEMO_PASSWORD);
-  const found = await api<{ items: { id: string; name: string }[] }>(
-    server.url,
-    session,
-    'GET',
-    `/api/catalog/entries?q=${encodeURIComponent(ENTRY_NAME)}&pageSize=50`,
-  );
-  const entry = found.items.find((e) => e.name === ENTRY_NAME);
-  if (!entry) throw new Error(`no catalog entry ${ENTRY_NAME} in the demo catalog`);
-  await api(server.url, session, 'PUT', `/api/provision/entries/${entry.id}/settings`, {
-    enumerations: dataset.enumerations,
-  });
-  const small = path.join(dataDir, 'three.csv');
-  await generateCsv(small, 3);
-  const up = await uploadFile(
-    server.url,
-    session,
-    `/api/provision/entries/${entry.id}/upload?format=csv`,
-    small,
-  );
-  if (up.status !== 201) throw new Error(`upload answered ${up.status}: ${JSON.stringify(up.body)}`);
-  const versionId = (up.body as { versionId: string }).versionId;
-  const meta = await (async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      const r = await c.query<{ table_name: string; columns: ColumnSpec[] }>(
-        'select table_name, columns from data_versions where id = $1',
-        [versionId],
-      );
-      return r.rows[0];
-    } finally {
-      await c.end();
-    }
-  })();
-  if (!meta) throw new Error('no version row');
-  log(`set-up: filling ${meta.table_name} with ${n0(rows)} rows (not measured)`);
-  const fillStarted = performance.now();
-  await fillVersion(url, meta.table_name, meta.columns);
-  log(`set-up: ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`);
+  const { session, entryId, table, columns } = await enterpriseVersion(server.url, url, dataDir, rows);
 
   // The SELECT the export runs (export.ts), with the data item names as column names for the header.
-  const select = `select ${meta.columns.map((c) => `${valueSql(c)} as "${c.name}"`).join(', ')} from "resource_data"."${meta.table_name}" order by _row`;
-  const exportUrl = `${server.url}/api/provision/entries/${entry.id}/export?format=csv`;
+  const select = `select ${columns.map((c) => `${valueSql(c)} as "${c.name}"`).join(', ')} from "resource_data"."${table}" order by _row`;
+  const exportUrl = `${server.url}/api/provision/entries/${entryId}/export?format=csv`;
 
   const pid = server.pid;
   /** How much the server's RSS rose during each Huitong run above what it was just before. */

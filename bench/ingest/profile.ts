@@ -13,6 +13,8 @@ interface ProfileNode {
 
 interface CpuProfile {
   nodes: ProfileNode[];
+  /** Microseconds of the monotonic clock (that of `process.hrtime`). */
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 }
@@ -33,13 +35,25 @@ function shortFile(url: string): string {
   return p.startsWith(ROOT) ? path.relative(ROOT, p) : p;
 }
 
-export function summariseProfile(file: string, top = 25): ProfileSummary {
+/**
+ * Self time by function and file; with `window` (microseconds of the monotonic clock,
+ * `process.hrtime.bigint() / 1000n` in any process of the machine), only the samples taken in it.
+ */
+export function summariseProfile(
+  file: string,
+  top = 25,
+  window?: { fromUs: number; toUs: number },
+): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
     const id = profile.samples[i] ?? 0;
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    self.set(id, (self.get(id) ?? 0) + delta / 1000);
   }
   const functions = new Map<string, { name: string; where: string; ms: number }>();
   const files = new Map<string, number>();
