@@ -314,7 +314,7 @@ export async function resolveSession(db: Db, cfg: AuthConfig, token: string): Pr
   ) {
     return null;
   }
-  const roles = (await repo.accountRoles(db, row.account_id)).filter(isRole);
+  const roles = row.roles.filter(isRole);
   return {
     kind: 'staff',
     ...common,

@@ -328,15 +328,6 @@ export async function updateAccount(
     .execute();
 }
 
-export async function accountRoles(db: Db, accountId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('account_roles')
-    .select('role')
-    .where('account_id', '=', accountId)
-    .execute();
-  return rows.map((r) => r.role).sort();
-}
-
 /** Gives a new account its roles. */
 export async function addAccountRoles(db: Db, accountId: string, roles: readonly string[]) {
   await db
@@ -509,8 +500,9 @@ export async function insertSession(
   await db.insertInto('sessions').values(s).execute();
 }
 
+/** A session with its account, the account's organisation and roles: one statement on every request. */
 export async function findSessionPrincipal(db: Db, sessionId: string) {
-  return db
+  const row = await db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .leftJoin('organisations as o', 'o.id', 'a.org_id')
@@ -532,9 +524,13 @@ export async function findSessionPrincipal(db: Db, sessionId: string) {
       'o.level as org_level',
       'o.division_code',
       'o.active as org_active',
+      sql<string[]>`array(select r.role::text from account_roles r where r.account_id = a.id)::text[]`.as(
+        'roles',
+      ),
     ])
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
+  return row && { ...row, roles: [...row.roles].sort() };
 }
 
 export async function touchSession(db: Db, sessionId: string, expiresAt: Date) {
