@@ -461,11 +461,11 @@ export async function readData(
   const query = queryDigest(q.sort, q.filter);
   const token = q.after === undefined ? null : readPageToken(q.after, query);
   // A page token keeps reading the version it started on, even once another one is current.
-  const version = token
-    ? await repo.findVersion(db, entry.id, token.v)
-    : q.versionNo
-      ? await readableVersion(db, entry.id, q.versionNo)
-      : await currentVersion(db, entry.id);
+  const version = await repo.versionToRead(
+    db,
+    entry.id,
+    token ? { id: token.v } : q.versionNo ? { versionNo: q.versionNo } : 'current',
+  );
   if (version?.state === 'retired') throw versionRetired(version.version_no);
   if (!version || version.state !== 'ready') throw versionNotFound();
   if (token && q.versionNo !== undefined && q.versionNo !== version.version_no)

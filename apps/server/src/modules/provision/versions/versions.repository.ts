@@ -77,6 +77,31 @@ export async function findVersion(db: Db, entryId: string, versionId: string) {
 
 export type VersionRow = NonNullable<Awaited<ReturnType<typeof findVersion>>>;
 
+/**
+ * Reading a version's rows needs these columns only: not its validation report (up to 1,000 listed
+ * problems with their values) or error, which a page of rows would otherwise fetch and parse each time.
+ */
+const TO_READ = ['v.id', 'v.version_no', 'v.state', 'v.table_name', 'v.columns', 'v.row_count'] as const;
+
+/** The version of an entry whose rows are read: by id or number (any state: the caller checks it), or the current one. */
+export async function versionToRead(
+  db: Db,
+  entryId: string,
+  which: { id: string } | { versionNo: number } | 'current',
+) {
+  if (which === 'current')
+    return db
+      .selectFrom('data_current as c')
+      .innerJoin('data_versions as v', 'v.id', 'c.version_id')
+      .select(TO_READ)
+      .where('c.entry_id', '=', entryId)
+      .executeTakeFirst();
+  const q = db.selectFrom('data_versions as v').select(TO_READ).where('v.entry_id', '=', entryId);
+  return 'id' in which
+    ? q.where('v.id', '=', which.id).executeTakeFirst()
+    : q.where('v.version_no', '=', which.versionNo).executeTakeFirst();
+}
+
 /** The error a version was rejected with (null when it was not), by its id alone. */
 export async function versionError(db: Db, versionId: string): Promise<unknown> {
   const row = await db
