@@ -200,13 +200,7 @@ export interface ProvisionRetentionTable {
 
 /** `open`: a push session between requests (migration 0010); `retired`: its table dropped by retention (0016). */
 export type DataVersionState =
-  | 'receiving'
-  | 'open'
-  | 'ready'
-  | 'failed'
-  | 'cancelled'
-  | 'unchanged'
-  | 'retired';
+  'receiving' | 'open' | 'ready' | 'failed' | 'cancelled' | 'unchanged' | 'retired';
 export type DataVersionSource = 'upload' | 'push' | 'connector' | 'restore' | 'demo';
 
 export interface DataVersionsTable {

@@ -10,7 +10,9 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table data_versions drop constraint data_versions_state_check`.execute(db);
   await sql`alter table data_versions add constraint data_versions_state_check
-    check (state in ('receiving', 'open', 'ready', 'failed', 'cancelled', 'unchanged', 'retired'))`.execute(db);
+    check (state in ('receiving', 'open', 'ready', 'failed', 'cancelled', 'unchanged', 'retired'))`.execute(
+    db,
+  );
   await sql`alter table data_versions add column retired_at timestamptz`.execute(db);
   await sql`alter table provision_settings
     add column keep_versions integer check (keep_versions between 1 and 1000),
