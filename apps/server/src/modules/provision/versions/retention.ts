@@ -108,8 +108,9 @@ export async function retireVersions(db: Db, now = new Date()): Promise<number> 
       now,
     );
     for (const v of due) {
-      const table = facts.versions.find((f) => f.id === v.id)?.table_name ?? null;
-      const rows = facts.versions.find((f) => f.id === v.id)?.row_count ?? null;
+      const row = facts.versions.find((f) => f.id === v.id);
+      const table = row?.table_name ?? null;
+      const rows = row?.row_count ?? null;
       const done = await db.transaction().execute(async (trx) => {
         await lockEntry(trx, entryId);
         // Re-checked under the lock: still ready, not made current again meanwhile.
